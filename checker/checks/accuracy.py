@@ -1,0 +1,353 @@
+"""Accuracy runs: quality targets, the hash of the accuracy log, truncation, dataset coverage."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+from ..findings import Rule, Severity
+from ..textfile import ParseError, file_size, read_bytes
+from ._registry import check
+from .loadgen import LoadgenError
+from .structure import MissingFile
+
+_HASH = re.compile(r"^hash=([\w\d]+)$")
+
+
+class AccuracyBelowTarget(Rule):
+    """An accuracy metric is below the round's target.
+
+    What it checks:
+        Each metric of the benchmark, read from `accuracy.txt` with the round's pattern, is at
+        least reference x fraction (e.g. resnet top-1 >= 76.46 x 0.99 = 75.6954).
+
+    Why it matters:
+        Closed and network results must keep the reference model's quality. In the open
+        division the accuracy is recorded and this finding is a warning.
+
+    Example:
+        locator: acc, expected: 75.6954, found: 75.1
+
+    How to fix:
+        Fix the model or its quantisation, re-run the accuracy run, or submit in open.
+
+    Rounds:
+        All (`benchmarks.<name>.accuracy`).
+
+    Source:
+        Official checker: "accuracy not met".
+    """
+
+    code = "ACC001"
+    name = "accuracy-below-target"
+    severity = Severity.ERROR
+    tags = ("accuracy",)
+    message = "{metric} is {found}, below the target {expected}"
+
+
+class AccuracyAboveLimit(Rule):
+    """An accuracy metric is above its upper limit.
+
+    What it checks:
+        Metrics with a range (SDXL CLIP and FID, LLM tokens per sample or generation length)
+        stay at or below the limit.
+
+    Why it matters:
+        Out-of-range values mean the model generates something other than the reference does
+        (e.g. much longer answers).
+
+    Example:
+        locator: FID_SCORE, expected: 23.95007626, found: 24.2
+
+    How to fix:
+        Use the reference generation settings.
+
+    Rounds:
+        v4.0 onwards (`benchmarks.<name>.upper_limits`).
+
+    Source:
+        Official checker: "accuracy not met: upper limit".
+    """
+
+    code = "ACC002"
+    name = "accuracy-above-limit"
+    severity = Severity.ERROR
+    tags = ("accuracy",)
+    message = "{metric} is {found}, above the limit {expected}"
+
+
+class AccuracyMetricMissing(Rule):
+    """`accuracy.txt` does not report a metric the benchmark needs.
+
+    What it checks:
+        Each metric's pattern matches a line of `accuracy.txt`.
+
+    Why it matters:
+        Without the number the quality cannot be checked or published.
+
+    Example:
+        expected: a line matching ^accuracy=([\\d\\.]+).*, found: nothing
+
+    How to fix:
+        Write accuracy.txt with the benchmark's official accuracy script.
+
+    Rounds:
+        All.
+
+    Source:
+        Official checker (v4.1: `acc_seen`).
+    """
+
+    code = "ACC003"
+    name = "accuracy-metric-missing"
+    severity = Severity.ERROR
+    tags = ("accuracy",)
+    message = "accuracy.txt reports no {metric}"
+
+
+class AccuracyHashMissing(Rule):
+    """`accuracy.txt` has no `hash=` line.
+
+    What it checks:
+        A line `hash=<sha256>` written by truncate_accuracy_log.py.
+
+    Why it matters:
+        The hash ties the reported accuracy to the untruncated accuracy log kept by the
+        submitter; without it the truncation step was skipped.
+
+    Example:
+        expected: hash=<64 hex digits>, found: nothing
+
+    How to fix:
+        Run `infercheck truncate` (or the official truncate_accuracy_log.py) on the tree.
+
+    Rounds:
+        All.
+
+    Source:
+        Official checker: "not hash value for mlperf_log_accuracy.json".
+    """
+
+    code = "ACC004"
+    name = "accuracy-hash-missing"
+    severity = Severity.ERROR
+    tags = ("accuracy", "integrity")
+    message = "accuracy.txt has no hash= line"
+
+
+class AccuracyLogNotTruncated(Rule):
+    """`mlperf_log_accuracy.json` is larger than a truncated log.
+
+    What it checks:
+        The accuracy log is at most 10 KiB (the truncation keeps 4 KiB from each end).
+
+    Why it matters:
+        Full accuracy logs are large and must not be published; the truncation also records
+        the hash.
+
+    Example:
+        expected: <= 10240 bytes, found: 4833021
+
+    How to fix:
+        Run `infercheck truncate` (or truncate_accuracy_log.py).
+
+    Rounds:
+        All.
+
+    Source:
+        Official checker: "is not truncated".
+    """
+
+    code = "ACC005"
+    name = "accuracy-log-not-truncated"
+    severity = Severity.ERROR
+    tags = ("accuracy", "integrity")
+    message = "accuracy log has {found} bytes; a truncated one has at most {expected}"
+
+
+class AccuracyHashMismatch(Rule):
+    """The `hash=` line does not match the untruncated accuracy log beside it.
+
+    What it checks:
+        When the untruncated `mlperf_log_accuracy.json` is still present, its SHA-256 equals the
+        `hash=` value of accuracy.txt.
+
+    Why it matters:
+        A different hash means accuracy.txt was computed from another run than the log.
+
+    Example:
+        expected: 9c1f..., found: 31aa...
+
+    How to fix:
+        Recompute accuracy.txt from this log, then truncate.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck (the official checker never recomputes the hash).
+    """
+
+    code = "ACC006"
+    name = "accuracy-hash-mismatch"
+    severity = Severity.ERROR
+    tags = ("accuracy", "integrity")
+    message = "hash= line does not match the accuracy log's SHA-256"
+
+
+class DatasetNotCovered(Rule):
+    """The accuracy run did not cover the whole dataset.
+
+    What it checks:
+        The accuracy run's sample count (`effective_accuracy_sample_count`, else
+        `qsl_reported_total_count`) equals the benchmark's dataset size.
+
+    Why it matters:
+        Accuracy on a subset is not the benchmark's accuracy.
+
+    Example:
+        expected: 50000, found: 500
+
+    How to fix:
+        Run accuracy mode on the full dataset.
+
+    Rounds:
+        All (`benchmarks.<name>.dataset_size`). Relaxed by `--profile smoke`.
+
+    Source:
+        Official checker (v5.0 onwards): "accuracy run does not cover all dataset".
+    """
+
+    code = "ACC007"
+    name = "dataset-not-covered"
+    severity = Severity.ERROR
+    tags = ("accuracy", "run-length")
+    run_length = True
+    message = "accuracy run covers {found} samples; the dataset has {expected}"
+
+
+class SampleArtifactsMissing(Rule):
+    """Sample outputs the benchmark requires are missing from the accuracy folder.
+
+    What it checks:
+        Stable Diffusion XL: `accuracy/images/` holds the round's 10 sample images.
+
+    Why it matters:
+        Reviewers look at the images to see that the model really generates them.
+
+    Example:
+        expected: [4655.png, 2569.png, ...], found: missing 10
+
+    How to fix:
+        Copy the images the accuracy script saved.
+
+    Rounds:
+        v4.0 onwards (`benchmarks.<name>.sample_artifacts`).
+
+    Source:
+        Official checker: "expected to have the following extra files".
+    """
+
+    code = "ACC008"
+    name = "sample-artifacts-missing"
+    severity = Severity.ERROR
+    tags = ("accuracy",)
+    message = "{count} required sample files are missing from {folder}/"
+
+
+@check(emits=(MissingFile, AccuracyBelowTarget, AccuracyAboveLimit, AccuracyMetricMissing,
+              AccuracyHashMissing, AccuracyLogNotTruncated, AccuracyHashMismatch,
+              DatasetNotCovered, SampleArtifactsMissing, LoadgenError))
+def check_accuracy(ctx):
+    folder = ctx.in_result("accuracy")
+    if not ctx.isdir(folder):
+        yield MissingFile.at(folder, expected="accuracy/")
+        return
+    # Quality findings only warn in the open division: accuracy is recorded, not judged.
+    quality = None if ctx.is_closed_like else Severity.WARNING
+    report = f"{folder}/accuracy.txt"
+    text = ctx.text(report)
+    hash_value = None
+    if text is not None:
+        lines = text.splitlines()
+        values: dict[str, str] = {}
+        for target in ctx.rules.targets(ctx.model) + ctx.rules.upper_limits(ctx.model):
+            pattern = ctx.rules.pattern(target.metric)
+            if pattern is None or target.metric in values:
+                continue
+            for line in lines:
+                m = pattern.match(line)
+                if m:
+                    values[target.metric] = m.group(1)  # the last match is the one reported
+        for line in lines:
+            m = _HASH.match(line)
+            if m:
+                hash_value = m.group(1)
+        for target in ctx.rules.targets(ctx.model):
+            raw = values.get(target.metric)
+            if raw is None:
+                yield AccuracyMetricMissing.at(report, expected=ctx.rules.accuracy["patterns"].get(
+                    target.metric), metric=target.metric, locator=target.metric, severity=quality)
+            elif float(raw) < target.value:
+                yield AccuracyBelowTarget.at(report, expected=target.value, found=float(raw),
+                                             metric=target.metric, locator=target.metric,
+                                             severity=quality)
+        for limit in ctx.rules.upper_limits(ctx.model):
+            raw = values.get(limit.metric)
+            if raw is not None and float(raw) > limit.value:
+                yield AccuracyAboveLimit.at(report, expected=limit.value, found=float(raw),
+                                            metric=limit.metric, locator=limit.metric,
+                                            severity=quality)
+        if hash_value is None:
+            yield AccuracyHashMissing.at(report, expected="hash=<sha256>")
+        first = ctx.rules.targets(ctx.model)[0].metric
+        ctx.metrics["accuracy"] = values.get(first)
+        ctx.metrics["accuracy_metrics"] = {k: float(v) for k, v in values.items()}
+
+    acc_log = f"{folder}/mlperf_log_accuracy.json"
+    size = file_size(ctx.abs(acc_log))
+    limit = ctx.rules.accuracy["max_truncated_log_bytes"]
+    if size is None:
+        yield MissingFile.at(acc_log, expected="mlperf_log_accuracy.json")
+    elif size > limit:
+        yield AccuracyLogNotTruncated.at(acc_log, expected=limit, found=size)
+        if hash_value is not None:
+            yield from _recompute_hash(acc_log, ctx.abs(acc_log), hash_value)
+
+    detail = ctx.detail_log(f"{folder}/mlperf_log_detail.txt")
+    if detail is not None:
+        for msg in detail.errors:
+            yield LoadgenError.at(f"{folder}/mlperf_log_detail.txt", found=msg.value,
+                                  locator=f"line {msg.line}")
+        wanted = ctx.rules.benchmark(ctx.model).get("dataset_size")
+        key = ("effective_accuracy_sample_count" if "effective_accuracy_sample_count" in detail
+               else "qsl_reported_total_count")
+        count = detail.get(key)
+        if wanted and count is not None and int(count) != wanted:
+            yield DatasetNotCovered.at(f"{folder}/mlperf_log_detail.txt", expected=wanted,
+                                       found=int(count), locator=key)
+
+    artifacts = ctx.rules.benchmark(ctx.model).get("sample_artifacts")
+    if artifacts:
+        sub = f"{folder}/{artifacts['folder']}"
+        present = set(ctx.listdir(sub))
+        missing = [f for f in artifacts["files"] if f not in present]
+        if missing:
+            yield SampleArtifactsMissing.at(sub, expected=artifacts["files"], found=missing,
+                                            count=len(missing), folder=artifacts["folder"],
+                                            severity=quality)
+
+
+def _recompute_hash(rel: str, path: str, recorded: str):
+    try:
+        data = read_bytes(path)
+    except ParseError:
+        return
+    try:
+        json.loads(data)
+    except ValueError:
+        return  # not a whole log (e.g. a truncated one with a large first entry): nothing to compare
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != recorded.lower():
+        yield AccuracyHashMismatch.at(rel, expected=digest, found=recorded)

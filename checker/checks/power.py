@@ -1,0 +1,161 @@
+"""Power results: required files, spl.txt samples in LoadGen's window, and the power metric."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..findings import Rule, Severity
+from ._registry import check
+from .loadgen import MissingLogKey
+from .structure import MalformedFile, MissingFile
+
+TIME_FORMAT = "%m-%d-%Y %H:%M:%S.%f"
+POWER_FILES = ("client.json", "client.log", "ptd_logs.txt", "server.json", "server.log")
+RUN_FILES = ("mlperf_log_summary.txt", "mlperf_log_detail.txt", "spl.txt")
+
+
+class NoPowerSamples(Rule):
+    """No power sample of spl.txt falls inside LoadGen's measurement window.
+
+    What it checks:
+        Some samples of `performance/run_1/spl.txt` have a time strictly between the detail
+        log's `power_begin` and `power_end` (and a positive wattage, from v3.0).
+
+    Why it matters:
+        The power metric is the mean of those samples; with none there is no measurement (the
+        official tool fails with an opaque NameError).
+
+    Example:
+        expected: samples between 08-20-2022 10:00:01.000 and 08-20-2022 10:10:02.000, found: 0
+
+    How to fix:
+        Check the clocks of the SUT and the power director (NTP), and that spl.txt is the
+        testing run's.
+
+    Rounds:
+        All.
+
+    Source:
+        Official checker `get_power_metric`. The deeper Power WG checks (PTDaemon log,
+        checksums, ranging, uncertainty) are not applied yet (a later issue).
+    """
+
+    code = "PWR001"
+    name = "no-power-samples"
+    severity = Severity.ERROR
+    tags = ("power",)
+    message = "no power samples between power_begin and power_end"
+
+
+class UnexpectedPowerFile(Rule):
+    """A power folder holds a file the round's list does not have.
+
+    What it checks:
+        `performance/power/` holds exactly client.json, client.log, ptd_logs.txt, server.json,
+        server.log.
+
+    Why it matters:
+        The official checker compares the file lists exactly and rejects extras (such as
+        ptd_out.txt); we warn, since extras do not change the measurement.
+
+    Example:
+        found: ptd_out.txt
+
+    How to fix:
+        Remove the extra file.
+
+    Rounds:
+        All.
+
+    Source:
+        Official checker: "has file list mismatch".
+    """
+
+    code = "PWR002"
+    name = "unexpected-power-file"
+    severity = Severity.WARNING
+    tags = ("power",)
+    message = "unexpected file {found!r} in the power folder"
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value.strip(), TIME_FORMAT)
+    except (ValueError, AttributeError):
+        return None
+
+
+@check(emits=(MissingFile, MalformedFile, MissingLogKey, NoPowerSamples, UnexpectedPowerFile))
+def check_power(ctx):
+    power_dir = ctx.in_result("performance", "power")
+    if not ctx.isdir(power_dir):
+        return  # not a power result
+    ctx.metrics["has_power"] = True
+    present = set(ctx.listdir(power_dir))
+    for name in POWER_FILES:
+        if name not in present:
+            yield MissingFile.at(f"{power_dir}/{name}", expected=name)
+    for name in sorted(present - set(POWER_FILES) - {".gitkeep"}):
+        yield UnexpectedPowerFile.at(f"{power_dir}/{name}", found=name)
+    for run in ("ranging", "run_1"):
+        for name in RUN_FILES:
+            rel = ctx.in_result("performance", run, name)
+            if not ctx.exists(rel):
+                yield MissingFile.at(rel, expected=name)
+
+    log = ctx.perf_log()
+    spl_rel = ctx.in_result("performance", "run_1", "spl.txt")
+    if log is None or not ctx.exists(spl_rel):
+        return
+    begin, end = (log.get("power_begin"), log.get("power_end"))
+    for key, value in (("power_begin", begin), ("power_end", end)):
+        if value is None:
+            yield MissingLogKey.at(ctx.perf_log_path, expected=key, locator=key)
+    begin, end = _parse_time(begin), _parse_time(end)
+    if begin is None or end is None:
+        return
+    text = ctx.text(spl_rel)
+    if text is None:
+        return
+    drop_nonpositive = ctx.rules.power["drop_nonpositive_samples"]
+    watts = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue  # a trailing blank line crashed the official tool (inference#1581)
+        parts = line.split(",")
+        stamp = _parse_time(parts[1]) if len(parts) > 3 else None
+        try:
+            value = float(parts[3]) if stamp else None
+        except ValueError:
+            value = None
+        if stamp is None or value is None:
+            yield MalformedFile.at(spl_rel, found=f"not a power sample: {line[:60]!r}",
+                                   locator=f"line {lineno}")
+            return
+        if begin < stamp < end and (value > 0 or not drop_nonpositive):
+            watts.append(value)
+    if not watts:
+        yield NoPowerSamples.at(spl_rel, expected=f"samples between {begin} and {end}", found=0)
+        return
+    avg = sum(watts) / len(watts)
+    scenario = ctx.scenario
+    if scenario in ctx.rules.loadgen["latency_scenarios"]:
+        queries = log.get("result_query_count")
+        if queries is None:
+            yield MissingLogKey.at(ctx.perf_log_path, expected="result_query_count",
+                                   locator="result_query_count")
+            return
+        duration = (end - begin).total_seconds()
+        scale = ctx.rules.power["energy_scale"]
+        per_query = ctx.rules.loadgen["multistream_samples_per_query"] if (
+            scenario == "MultiStream" and log.get("effective_scenario") == "SingleStream") else 1
+        # Same operation order as the official tool, so the float matches its CSV exactly.
+        value = avg * duration * per_query * scale / int(queries)
+    else:
+        value = avg
+    ctx.metrics.update({
+        "power_value": value,
+        "power_units": ctx.rules.power_unit(scenario),
+        "power_samples": len(watts),
+        "power_avg_watts": avg,
+    })

@@ -1,0 +1,278 @@
+"""Walks a submission tree, runs every check on every result, and assembles the Report."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from . import __version__
+from .checks import CHECKS
+from .checks.internal import CheckCrashed, RulePackBroken
+from .checks.structure import (
+    BrokenSymlink,
+    EmptyTree,
+    InvalidFieldValueInMapping,
+    MissingScenario,
+    SymlinkOutsideTree,
+    UnknownBenchmark,
+    UnknownDivision,
+    UnknownScenario,
+)
+from .checks.system import load_system
+from .context import ResultContext, finding_for_parse_error, read_json
+from .findings import Finding, Severity, all_rules
+from .loadgen_log import read_detail_log
+from .report import Report, ResultEntry
+from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
+from .textfile import ParseError
+
+__all__ = ["PROFILES", "check_tree", "detect_round"]
+
+DIVISIONS = ("closed", "open", "network")
+PROFILES = ("strict", "smoke")
+SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
+                 "host_processor_model_name", "host_processors_per_node",
+                 "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
+                 "framework", "operating_system", "hw_notes", "sw_notes", "other_software_stack",
+                 "host_memory_capacity", "accelerator_memory_capacity")
+
+
+@dataclass(frozen=True)
+class _SystemTask:
+    root: str
+    suite: str
+    round: str
+    profile: str
+    division: str
+    submitter: str
+    system: str
+    extra_mapping: tuple[tuple[str, str], ...]
+
+
+def _dirs(path: str) -> list[str]:
+    try:
+        return sorted(n for n in os.listdir(path)
+                      if not n.startswith(".") and os.path.isdir(os.path.join(path, n)))
+    except OSError:
+        return []
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.path, f.locator, str(f.found))
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _apply_profile(findings: list[Finding], profile: str) -> list[Finding]:
+    if profile != "smoke":
+        return findings
+    rules = all_rules()
+    return [f.downgraded(Severity.WARNING) if f.is_error and rules[f.code].run_length else f
+            for f in findings]
+
+
+def _run_checks(ctx: ResultContext) -> list[Finding]:
+    findings: list[Finding] = []
+    for chk in CHECKS:
+        try:
+            findings.extend(chk.func(ctx))
+        except Exception as exc:  # one bad file must not stop the others
+            findings.append(CheckCrashed.at(
+                ctx.result_dir, found=f"{type(exc).__name__}: {exc}", check=chk.name,
+                detail=traceback.format_exc()))
+    findings.extend(ctx.load_findings)
+    return _apply_profile(_dedupe(findings), ctx.profile)
+
+
+def _system_info(data: dict | None) -> dict:
+    data = data or {}
+    return {k: data.get(k) for k in SYSTEM_FIELDS if k in data}
+
+
+def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
+    try:
+        return _check_system_unguarded(task)
+    except Exception as exc:  # a fault of ours must not end the run for other systems
+        where = f"{task.division}/{task.submitter}/results/{task.system}"
+        return [], [CheckCrashed.at(where, found=f"{type(exc).__name__}: {exc}",
+                                    check="check_system", detail=traceback.format_exc())]
+
+
+def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
+    rules = load_rules(task.suite, task.round)
+    entries: list[ResultEntry] = []
+    tree: list[Finding] = []
+    sub_rel = f"{task.division}/{task.submitter}"
+    sys_rel = f"{sub_rel}/results/{task.system}"
+    sys_abs = os.path.join(task.root, task.division, task.submitter, "results", task.system)
+    info = load_system(task.root, task.division, task.submitter, task.system, rules)
+    system_type = (info.data or {}).get("system_type")
+    closed_like = task.division in ("closed", "network")
+    extra = dict(task.extra_mapping)
+    for bench in _dirs(sys_abs):
+        model = rules.mlperf_model(bench, extra if task.division == "open" else None)
+        if model is None or (closed_like and bench not in rules.benchmarks
+                             and bench not in rules.model_mapping):
+            tree.append(UnknownBenchmark.at(f"{sys_rel}/{bench}", found=bench, round=rules.round))
+            continue
+        required = rules.required_scenarios(model, system_type) if isinstance(system_type, str) else None
+        if closed_like and isinstance(system_type, str) and required is None:
+            tree.append(UnknownBenchmark.at(
+                f"{sys_rel}/{bench}", found=bench, round=f"{rules.round} for {system_type} systems"))
+            continue
+        bench_entries: list[ResultEntry] = []
+        for folder in _dirs(os.path.join(sys_abs, bench)):
+            scenario = RoundRules.scenario_name(folder)
+            if scenario is None or (closed_like and required is not None and scenario not in required):
+                severity = None if closed_like else Severity.WARNING
+                tree.append(UnknownScenario.at(f"{sys_rel}/{bench}/{folder}", found=folder,
+                                               model=model, system_type=system_type,
+                                               severity=severity))
+                continue
+            ctx = ResultContext(root=task.root, rules=rules, profile=task.profile,
+                                division=task.division, submitter=task.submitter,
+                                system=task.system, benchmark=bench, scenario_folder=folder,
+                                scenario=scenario, model=model, system_info=info)
+            findings = _run_checks(ctx)
+            bench_entries.append(ResultEntry(
+                result=ctx.result_dir, division=task.division, submitter=task.submitter,
+                system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
+                model=model, system_type=system_type if isinstance(system_type, str) else None,
+                availability=str((info.data or {}).get("status", "")).lower() or None,
+                findings=findings, metrics=ctx.metrics, system_info=_system_info(info.data)))
+        if closed_like and required:
+            present = {e.scenario for e in bench_entries}
+            missing = sorted(set(required) - present)
+            if missing:
+                finding = MissingScenario.at(f"{sys_rel}/{bench}", expected=sorted(required),
+                                             found=sorted(present), missing=missing)
+                for e in bench_entries:
+                    e.findings.append(finding)
+                if not bench_entries:
+                    tree.append(finding)
+        entries.extend(bench_entries)
+    return entries, tree
+
+
+def _scan_links(root: str, top: str) -> list[Finding]:
+    """Symlinks that escape the tree or point nowhere (never followed)."""
+    real_root = os.path.realpath(root)
+    out = []
+    for dirpath, dirnames, filenames in os.walk(top):
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            if not os.path.islink(full):
+                continue
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            target = os.readlink(full)
+            resolved = os.path.realpath(full)
+            if not (resolved == real_root or resolved.startswith(real_root + os.sep)):
+                out.append(SymlinkOutsideTree.at(rel, found=target))
+            elif not os.path.exists(full):
+                out.append(BrokenSymlink.at(rel, found=target))
+    return out
+
+
+def detect_round(root: str, suite: str = "inference") -> str | None:
+    """The round whose seeds the first performance log of the tree carries, if any."""
+    seeds_by_round = {}
+    for name in available_rounds(suite):
+        try:
+            s = load_rules(suite, name).loadgen["seeds"]
+        except RulePackError:
+            continue
+        seeds_by_round[s["qsl_rng_seed"]] = name
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        if "mlperf_log_detail.txt" in filenames and dirpath.endswith(os.path.join("performance", "run_1")):
+            try:
+                log = read_detail_log(os.path.join(dirpath, "mlperf_log_detail.txt"))
+            except ParseError:
+                continue
+            seed = log.get("effective_qsl_rng_seed")
+            if seed in seeds_by_round:
+                return seeds_by_round[seed]
+    return None
+
+
+def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list[Finding]]:
+    rel = f"{division}/{submitter}/model_mapping.json"
+    path = os.path.join(root, division, submitter, "model_mapping.json")
+    if division != "open" or not os.path.exists(path):
+        return {}, []
+    try:
+        data = read_json(path)
+    except ParseError as err:
+        return {}, [finding_for_parse_error(err, rel)]
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return {}, [InvalidFieldValueInMapping.at(rel, expected="an object of name: benchmark",
+                                                  found=type(data).__name__, locator="$")]
+    return data, []
+
+
+def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
+               profile: str = "strict", submitter: str | None = None, jobs: int = 1) -> Report:
+    """Check every result under `root` (the folder holding closed/, open/, network/)."""
+    root = os.path.abspath(root)
+    report = Report(root=root, round=round or "", suite=suite, profile=profile,
+                    tool_version=__version__)
+    if round is None:
+        round = detect_round(root, suite)
+        if round is None:
+            report.findings.append(RulePackBroken.at(
+                None, found="round not given and not recognised from the logs' seeds; "
+                            f"use --version (one of {', '.join(available_rounds(suite))})"))
+            return report
+        report.round = round
+    try:
+        load_rules(suite, round)
+    except RulePackError as exc:
+        report.findings.append(RulePackBroken.at(None, found=str(exc)))
+        return report
+
+    tasks: list[_SystemTask] = []
+    for division in _dirs(root):
+        if division not in DIVISIONS:
+            report.findings.append(UnknownDivision.at(division, found=division,
+                                                      expected=", ".join(DIVISIONS)))
+            continue
+        for sub in _dirs(os.path.join(root, division)):
+            if submitter and sub.lower() != submitter.lower():
+                continue
+            report.findings.extend(_scan_links(root, os.path.join(root, division, sub)))
+            mapping, problems = _extra_mapping(root, division, sub)
+            report.findings.extend(problems)
+            for system in _dirs(os.path.join(root, division, sub, "results")):
+                tasks.append(_SystemTask(root, suite, round, profile, division, sub, system,
+                                         tuple(sorted(mapping.items()))))
+
+    if jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(_check_system, tasks, chunksize=1))
+    else:
+        outcomes = [_check_system(t) for t in tasks]
+    for entries, tree in outcomes:
+        report.results.extend(entries)
+        report.findings.extend(tree)
+    report.results.sort(key=lambda e: e.result)
+
+    # A link finding belongs to the result whose folder holds the link.
+    tree_only = []
+    for f in report.findings:
+        owner = next((e for e in report.results if f.path and f.code in ("STR006", "STR007")
+                      and (f.path + "/").startswith(e.result + "/")), None)
+        if owner is not None:
+            owner.findings.append(f)
+        else:
+            tree_only.append(f)
+    report.findings = tree_only
+    if not report.results:
+        where = f" for submitter {submitter!r}" if submitter else ""
+        report.findings.append(EmptyTree.at(None, found=0, where=where))
+    return report

@@ -1,0 +1,53 @@
+"""Careful reading of submission files: every way a file can be unusable becomes a ParseError."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+__all__ = ["ParseError", "read_bytes", "read_text"]
+
+
+@dataclass
+class ParseError(Exception):
+    """A file that exists but cannot be used; `kind` picks the finding code."""
+
+    path: str
+    kind: str  # "missing", "empty", "not-utf8", "malformed", "unreadable"
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f" line {self.line}" if self.line else ""
+        return f"{self.path}{where}: {self.reason}"
+
+
+def read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise ParseError(path, "missing", "file not found") from None
+    except IsADirectoryError:
+        raise ParseError(path, "unreadable", "a folder where a file is expected") from None
+    except OSError as exc:
+        raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
+    if not data.strip():
+        raise ParseError(path, "empty", "file is empty")
+    return data
+
+
+def read_text(path: str) -> str:
+    data = read_bytes(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ParseError(path, "not-utf8", f"byte {exc.start} is not UTF-8", line) from None
+
+
+def file_size(path: str) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None
