@@ -25,7 +25,7 @@ from .context import ResultContext, finding_for_parse_error, read_json
 from .findings import Finding, Severity, all_rules
 from .loadgen_log import read_detail_log
 from .report import Report, ResultEntry
-from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
+from .round_rules import RoundRules, RulePackError, available_rounds, known_seed_sets, load_rules
 from .textfile import ParseError
 
 __all__ = ["PROFILES", "check_tree", "detect_round"]
@@ -181,13 +181,9 @@ def _scan_links(root: str, top: str) -> list[Finding]:
 
 def detect_round(root: str, suite: str = "inference") -> str | None:
     """The round whose seeds the first performance log of the tree carries, if any."""
-    seeds_by_round = {}
-    for name in available_rounds(suite):
-        try:
-            s = load_rules(suite, name).loadgen["seeds"]
-        except RulePackError:
-            continue
-        seeds_by_round[s["qsl_rng_seed"]] = name
+    packs = set(available_rounds(suite))
+    seeds_by_round = {seeds[0]: name for seeds, name in known_seed_sets(suite).items()
+                      if name in packs}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         if "mlperf_log_detail.txt" in filenames and dirpath.endswith(os.path.join("performance", "run_1")):

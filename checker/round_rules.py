@@ -14,7 +14,8 @@ from jsonschema import Draft202012Validator
 
 from schemas import load_schema
 
-__all__ = ["RoundRules", "RulePackError", "available_rounds", "load_rules", "merge"]
+__all__ = ["RoundRules", "RulePackError", "available_rounds", "known_seed_sets", "load_rules",
+           "merge"]
 
 SCENARIO_NAMES = ("SingleStream", "MultiStream", "Offline", "Server", "Interactive")
 _SCENARIO_BY_LOWER = {s.lower(): s for s in SCENARIO_NAMES}
@@ -44,7 +45,8 @@ def _pack_dir(suite: str):
 
 
 def available_rounds(suite: str = "inference") -> list[str]:
-    names = [p.name[:-5] for p in _pack_dir(suite).iterdir() if p.name.endswith(".yaml")]
+    names = [p.name[:-5] for p in _pack_dir(suite).iterdir()
+             if p.name.endswith(".yaml") and not p.name.startswith("_")]
     return sorted(names, key=_round_key)
 
 
@@ -59,6 +61,19 @@ def _schema_errors(instance: Any, schema: dict) -> list[str]:
         f"{e.json_path}: {e.message}"
         for e in sorted(validator.iter_errors(instance), key=lambda e: e.json_path)
     ]
+
+
+@cache
+def known_seed_sets(suite: str = "inference") -> dict[tuple[int, int, int], str]:
+    """(qsl, sample index, schedule) seeds of every known round, including rounds without a pack."""
+    path = _pack_dir(suite).joinpath("_seeds.yaml")
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text("utf-8"))
+    errors = _schema_errors(data, load_schema("seed_sets"))
+    if errors:
+        raise RulePackError(f"{suite}/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")
+    return {tuple(seeds): name for name, seeds in data.items()}
 
 
 @cache

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from ..findings import Rule, Severity
-from ..round_rules import available_rounds, load_rules
+from ..round_rules import known_seed_sets
 from ._registry import check
 
 NS_PER_MS = 1000 * 1000
@@ -501,18 +499,6 @@ class NoEarlyStoppingEstimate(Rule):
     message = "early-stopping estimate is {found}"
 
 
-@cache
-def _known_seed_sets(suite: str) -> dict[tuple, str]:
-    out: dict[tuple, str] = {}
-    for name in available_rounds(suite):
-        try:
-            seeds = load_rules(suite, name).loadgen["seeds"]
-        except Exception:  # a broken pack elsewhere must not break this check
-            continue
-        out[tuple(seeds[k] for k in SEED_KEYS)] = name
-    return out
-
-
 def _as_int(value):
     try:
         return int(value)
@@ -563,7 +549,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
     seeds = rules.loadgen.get("test05_seeds") if test == "TEST05" else rules.loadgen["seeds"]
     found_seeds = tuple(_as_int(need(f"effective_{k}")) for k in SEED_KEYS)
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
-        other = _known_seed_sets(rules.suite).get(found_seeds)
+        other = known_seed_sets(rules.suite).get(found_seeds)
         tolerated = ctx.profile == "smoke" and other is not None
         for key, got in zip(SEED_KEYS, found_seeds):
             if got != seeds[key]:

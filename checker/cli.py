@@ -1,0 +1,197 @@
+"""The `infercheck` command line: it formats reports; the checking lives in the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from . import __version__
+from .engine import PROFILES, check_tree
+from .explain import explain as explain_page
+from .findings import all_rules
+from .report import Report, ResultEntry
+from .round_rules import RulePackError, available_rounds, load_rules
+
+USAGE_CODES = {"STR013", "RUL001"}
+
+EXIT_HELP = """
+Exit status: 0 when every result is valid, 1 when any result (or the tree) is invalid,
+2 on a usage error (bad option, empty tree, submitter not found, unknown round) or an internal
+fault of the checker (an INT001 finding).
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="infercheck")
+def main() -> None:
+    """Validate MLPerf Inference submissions and tabulate their results.
+
+    \b
+    Start with:
+      infercheck check PATH --version v4.1     check a submission tree
+      infercheck explain LG003                 what a finding code means
+      infercheck rules --version v4.1          benchmarks, scenarios and targets of a round
+    """
+
+
+def _verdict_line(entry: ResultEntry, profile: str) -> str:
+    tag = "VALID  " if entry.valid else "INVALID"
+    if profile == "smoke":
+        tag += " [smoke: run-length rules relaxed]"
+    m = entry.metrics
+    parts = [tag, entry.result]
+    if m.get("value") is not None:
+        parts.append(f"{m['value']:.6g} {m.get('units', '')}".rstrip())
+    if m.get("power_value"):
+        parts.append(f"power {m['power_value']:.6g} {m.get('power_units', '')}")
+    if m.get("inferred"):
+        parts.append(f"(inferred from {m.get('loadgen_scenario')})")
+    line = "  ".join(parts)
+    errors = entry.errors()
+    if errors:
+        shown = "; ".join(f"{f.code} {f.message}" for f in errors[:3])
+        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
+        line += f"\n        {shown}{more}"
+    return line
+
+
+def _finding_line(f) -> str:
+    where = f" {f.path}" if f.path else ""
+    return f"{f.severity.upper():7} {f.code} {f.name}:{where}: {f.message}"
+
+
+def _summary(report: Report) -> str:
+    s = report.stats()
+    counts = s["findings"]
+    verdict = "VALID" if report.valid else "INVALID"
+    return (f"{verdict}: {s['results']} results, {s['valid_results']} valid, "
+            f"{s['invalid_results']} invalid, {s['power_results']} with power; "
+            f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
+            f"(round {report.round or '?'}, profile {report.profile})")
+
+
+def exit_status(report: Report) -> int:
+    codes = {f.code for f in report.findings}
+    if codes & USAGE_CODES or report.crashed:
+        return 2
+    return 0 if report.valid else 1
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.option("--version", "round_name", metavar="ROUND",
+              help="Round whose rules apply, e.g. v2.1 or v4.1. Default: recognised from the "
+                   "seeds in the logs.")
+@click.option("--suite", default="inference", show_default=True,
+              type=click.Choice(["inference"]), help="Benchmark suite.")
+@click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
+@click.option("--profile", type=click.Choice(PROFILES), default="strict", show_default=True,
+              help="smoke relaxes only the run-length rules (duration, query counts, dataset "
+                   "coverage) for short CI runs; every verdict line then says so.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Check systems in this many processes.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the full report (schemas/report.schema.json) to this file.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the official summary.csv of the round (valid results, power rows).")
+@click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the tidy results table, one typed row per result.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="What to print: verdict lines, or the JSON report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
+def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
+          fmt, quiet):
+    """Check the submission tree at PATH (the folder holding closed/, open/, network/).
+
+    Prints one verdict line per result, then a summary. Every problem is a finding with a
+    stable code; `infercheck explain CODE` tells what it means and how to fix it.
+    """
+    from .outputs import write_csv, write_json, write_parquet
+
+    if round_name is not None and round_name not in available_rounds(suite):
+        raise click.BadParameter(
+            f"{round_name!r} is not a round of {suite} (known: {', '.join(available_rounds(suite))})",
+            param_hint="--version")
+    report = check_tree(path, round=round_name, suite=suite, profile=profile,
+                        submitter=submitter, jobs=jobs)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        for entry in report.results:
+            if not quiet or not entry.valid:
+                click.echo(_verdict_line(entry, profile))
+        for f in report.findings:
+            click.echo(_finding_line(f))
+        click.echo(_summary(report))
+    outputs = ((json_path, write_json), (csv_path, write_csv), (parquet_path, write_parquet))
+    for target, writer in outputs:
+        if target and report.round:
+            if os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
+                raise click.UsageError("outputs must not be written inside the submission tree")
+            writer(report, target)
+    sys.exit(exit_status(report))
+
+
+check.help = (check.help or "") + EXIT_HELP
+
+
+@main.command()
+@click.option("--version", "round_name", metavar="ROUND", help="Round to show, e.g. v4.1.")
+@click.option("--suite", default="inference", show_default=True, type=click.Choice(["inference"]))
+@click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules(round_name, suite, list_rounds, fmt):
+    """Show the benchmarks, scenarios and targets of a round (resolved rule pack)."""
+    rounds = available_rounds(suite)
+    if list_rounds or not round_name:
+        click.echo("\n".join(rounds))
+        return
+    try:
+        pack = load_rules(suite, round_name)
+    except RulePackError as exc:
+        raise click.BadParameter(str(exc), param_hint="--version") from None
+    if fmt == "json":
+        click.echo(json.dumps(pack.data, indent=2))
+        return
+    lg = pack.loadgen
+    click.echo(f"{suite} {pack.round}" + (f" (extends {pack.data['extends']})"
+                                          if pack.data.get("extends") else ""))
+    click.echo(f"seeds: qsl {lg['seeds']['qsl_rng_seed']}, sample index "
+               f"{lg['seeds']['sample_index_rng_seed']}, schedule {lg['seeds']['schedule_rng_seed']}")
+    click.echo(f"minimum duration: {lg['min_duration_ms']} ms\n")
+    header = f"{'benchmark':<20} {'edge':<34} {'datacenter':<20} {'targets'}"
+    click.echo(header)
+    click.echo("-" * len(header))
+    for name, bench in sorted(pack.benchmarks.items()):
+        sc = bench["scenarios"]
+        targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
+        limits = ", ".join(f"{t.metric} <= {t.value:.6g}" for t in pack.upper_limits(name))
+        click.echo(f"{name:<20} {', '.join(sc.get('edge') or ['-']):<34} "
+                   f"{', '.join(sc.get('datacenter') or ['-']):<20} "
+                   f"{targets}{'; ' + limits if limits else ''}")
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--list", "list_codes", is_flag=True, help="List every code with its name.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def explain(code, list_codes, fmt):
+    """Explain a finding CODE (e.g. LG003): what it checks, why, and how to fix it."""
+    if list_codes or not code:
+        for c, rule in all_rules().items():
+            click.echo(f"{c}  {rule.severity.value:<7}  {rule.name}")
+        return
+    page = explain_page(code, fmt)
+    if page is None:
+        raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
+                                 param_hint="CODE")
+    click.echo(page.rstrip("\n"))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
