@@ -637,6 +637,12 @@ def result_metric(ctx, rel: str, log):
     scenario = log.get("effective_scenario")
     if scenario not in rules.loadgen["result_keys"]:
         return
+    pair = [scenario, ctx.scenario]
+    inferred = scenario != ctx.scenario
+    if inferred and (pair not in rules.loadgen["inferable"] or "edge" not in (ctx.system_type or "")):
+        yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
+                                  locator="effective_scenario")
+        return
     key = rules.result_key(ctx.model, scenario)
     raw = log.get(key)
     if raw is None:
@@ -645,15 +651,7 @@ def result_metric(ctx, rel: str, log):
     value = float(raw)
     if scenario in rules.loadgen["latency_scenarios"]:
         value /= NS_PER_MS
-    inferred = False
-    if scenario != ctx.scenario:
-        pair = [scenario, ctx.scenario]
-        edge = "edge" in (ctx.system_type or "")
-        if pair not in rules.loadgen["inferable"] or not edge:
-            yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
-                                      locator="effective_scenario")
-            return
-        inferred = True
+    if inferred:
         yield ResultInferred.at(rel, expected=ctx.scenario, found=scenario, locator="effective_scenario")
         if pair == ["SingleStream", "Offline"]:
             value = float(log.get("result_qps_without_loadgen_overhead", 0))

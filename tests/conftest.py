@@ -1,0 +1,112 @@
+"""Shared fixtures: the real corpus beside the project, and small broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("INFERCHECK_CORPUS", PROJECT.parent / "shared" / "corpus"))
+
+# Small real slices: (corpus folder, round, division, submitter, system, benchmark).
+SLICES = {
+    # An edge system: SingleStream, MultiStream and Offline, TEST01/TEST04/TEST05.
+    "edge": ("inference-v4.1", "v4.1", "closed", "UntetherAI", "h13_u1_preview", "resnet50"),
+    # A datacenter system with power on Offline and Server.
+    "power": ("inference-v4.1", "v4.1", "closed", "UntetherAI", "r760_u6_slim", "resnet50"),
+}
+
+
+def corpus(name: str) -> Path:
+    path = CORPUS / name
+    if not path.is_dir():
+        pytest.fail(f"corpus folder {path} is missing (set INFERCHECK_CORPUS)")
+    return path
+
+
+def copy_slice(dest: Path, key: str) -> Path:
+    folder, _round, division, submitter, system, bench = SLICES[key]
+    src = corpus(folder) / division / submitter
+    out = dest / division / submitter
+    (out / "systems").mkdir(parents=True)
+    shutil.copy2(src / "systems" / f"{system}.json", out / "systems")
+    for part in ("results", "measurements", "compliance"):
+        shutil.copytree(src / part / system / bench, out / part / system / bench)
+    shutil.copytree(src / "code" / bench, out / "code" / bench)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory):
+    """One untouched copy of each slice per test session."""
+    base = tmp_path_factory.mktemp("pristine")
+    return {key: copy_slice(base / key, key) for key in SLICES}
+
+
+class Tree:
+    """A writable copy of a slice, with helpers that each break one thing."""
+
+    def __init__(self, root: Path, key: str):
+        self.root = root
+        _, self.round, self.division, self.submitter, self.system, self.bench = SLICES[key]
+
+    @property
+    def sub(self) -> Path:
+        return self.root / self.division / self.submitter
+
+    def result(self, scenario: str) -> Path:
+        return self.sub / "results" / self.system / self.bench / scenario
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def perf_log(self, scenario: str = "offline") -> Path:
+        return self.result(scenario) / "performance" / "run_1" / "mlperf_log_detail.txt"
+
+    def set_log_key(self, path: Path, key: str, value) -> None:
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            if f'"key": "{key}"' in line:
+                event = json.loads(line[line.index("{"):])
+                event["value"] = value
+                lines[i] = ":::MLLOG " + json.dumps(event) + "\n"
+                break
+        else:
+            raise AssertionError(f"{key} not in {path}")
+        path.write_text("".join(lines), "utf-8")
+
+    def drop_log_key(self, path: Path, key: str) -> None:
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        path.write_text("".join(x for x in lines if f'"key": "{key}"' not in x), "utf-8")
+
+    def edit_json(self, path: Path, **changes) -> None:
+        data = json.loads(path.read_text("utf-8"))
+        for k, v in changes.items():
+            if v is None:
+                data.pop(k, None)
+            else:
+                data[k] = v
+        path.write_text(json.dumps(data, indent=2), "utf-8")
+
+    @property
+    def system_json(self) -> Path:
+        return self.sub / "systems" / f"{self.system}.json"
+
+
+@pytest.fixture
+def broken_tree(pristine, tmp_path):
+    """broken_tree(slice_key, mutate) -> Tree: a fresh copy of a slice with one mutation."""
+
+    def make(key: str, mutate=None) -> Tree:
+        root = tmp_path / f"tree-{key}"
+        shutil.copytree(pristine[key], root, symlinks=True)
+        tree = Tree(root, key)
+        if mutate is not None:
+            mutate(tree)
+        return tree
+
+    return make
