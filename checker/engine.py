@@ -77,11 +77,20 @@ def _apply_profile(findings: list[Finding], profile: str) -> list[Finding]:
             for f in findings]
 
 
+# Tests set this so that a check yielding a code it did not declare fails loudly.
+_VERIFY_EMITS = os.environ.get("INFERCHECK_VERIFY_EMITS") == "1"
+
+
 def _run_checks(ctx: ResultContext) -> list[Finding]:
     findings: list[Finding] = []
     for chk in CHECKS:
         try:
-            findings.extend(chk.func(ctx))
+            produced = list(chk.func(ctx))
+            if _VERIFY_EMITS:
+                undeclared = {f.code for f in produced} - {r.code for r in chk.emits}
+                if undeclared:
+                    raise AssertionError(f"{chk.name} emitted undeclared {sorted(undeclared)}")
+            findings.extend(produced)
         except Exception as exc:  # one bad file must not stop the others
             findings.append(CheckCrashed.at(
                 ctx.result_dir, found=f"{type(exc).__name__}: {exc}", check=chk.name,

@@ -11,6 +11,7 @@ from ..context import SystemInfo, finding_for_parse_error, read_json
 from ..findings import Finding, Rule, Severity
 from ..textfile import ParseError
 from ._registry import check
+from .structure import EmptyFile, InvalidJson, MissingFile, NotUtf8, UnreadableFile
 
 NETWORK_FIELDS = (
     "is_network", "network_type", "network_media", "network_rate", "nic_loadgen",
@@ -326,7 +327,8 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
 
 
 @check(emits=(MissingField, InvalidFieldValue, UnknownField, EmptyField, SubmitterMismatch,
-              DivisionMismatch, NetworkModeMismatch, NetworkSutName))
+              DivisionMismatch, NetworkModeMismatch, NetworkSutName, MissingFile, EmptyFile,
+              NotUtf8, InvalidJson, UnreadableFile))
 def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings
