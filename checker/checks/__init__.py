@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
+from . import accuracy, compliance, internal, loadgen, measurements, power, structure, system  # noqa: E402,F401,I001
 from ._registry import CHECKS, check
-
-from . import structure, system, measurements, loadgen, accuracy, compliance, power, internal  # noqa: E402,F401,I001
 
 __all__ = ["CHECKS", "check"]

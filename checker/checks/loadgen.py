@@ -551,7 +551,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
         other = known_seed_sets(rules.suite).get(found_seeds)
         tolerated = ctx.profile == "smoke" and other is not None
-        for key, got in zip(SEED_KEYS, found_seeds):
+        for key, got in zip(SEED_KEYS, found_seeds, strict=True):
             if got != seeds[key]:
                 yield SeedMismatch.at(
                     rel, expected=seeds[key], found=got, locator=f"effective_{key}", key=key,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..findings import Rule, Severity
-from .structure import EmptyFile, MissingFile
 from ._registry import check
+from .structure import EmptyFile, MissingFile
 
 IMPLEMENTATION_FIELDS = ("input_data_types", "retraining", "starting_weights_filename",
                          "weight_data_types", "weight_transformations")

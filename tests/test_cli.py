@@ -1,0 +1,178 @@
+"""The command line: verdicts, exit codes, outputs, explain and rules pages."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from checker import check_tree
+from checker.cli import main
+from checker.report import Report
+from schemas import load_schema
+
+from .conftest import corpus
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def codes(report, severity=None):
+    return {f.code for f in report.all_findings() if severity is None or f.severity == severity}
+
+
+def test_explain_prints_the_rule_page():
+    result = run("explain", "lg003")
+    assert result.exit_code == 0
+    assert result.output.startswith("LG003 seed-mismatch (error)")
+    for section in ("What it checks:", "Why it matters:", "How to fix:", "Source:"):
+        assert section in result.output
+    page = json.loads(run("explain", "ACC007", "--format", "json").output)
+    assert page["run_length"] is True and page["name"] == "dataset-not-covered"
+
+
+def test_explain_unknown_code_is_a_usage_error():
+    result = run("explain", "XYZ999")
+    assert result.exit_code == 2 and "no rule has code" in result.output
+
+
+def test_rules_lists_benchmarks_scenarios_and_targets():
+    result = run("rules", "--version", "v2.1")
+    assert result.exit_code == 0
+    assert "14284205019438841327" in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("resnet "))
+    assert "SingleStream, MultiStream, Offline" in line and "acc >= 75.6954" in line
+    assert "v2.1" in run("rules", "--list").output
+
+
+def test_empty_tree_and_unmatched_submitter_are_usage_errors(tmp_path):
+    result = run("check", tmp_path, "--version", "v2.1")
+    assert result.exit_code == 2 and "STR013" in result.output
+    result = run("check", corpus("inference-v4.1"), "--version", "v4.1", "--submitter", "Nobody")
+    assert result.exit_code == 2 and "no results found for submitter 'Nobody'" in result.output
+
+
+def test_unknown_round_is_a_usage_error(broken_tree):
+    tree = broken_tree("edge")
+    result = run("check", tree.root, "--version", "v9.9")
+    assert result.exit_code == 2 and "not a round" in result.output
+
+
+def test_valid_tree_exits_0_and_writes_every_output(broken_tree, tmp_path):
+    tree = broken_tree("power")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = run("check", tree.root, "--version", "v4.1", "--json", out / "r.json",
+                 "--csv", out / "s.csv", "--parquet", out / "t.parquet", "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("VALID  ") == 2 and "power" in result.output
+    data = json.loads((out / "r.json").read_text())
+    errors = list(Draft202012Validator(load_schema("report")).iter_errors(data))
+    assert not errors, errors[0].message
+    assert Report.from_dict(data).to_dict() == data
+    header = (out / "s.csv").read_text().splitlines()[0]
+    assert header.endswith("compliance,errors,version,inferred,has_power,Units")
+    assert len((out / "s.csv").read_text().splitlines()) == 1 + 4  # two results, two power rows
+    table = pq.read_table(out / "t.parquet")
+    assert table.num_rows == 2
+    assert str(table.schema.field("value").type) == "double"
+    assert str(table.schema.field("valid").type) == "bool"
+    row = table.to_pylist()[0]
+    assert row["power_units"] == "Watts" and row["power_value"] > 0
+
+
+def test_outputs_inside_the_tree_are_refused(broken_tree):
+    tree = broken_tree("edge")
+    result = run("check", tree.root, "--version", "v4.1", "--csv", tree.root / "summary.csv")
+    assert result.exit_code == 2 and not (tree.root / "summary.csv").exists()
+
+
+def test_smoke_profile_says_so_on_every_verdict_line():
+    result = run("check", corpus("inference-v5.0-automation"), "--version", "v5.0",
+                 "--profile", "smoke")
+    assert result.exit_code == 0
+    verdicts = [x for x in result.output.splitlines() if x.startswith(("VALID ", "INVALID "))]
+    assert len(verdicts) == 39 and all("[smoke" in x for x in verdicts)
+    strict = run("check", corpus("inference-v5.0-automation"), "--version", "v5.0")
+    assert strict.exit_code == 1 and "LG004" in strict.output and "ACC007" in strict.output
+
+
+def test_a_crashing_check_is_an_internal_fault(broken_tree, monkeypatch):
+    from checker.checks import CHECKS, _registry
+
+    def check_explodes(ctx):
+        raise ZeroDivisionError("boom")
+        yield
+
+    monkeypatch.setattr(_registry, "CHECKS", CHECKS)
+    CHECKS.append(_registry.Check("check_explodes", check_explodes, ()))
+    try:
+        tree = broken_tree("edge")
+        report = check_tree(str(tree.root), round="v4.1")
+        crashed = [f for f in report.all_findings() if f.code == "INT001"]
+        assert len(crashed) == 3 and "ZeroDivisionError: boom" in crashed[0].message
+        assert "Traceback" in crashed[0].detail
+        result = run("check", tree.root, "--version", "v4.1")
+        assert result.exit_code == 2
+    finally:
+        CHECKS.pop()
+
+
+def test_tree_level_findings(broken_tree):
+    def mutate(t):
+        (t.root / "Closed").mkdir()
+        (t.sub / "results" / t.system / "resnet101").mkdir()
+        # a system field that must not be empty from v3.1
+        t.edit_json(t.system_json, cooling="", is_network="true")
+        folder = t.sub / "measurements" / t.system / t.bench / "offline"
+        impl = next(p for p in folder.iterdir() if p.suffix == ".json")
+        t.edit_json(impl, retraining="")
+        (t.result("offline") / "accuracy" / "accuracy.txt").write_text("hash=00\n")
+
+    report = check_tree(str(broken_tree("edge", mutate).root), round="v4.1")
+    assert {"STR008"} <= codes(report, "warning")
+    assert {"STR009", "SYS004", "SYS007", "MEA002", "ACC003"} <= codes(report, "error")
+
+
+def test_open_model_mapping_must_be_an_object(broken_tree):
+    def mutate(t):
+        os.rename(t.root / "closed", t.root / "open")
+        t.division = "open"
+        t.edit_json(t.system_json, division="open")
+        (t.root / "open" / t.submitter / "model_mapping.json").write_text("[1]")
+
+    report = check_tree(str(broken_tree("edge", mutate).root), round="v4.1")
+    assert "STR014" in codes(report, "error")
+
+
+def test_inferred_result_is_flagged():
+    report = check_tree(str(corpus("inference-v4.1")), round="v4.1", submitter="Krai")
+    assert not any(e.metrics.get("inferred") for e in report.results)
+
+
+def test_open_sdxl_without_images_is_a_warning():
+    report = check_tree(str(corpus("inference-v4.1")), round="v4.1", submitter="CTuning")
+    images = [f for f in report.all_findings() if f.code == "ACC008"]
+    assert len(images) == 1 and images[0].severity == "warning" and report.valid
+
+
+def test_extra_power_file_is_a_warning(broken_tree):
+    def mutate(t):
+        (t.result("offline") / "performance" / "power" / "ptd_out.txt").write_text("x")
+
+    report = check_tree(str(broken_tree("power", mutate).root), round="v4.1")
+    assert "PWR002" in codes(report, "warning") and report.valid
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_help_and_format(fmt, broken_tree):
+    assert "Exit status" in run("check", "--help").output
+    result = run("check", broken_tree("edge").root, "--version", "v4.1", "--format", fmt)
+    assert result.exit_code == 0
+    if fmt == "json":
+        assert json.loads(result.output)["valid"] is True
