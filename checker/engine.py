@@ -172,20 +172,25 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
 def _scan_links(root: str, top: str) -> list[Finding]:
     """Symlinks that escape the tree or point nowhere (never followed)."""
     real_root = os.path.realpath(root)
-    out = []
-    for dirpath, dirnames, filenames in os.walk(top):
-        for name in dirnames + filenames:
-            full = os.path.join(dirpath, name)
-            if not os.path.islink(full):
-                continue
-            rel = os.path.relpath(full, root).replace(os.sep, "/")
-            target = os.readlink(full)
-            resolved = os.path.realpath(full)
-            if not (resolved == real_root or resolved.startswith(real_root + os.sep)):
-                out.append(SymlinkOutsideTree.at(rel, found=target))
-            elif not os.path.exists(full):
-                out.append(BrokenSymlink.at(rel, found=target))
-    return out
+    out: list[Finding] = []
+    pending = [top]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():  # from the directory listing: no extra system call
+                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+                target = os.readlink(entry.path)
+                resolved = os.path.realpath(entry.path)
+                if not (resolved == real_root or resolved.startswith(real_root + os.sep)):
+                    out.append(SymlinkOutsideTree.at(rel, found=target))
+                elif not os.path.exists(entry.path):
+                    out.append(BrokenSymlink.at(rel, found=target))
+            elif entry.is_dir():
+                pending.append(entry.path)
+    return sorted(out, key=lambda f: f.path or "")
 
 
 def detect_round(root: str, suite: str = "inference") -> str | None:

@@ -10,11 +10,8 @@ from .textfile import ParseError, read_text
 
 __all__ = ["DetailLog", "parse_detail_log", "read_detail_log"]
 
-_PREFIXES = (":::MLLOG ", ":::ENDPTS ")
-_KEY = '"key": "'
-
 # Only these keys are decoded; the other lines (some of them hundreds of kB of sample
-# indices) are checked for shape and skipped, which keeps parsing fast.
+# indices) are only checked for shape, which keeps parsing fast.
 WANTED_KEYS = frozenset({
     "loadgen_version", "effective_scenario", "effective_test_mode", "effective_performance_sample_count",
     "effective_qsl_rng_seed", "effective_sample_index_rng_seed", "effective_schedule_rng_seed",
@@ -47,9 +44,7 @@ class LogMessage:
 class DetailLog:
     path: str
     values: dict[str, Any] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
     errors: list[LogMessage] = field(default_factory=list)
-    warnings: list[LogMessage] = field(default_factory=list)
 
     def __contains__(self, key: str) -> bool:
         return key in self.values
@@ -58,40 +53,66 @@ class DetailLog:
         return self.values.get(key, default)
 
 
+_PREFIXES = (":::MLLOG ", ":::ENDPTS ")
+_KEY_OPEN = '{"key": "'
+_ERROR_MARK = '"is_error": true'
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _decode(text: str, start: int, end: int, path: str) -> dict:
+    try:
+        event = json.loads(text[start:end])
+    except ValueError as exc:
+        raise ParseError(path, "malformed", f"log line is not JSON ({exc})",
+                         _line_of(text, start)) from None
+    if not isinstance(event, dict):
+        raise ParseError(path, "malformed", "log line is not a JSON object", _line_of(text, start))
+    return event
+
+
 def parse_detail_log(text: str, path: str) -> DetailLog:
-    log = DetailLog(path)
-    seen_any = False
-    for lineno, raw in enumerate(text.splitlines(), 1):
-        if not raw.startswith(_PREFIXES):
-            continue
-        seen_any = True
-        line = raw.rstrip()
-        if not line.endswith("}"):
-            raise ParseError(path, "malformed", "log line is cut off", lineno)
-        start = line.find(_KEY)
-        if start < 0:
-            raise ParseError(path, "malformed", "log line has no key", lineno)
-        start += len(_KEY)
-        key = line[start: line.find('"', start)]
-        is_error = '"is_error": true' in line
-        is_warning = '"is_warning": true' in line
-        if key not in WANTED_KEYS and not is_error and not is_warning:
-            continue
-        try:
-            event = json.loads(line[line.index("{"):])
-        except (ValueError, TypeError) as exc:
-            raise ParseError(path, "malformed", f"log line is not JSON ({exc})", lineno) from None
-        value = event.get("value")
-        if is_error:
-            log.errors.append(LogMessage(key, value, lineno))
-        elif is_warning:
-            log.warnings.append(LogMessage(key, value, lineno))
-        # LoadGen repeats some keys; the first occurrence is the one the official tool reads.
-        if key in WANTED_KEYS and key not in log.values:
-            log.values[key] = value
-            log.lines[key] = lineno
-    if not seen_any:
+    """Decode only the wanted lines and the error lines.
+
+    Lines are found with str.find (memchr speed in C), so the long lines of sample indices are
+    skipped without being scanned. A log cut short ends in a partial line, which is what the shape
+    check looks for; other lines are validated when they are decoded.
+    """
+    if not any(p in text for p in _PREFIXES):
         raise ParseError(path, "malformed", "no ':::MLLOG' lines: not a LoadGen detail log")
+    if not text.rstrip().endswith("}"):
+        raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
+    log = DetailLog(path)
+    for prefix in _PREFIXES:
+        skip = len(prefix)
+        pos = 0 if text.startswith(prefix) else text.find("\n" + prefix) + 1
+        while pos > 0 or (pos == 0 and text.startswith(prefix)):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            body = pos + skip
+            if text.startswith(_KEY_OPEN, body):
+                key_start = body + len(_KEY_OPEN)
+                key = text[key_start: text.find('"', key_start, end)]
+                if key in WANTED_KEYS and key not in log.values:
+                    # LoadGen repeats some keys; the official tool reads the first.
+                    log.values[key] = _decode(text, body, end, path).get("value")
+            nxt = text.find("\n" + prefix, end)
+            pos = nxt + 1 if nxt >= 0 else -1
+    if _ERROR_MARK in text:
+        at = text.find(_ERROR_MARK)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            line = text[start:end]
+            prefix = next((p for p in _PREFIXES if line.startswith(p)), None)
+            if prefix is not None:
+                event = _decode(text, start + len(prefix), end, path)
+                log.errors.append(LogMessage(str(event.get("key")), event.get("value"),
+                                             _line_of(text, start)))
+            at = text.find(_ERROR_MARK, end)
     return log
 
 
