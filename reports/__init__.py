@@ -1,0 +1,1 @@
+"""Results-table and site builder (issue 4)."""

@@ -1,0 +1,1 @@
+"""Reference runner (issue 3)."""
