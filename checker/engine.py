@@ -193,6 +193,15 @@ def _scan_links(root: str, top: str) -> list[Finding]:
     return sorted(out, key=lambda f: f.path or "")
 
 
+def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEntry | None:
+    parts = (finding.path or "").split("/")
+    if len(parts) < 6:
+        return None
+    if parts[2] in ("measurements", "compliance"):
+        parts[2] = "results"
+    return by_result.get("/".join(parts[:6]))
+
+
 def detect_round(root: str, suite: str = "inference") -> str | None:
     """The round whose seeds the first performance log of the tree carries, if any."""
     packs = set(available_rounds(suite))
@@ -272,11 +281,12 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
         report.findings.extend(tree)
     report.results.sort(key=lambda e: e.result)
 
-    # A link finding belongs to the result whose folder holds the link.
+    # A link finding belongs to the result whose results, measurements or compliance folder
+    # holds the link; other links stay findings about the tree.
+    by_result = {e.result: e for e in report.results}
     tree_only = []
     for f in report.findings:
-        owner = next((e for e in report.results if f.path and f.code in ("STR006", "STR007")
-                      and (f.path + "/").startswith(e.result + "/")), None)
+        owner = _link_owner(f, by_result) if f.code in ("STR006", "STR007") else None
         if owner is not None:
             owner.findings.append(f)
         else:

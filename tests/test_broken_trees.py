@@ -277,6 +277,36 @@ def test_findings_name_the_path_and_values(broken_tree):
     assert seed.found == 1234 and seed.expected == 3066443479025735752
 
 
+def test_a_link_in_the_compliance_folder_belongs_to_its_result(broken_tree):
+    def mutate(t):
+        verify = t.sub / "compliance" / t.system / t.bench / "offline" / "TEST04" / "verify_performance.txt"
+        verify.unlink()
+        os.symlink("/etc/hostname", verify)
+
+    report = _run(broken_tree("edge", mutate))
+    offline = next(e for e in report.results if e.scenario == "Offline")
+    assert "STR006" in {f.code for f in offline.errors()}
+    assert not report.findings
+
+
+def test_multistream_inferred_from_singlestream(broken_tree):
+    import shutil
+
+    def mutate(t):
+        shutil.rmtree(t.result("multistream") / "performance")
+        shutil.copytree(t.result("singlestream") / "performance", t.result("multistream") / "performance")
+
+    tree = broken_tree("edge", mutate)
+    log = tree.perf_log("singlestream").read_text("utf-8")
+    estimate = next(json.loads(x[x.index("{"):])["value"] for x in log.splitlines()
+                    if '"key": "early_stopping_latency_ms"' in x)
+    report = _run(tree)
+    ms = next(e for e in report.results if e.scenario == "MultiStream")
+    assert ms.metrics["inferred"] is True and ms.metrics["loadgen_scenario"] == "SingleStream"
+    assert ms.metrics["value"] == estimate * 8 / 1e6
+    assert "LG015" in {f.code for f in ms.findings if f.severity == "info"}
+
+
 def test_open_division_accuracy_is_a_warning(broken_tree):
     def to_open(t):
         accuracy_below_target(t)
