@@ -130,7 +130,10 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                              and bench not in rules.model_mapping):
             tree.append(UnknownBenchmark.at(f"{sys_rel}/{bench}", found=bench, round=rules.round))
             continue
-        required = rules.required_scenarios(model, system_type) if isinstance(system_type, str) else None
+        required = optional = None
+        if isinstance(system_type, str):
+            required = rules.required_scenarios(model, system_type)
+            optional = rules.optional_scenarios(model, system_type)
         if closed_like and isinstance(system_type, str) and required is None:
             tree.append(UnknownBenchmark.at(
                 f"{sys_rel}/{bench}", found=bench, round=f"{rules.round} for {system_type} systems"))
@@ -138,7 +141,8 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
         bench_entries: list[ResultEntry] = []
         for folder in _dirs(os.path.join(sys_abs, bench)):
             scenario = RoundRules.scenario_name(folder)
-            if scenario is None or (closed_like and required is not None and scenario not in required):
+            allowed = set(required or []) | set(optional or [])
+            if scenario is None or (closed_like and required is not None and scenario not in allowed):
                 severity = None if closed_like else Severity.WARNING
                 tree.append(UnknownScenario.at(f"{sys_rel}/{bench}/{folder}", found=folder,
                                                model=model, system_type=system_type,

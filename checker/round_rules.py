@@ -179,6 +179,10 @@ class RoundRules:
         key = "datacenter,edge" if system_type in ("datacenter,edge", "edge,datacenter") else system_type
         return self.benchmarks[model]["scenarios"].get(key)
 
+    def optional_scenarios(self, model: str, system_type: str) -> list[str]:
+        key = "datacenter,edge" if system_type in ("datacenter,edge", "edge,datacenter") else system_type
+        return list((self.benchmarks[model].get("optional_scenarios") or {}).get(key) or [])
+
     def targets(self, model: str) -> list[Target]:
         return [Target(**t) for t in self.benchmarks[model]["accuracy"]]
 
@@ -207,8 +211,13 @@ class RoundRules:
         key = "accuracy_delta_percent_high" if high else "accuracy_delta_percent"
         return float(self.compliance[key])
 
-    def unit(self, scenario: str) -> str:
-        return self.loadgen["units"][scenario]
+    def unit(self, scenario: str, model: str | None = None) -> str:
+        override = (self.benchmarks[model].get("units") or {}).get(scenario) if model else None
+        return override or self.loadgen["units"][scenario]
+
+    def same_run(self, loadgen_scenario: str, folder_scenario: str) -> bool:
+        """LoadGen runs some folder scenarios as another one (Interactive as Server)."""
+        return [loadgen_scenario, folder_scenario] in (self.loadgen.get("same_run") or [])
 
     def power_unit(self, scenario: str) -> str:
         latency = scenario in self.loadgen["latency_scenarios"]

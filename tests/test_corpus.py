@@ -95,3 +95,29 @@ def test_round_is_recognised_from_the_seeds():
 
     assert detect_round(str(corpus("inference-v2.1"))) == "v2.1"
     assert detect_round(str(corpus("inference-v4.1"))) == "v4.1"
+
+
+def test_v6_layout_runner_made_trees():
+    """Trees made with the real LoadGen 6.0.17 (v6.1 seeds), in the v6 layout."""
+    full = check_tree(str(corpus("runner-made-v6.1-open-offline-600s")))
+    assert full.round == "v6.1"
+    (entry,) = full.results
+    # Like the official HEAD checker: only the dataset size (1024 of resnet's 50000) fails.
+    assert {f.code for f in entry.errors()} == {"ACC007"}
+    assert entry.metrics["value"] == pytest.approx(1914.98) and entry.metrics["accuracy"] == "97.168"
+    assert check_tree(str(corpus("runner-made-v6.1-open-offline-600s")), profile="smoke").valid
+
+    short = check_tree(str(corpus("runner-made-v6.1-open-short")), round="v6.1")
+    assert len(short.results) == 4
+    for e in short.results:
+        assert {"LG004", "LG006", "ACC007"} <= {f.code for f in e.errors()}
+    assert check_tree(str(corpus("runner-made-v6.1-open-short")), round="v6.1", profile="smoke").valid
+
+
+def test_v6_sample_is_read_in_its_layout():
+    report = check_tree(str(corpus("inference-v6.0-sample")), round="v6.1")
+    interactive = [e for e in report.results if e.scenario == "Interactive"]
+    assert interactive and all(not e.metrics.get("inferred") for e in interactive)
+    assert all(e.metrics.get("units") == "Tokens/s" for e in interactive)
+    # The sample's logs carry the v5.1 seeds (a known problem of the official sample).
+    assert all("LG003" in {f.code for f in e.errors()} for e in report.results)

@@ -182,7 +182,8 @@ class PerformanceSampleCountTooLow(Rule):
         Remove the `performance_sample_count_override` from user.conf.
 
     Rounds:
-        All (`benchmarks.<name>.performance_sample_count`).
+        All (`benchmarks.<name>.performance_sample_count`). Relaxed by `--profile smoke`, since
+        a CI-sized data set is smaller than the benchmark's.
 
     Source:
         Official checker: "performance_sample_count, found ..., needs to be >=".
@@ -191,7 +192,8 @@ class PerformanceSampleCountTooLow(Rule):
     code = "LG006"
     name = "performance-sample-count-too-low"
     severity = Severity.ERROR
-    tags = ("loadgen",)
+    tags = ("loadgen", "run-length")
+    run_length = True
     message = "performance sample count is {found}; {model} needs at least {expected}"
 
 
@@ -614,7 +616,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
             yield EqualIssueModeOff.at(rel, expected=True, found=value, model=model, locator=key)
 
     limits = bench.get("token_latencies")
-    if limits:
+    if limits is not None:  # {} still requires token latencies, with no bounds
         flag = need("requested_use_token_latencies")
         if flag is not None and not _truthy(flag):
             yield TokenLatenciesOff.at(rel, expected=True, found=flag, model=model,
@@ -638,7 +640,7 @@ def result_metric(ctx, rel: str, log):
     if scenario not in rules.loadgen["result_keys"]:
         return
     pair = [scenario, ctx.scenario]
-    inferred = scenario != ctx.scenario
+    inferred = scenario != ctx.scenario and not rules.same_run(scenario, ctx.scenario)
     if inferred and (pair not in rules.loadgen["inferable"] or "edge" not in (ctx.system_type or "")):
         yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
                                   locator="effective_scenario")
@@ -671,7 +673,7 @@ def result_metric(ctx, rel: str, log):
                 value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / NS_PER_MS
     ctx.metrics.update({
         "value": value,
-        "units": rules.unit(ctx.scenario),
+        "units": rules.unit(ctx.scenario, ctx.model),
         "metric_key": key,
         "loadgen_scenario": scenario,
         "inferred": inferred,
