@@ -193,5 +193,89 @@ def explain(code, list_codes, fmt):
     click.echo(page.rstrip("\n"))
 
 
+@main.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to create the submission tree in (new or empty).")
+@click.option("--version", "round_name", default="demo", show_default=True, metavar="ROUND",
+              help="Round whose layout and rules the tree follows (demo: short runs that the "
+                   "checker accepts as they are).")
+@click.option("--benchmark", default="digits", show_default=True,
+              help="Benchmark of the round; digits is the embedded default.")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False),
+              help="An ONNX image classifier to run instead of the embedded model.")
+@click.option("--dataset", type=click.Path(exists=True, file_okay=False),
+              help="Images plus val_map.txt ('<image> <label>' per line), for --model.")
+@click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
+@click.option("--system-type", type=click.Choice(["edge", "datacenter"]), default="edge",
+              show_default=True, help="edge runs SingleStream, MultiStream and Offline; "
+                                      "datacenter runs Server and Offline.")
+@click.option("--scenario", "scenarios", multiple=True,
+              type=click.Choice(["SingleStream", "MultiStream", "Offline", "Server"]),
+              help="Run only these scenarios (default: every scenario the round requires).")
+@click.option("--profile", type=click.Choice(["demo", "full"]), default="demo", show_default=True,
+              help="demo: 2-second runs; full: the round's durations (600 s per run).")
+@click.option("--submitter", default="Demo", show_default=True)
+@click.option("--system-name", help="System folder name (default: <machine>-<framework>).")
+@click.option("--compliance/--no-compliance", default=None,
+              help="Run TEST01 and TEST04 (default: in the closed division).")
+@click.option("--label-offset", type=int, default=0, show_default=True,
+              help="Subtract this from the model's class index (1 for 1001-class models).")
+@click.option("--no-normalize", is_flag=True, help="Feed pixels in [0, 1] without ImageNet "
+                                                   "mean/std normalisation.")
+def run(out, round_name, benchmark, model, dataset, division, system_type, scenarios, profile,
+        submitter, system_name, compliance, label_offset, no_normalize):
+    """Run a benchmark through the real LoadGen and write a complete submission tree.
+
+    With no option but --out it trains the embedded digits classifier (scikit-learn's bundled
+    data, no download) and runs every edge scenario in performance and accuracy mode, with
+    compliance TEST01 and TEST04, in the demo round's short durations. The accuracy logs are
+    truncated at the end, the originals kept in OUT.accuracy-backup/.
+    """
+    from runner.pipeline import RunError, RunOptions, run_submission
+
+    opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
+                      division=division, system_type=system_type, profile=profile,
+                      submitter=submitter, system_name=system_name,
+                      scenarios=list(scenarios) or None, compliance=compliance,
+                      normalize=not no_normalize, label_offset=label_offset)
+    try:
+        summary = run_submission(opts, echo=lambda msg: click.echo(msg, err=True))
+    except RunError as exc:
+        raise click.UsageError(str(exc)) from None
+    if summary.unknown_fields:
+        click.echo("The machine could not tell these system fields; fill them in "
+                   f"systems/{summary.system}.json: {', '.join(summary.unknown_fields)}", err=True)
+    for note in summary.notes[1:]:
+        click.echo(note, err=True)
+    hint = "" if round_name == "demo" and profile == "demo" else (
+        " --profile smoke" if profile == "demo" else "")
+    click.echo(f"Wrote {summary.root} in {summary.seconds:.0f} s ({len(summary.results)} results, "
+               f"round {summary.round}). Check it with: infercheck check {out} "
+               f"--version {summary.round}{hint}")
+
+
+@main.command()
+@click.argument("tree", type=click.Path(exists=True, file_okay=False))
+@click.option("--backup", type=click.Path(file_okay=False),
+              help="Where the full accuracy logs go (default: TREE.accuracy-backup, beside the tree).")
+def truncate(tree, backup):
+    """Truncate the accuracy logs of TREE before submitting (mandatory).
+
+    Appends `hash=<sha256 of the full log>` to each accuracy.txt, copies the full
+    mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
+    Logs already truncated are left alone, so running it twice is harmless.
+    """
+    from runner.truncate import truncate_tree
+
+    backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
+    try:
+        done = truncate_tree(tree, backup)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for item in done:
+        click.echo(f"truncated {item.path} ({item.original_bytes} bytes, sha256 {item.sha256[:12]}...)")
+    click.echo(f"{len(done)} accuracy logs truncated; originals in {backup}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -25,7 +25,7 @@ from .context import ResultContext, finding_for_parse_error, read_json
 from .findings import Finding, Severity, all_rules
 from .loadgen_log import read_detail_log
 from .report import Report, ResultEntry
-from .round_rules import RoundRules, RulePackError, available_rounds, known_seed_sets, load_rules
+from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
 from .textfile import ParseError
 
 __all__ = ["PROFILES", "check_tree", "detect_round"]
@@ -207,21 +207,36 @@ def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEn
 
 
 def detect_round(root: str, suite: str = "inference") -> str | None:
-    """The round whose seeds the first performance log of the tree carries, if any."""
-    packs = set(available_rounds(suite))
-    seeds_by_round = {seeds[0]: name for seeds, name in known_seed_sets(suite).items()
-                      if name in packs}
+    """The round of a tree: the pack whose seeds the first performance log carries; when several
+    packs share those seeds (the demo round and v6.1), the one that knows the tree's benchmarks."""
+    packs = available_rounds(suite)
+    seed = None
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         if "mlperf_log_detail.txt" in filenames and dirpath.endswith(os.path.join("performance", "run_1")):
             try:
-                log = read_detail_log(os.path.join(dirpath, "mlperf_log_detail.txt"))
+                seed = read_detail_log(os.path.join(dirpath, "mlperf_log_detail.txt")).get(
+                    "effective_qsl_rng_seed")
             except ParseError:
                 continue
-            seed = log.get("effective_qsl_rng_seed")
-            if seed in seeds_by_round:
-                return seeds_by_round[seed]
-    return None
+            break
+    candidates = []
+    for name in packs:
+        try:
+            rules = load_rules(suite, name)
+        except RulePackError:
+            continue
+        if rules.loadgen["seeds"]["qsl_rng_seed"] == seed:
+            candidates.append(rules)
+    if not candidates:
+        return None
+    folders = {bench for division in DIVISIONS for sub in _dirs(os.path.join(root, division))
+               for system in _dirs(os.path.join(root, division, sub, "results"))
+               for bench in _dirs(os.path.join(root, division, sub, "results", system))}
+    # Most benchmark folders recognised wins; on a tie, a real round before the demo one.
+    best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in folders),
+                                          r.round != "demo"))
+    return best.round
 
 
 def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list[Finding]]:

@@ -1,0 +1,121 @@
+"""Writes the submission tree in the layout of the target round."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+
+from . import harness
+from .sysinfo import describe_system
+
+__all__ = ["TreeWriter"]
+
+LOG_FILES = ("mlperf_log_summary.txt", "mlperf_log_detail.txt")
+
+
+def _write(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _copy(src: str, dest: str) -> None:
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    shutil.copy2(src, dest)
+
+
+class TreeWriter:
+    """One system, one benchmark: results, measurements, compliance, systems, code."""
+
+    def __init__(self, opts, rules, backend, folder: str) -> None:
+        self.opts, self.rules, self.backend, self.folder = opts, rules, backend, folder
+        self.root = os.path.abspath(opts.out)
+        self.sub = os.path.join(self.root, opts.division, opts.submitter)
+        self.system = opts.system_name or f"{platform.machine()}-{backend.framework.split()[0]}"
+        self.scenarios: list[str] = []
+
+    # paths of the round's layout ---------------------------------------------------------------
+    def result_dir(self, scenario: str) -> str:
+        return os.path.join(self.sub, "results", self.system, self.folder, scenario)
+
+    def measurements_dir(self, scenario: str) -> str:
+        if self.rules.layout.get("measurements") == "inside":
+            return self.result_dir(scenario)
+        return os.path.join(self.sub, "measurements", self.system, self.folder, scenario)
+
+    def compliance_dir(self, scenario: str) -> str:
+        if self.rules.layout.get("compliance") == "inside":
+            return self.result_dir(scenario)
+        return os.path.join(self.sub, "compliance", self.system, self.folder, scenario)
+
+    # writing -----------------------------------------------------------------------------------
+    def add_result(self, scenario: str, scratch: str, tests: list[str], user_conf: str) -> None:
+        """Copy one scenario's runs from the scratch folder into the tree."""
+        result = self.result_dir(scenario)
+        for name in LOG_FILES:
+            _copy(os.path.join(scratch, "performance", name),
+                  os.path.join(result, "performance", "run_1", name))
+        for name in (*LOG_FILES, "mlperf_log_accuracy.json", "accuracy.txt"):
+            _copy(os.path.join(scratch, "accuracy", name), os.path.join(result, "accuracy", name))
+        for test in tests:
+            src = os.path.join(scratch, test)
+            dest = os.path.join(self.compliance_dir(scenario), test)
+            for name in LOG_FILES:
+                _copy(os.path.join(src, "performance", "run_1", name),
+                      os.path.join(dest, "performance", "run_1", name))
+            for name in ("verify_performance.txt", "verify_accuracy.txt"):
+                if os.path.exists(os.path.join(src, name)):
+                    _copy(os.path.join(src, name), os.path.join(dest, name))
+            if os.path.isdir(os.path.join(src, "accuracy")):
+                for name in ("mlperf_log_accuracy.json", "accuracy.txt"):
+                    _copy(os.path.join(src, "accuracy", name), os.path.join(dest, "accuracy", name))
+        self._measurements(scenario, user_conf)
+        self.scenarios.append(scenario)
+
+    def _measurements(self, scenario: str, user_conf: str) -> None:
+        folder = self.measurements_dir(scenario)
+        _copy(user_conf, os.path.join(folder, "user.conf"))
+        name = ("measurements.json" if self.rules.layout.get("measurements") == "inside"
+                else f"{self.system}_{scenario}.json")
+        _write(os.path.join(folder, name), json.dumps(self.backend.implementation, indent=2) + "\n")
+        seeds = self.rules.loadgen["seeds"]
+        conf = [f"# Settings of round {self.rules.round} that the infercheck runner applied."]
+        conf += [f"*.*.{k} = {v}" for k, v in seeds.items()]
+        _write(os.path.join(folder, "mlperf.conf"), "\n".join(conf) + "\n")
+        _write(os.path.join(folder, "README.md"), self._readme(scenario))
+
+    def _readme(self, scenario: str) -> str:
+        o = self.opts
+        cmd = ["infercheck run", f"--out {o.out}", f"--version {o.round}",
+               f"--benchmark {o.benchmark}", f"--division {o.division}",
+               f"--system-type {o.system_type}", f"--submitter {o.submitter}"]
+        if o.model:
+            cmd += [f"--model {o.model}", f"--dataset {o.dataset}"]
+        return (f"# {self.folder} {scenario} on {self.system}\n\n"
+                f"Made by the infercheck reference runner with {self.backend.framework} and "
+                f"mlcommons-loadgen {harness.loadgen_version()}, profile {o.profile}.\n\n"
+                f"Reproduce with:\n\n    {' '.join(cmd)}\n")
+
+    def finish(self) -> list[str]:
+        """Write the system description, the code folder and (open) the model mapping."""
+        desc, unknown = describe_system(
+            submitter=self.opts.submitter, division=self.opts.division,
+            system_name=self.opts.system_name or f"{self.system} (reference runner)",
+            system_type=self.opts.system_type, framework=self.backend.framework,
+            loadgen=harness.loadgen_version())
+        _write(os.path.join(self.sub, "systems", f"{self.system}.json"),
+               json.dumps(desc, indent=2) + "\n")
+        code = os.path.join(self.sub, self.rules.layout.get("code_dir", "code"), self.folder)
+        _write(os.path.join(code, "README.md"),
+               f"# {self.folder}\n\nThe harness is the infercheck reference runner, copied below "
+               f"(`runner/`): a LoadGen SUT around {self.backend.framework}.\n")
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                _copy(os.path.join(here, name), os.path.join(code, "runner", name))
+        if self.opts.division == "open":
+            _write(os.path.join(self.sub, "model_mapping.json"),
+                   json.dumps({self.folder: self.opts.benchmark}, indent=2) + "\n")
+        return unknown
