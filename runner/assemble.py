@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -98,6 +99,32 @@ class TreeWriter:
                 f"mlcommons-loadgen {harness.loadgen_version()}, profile {o.profile}.\n\n"
                 f"Reproduce with:\n\n    {' '.join(cmd)}\n")
 
+    def _requirements(self) -> list[str]:
+        from importlib.metadata import PackageNotFoundError, version
+
+        names = ["infercheck", "mlcommons-loadgen", "numpy",
+                 "scikit-learn" if self.backend.framework.startswith("scikit") else "onnxruntime"]
+        out = []
+        for name in names:
+            try:
+                out.append(f"{name}=={version(name)}")
+            except PackageNotFoundError:
+                out.append(name)
+        return out
+
+    def _code_readme(self) -> str:
+        here = os.path.dirname(os.path.abspath(__file__))
+        modules = []
+        for name in sorted(os.listdir(here)):
+            if name.endswith(".py"):
+                with open(os.path.join(here, name), "rb") as f:
+                    modules.append(f"- `runner/{name}` sha256 {hashlib.sha256(f.read()).hexdigest()}")
+        return (f"# {self.folder}\n\nThe harness is the reference runner of infercheck (package "
+                f"`runner`): a LoadGen SUT and QSL around {self.backend.framework}, our own "
+                "accuracy script and compliance verification. Install the versions in "
+                "requirements.txt and run the command in the results' README.md.\n\n"
+                "Modules used for this run:\n\n" + "\n".join(modules) + "\n")
+
     def finish(self) -> list[str]:
         """Write the system description, the code folder and (open) the model mapping."""
         desc, unknown = describe_system(
@@ -108,13 +135,8 @@ class TreeWriter:
         _write(os.path.join(self.sub, "systems", f"{self.system}.json"),
                json.dumps(desc, indent=2) + "\n")
         code = os.path.join(self.sub, self.rules.layout.get("code_dir", "code"), self.folder)
-        _write(os.path.join(code, "README.md"),
-               f"# {self.folder}\n\nThe harness is the infercheck reference runner, copied below "
-               f"(`runner/`): a LoadGen SUT around {self.backend.framework}.\n")
-        here = os.path.dirname(os.path.abspath(__file__))
-        for name in sorted(os.listdir(here)):
-            if name.endswith(".py"):
-                _copy(os.path.join(here, name), os.path.join(code, "runner", name))
+        _write(os.path.join(code, "README.md"), self._code_readme())
+        _write(os.path.join(code, "requirements.txt"), "\n".join(self._requirements()) + "\n")
         if self.opts.division == "open":
             _write(os.path.join(self.sub, "model_mapping.json"),
                    json.dumps({self.folder: self.opts.benchmark}, indent=2) + "\n")
