@@ -247,11 +247,23 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
                    f"systems/{summary.system}.json: {', '.join(summary.unknown_fields)}", err=True)
     for note in summary.notes[1:]:
         click.echo(note, err=True)
-    hint = "" if round_name == "demo" and profile == "demo" else (
-        " --profile smoke" if profile == "demo" else "")
-    click.echo(f"Wrote {summary.root} in {summary.seconds:.0f} s ({len(summary.results)} results, "
-               f"round {summary.round}). Check it with: infercheck check {out} "
-               f"--version {summary.round}{hint}")
+    # A short run of a real round can only meet that round's rules under the smoke profile.
+    check_profile = "smoke" if profile == "demo" and round_name != "demo" else "strict"
+    flags = f" --version {summary.round}" + (" --profile smoke" if check_profile == "smoke" else "")
+    report = check_tree(summary.root, round=summary.round, profile=check_profile)
+    counts = report.stats()
+    where = (f"Wrote {summary.root} in {summary.seconds:.0f} s "
+             f"({len(summary.results)} results, round {summary.round}).")
+    if report.valid:
+        click.echo(f"{where} `infercheck check {out}{flags}` accepts it: "
+                   f"{counts['valid_results']} of {counts['results']} results valid.")
+        return
+    for entry in report.results:
+        for f in entry.errors():
+            click.echo(_finding_line(f), err=True)
+    click.echo(f"{where} `infercheck check {out}{flags}` rejects {counts['invalid_results']} of "
+               f"{counts['results']} results (see above).")
+    sys.exit(1)
 
 
 @main.command()

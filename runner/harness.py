@@ -93,10 +93,10 @@ class Progress:
         self.queries = 0
         self.lock = threading.Lock()
 
-    def add(self, samples: int) -> None:
+    def add(self, samples: int, queries: int = 0) -> None:
         with self.lock:
             self.samples += samples
-            self.queries += 1
+            self.queries += queries
 
 
 def run_loadgen(backend, settings: RunSettings, progress: Progress | None = None) -> float:
@@ -126,6 +126,7 @@ def run_loadgen(backend, settings: RunSettings, progress: Progress | None = None
         progress.add(len(samples))
 
     def issue(samples) -> None:
+        progress.add(0, queries=1)
         # Offline sends one query with every sample: answer it in batches.
         step = 256 if len(samples) > 256 else len(samples)
         for start in range(0, len(samples), step):

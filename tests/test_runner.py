@@ -79,10 +79,10 @@ def demo_run(tmp_path_factory):
 def test_run_with_no_arguments_makes_a_tree_the_checker_accepts(demo_run):
     base, result = demo_run
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "Check it with: infercheck check sub" in result.stdout
+    assert "`infercheck check sub --version demo` accepts it: 3 of 3 results valid" in result.stdout
     for scenario in ("SingleStream", "MultiStream", "Offline"):
         assert f"{scenario} performance" in result.stderr and f"{scenario} TEST04" in result.stderr
-    assert "LoadGen 6." in result.stderr and "serves round v6.1" in result.stderr
+    assert "LoadGen 6." in result.stderr and "serves round" in result.stderr
     check = infercheck("check", "sub", cwd=base)
     assert check.returncode == 0, check.stdout[-3000:]
     assert "(round demo, profile strict)" in check.stdout
