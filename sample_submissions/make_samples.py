@@ -20,20 +20,24 @@ VALID = "demo-valid"
 SYSTEM = "closed/Demo/results/x86_64-scikit-learn/digits"
 
 
-def _set_log_key(path: str, key: str, value) -> None:
-    lines = open(path, encoding="utf-8").read().splitlines(keepends=True)
+def set_log_key(path: str, key: str, value) -> None:
+    """Set the first `key` event of a LoadGen detail log to `value`."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
     for i, line in enumerate(lines):
         if f'"key": "{key}"' in line:
             event = json.loads(line[line.index("{"):])
             event["value"] = value
             lines[i] = ":::MLLOG " + json.dumps(event) + "\n"
             break
+    else:
+        raise KeyError(f"{key} not in {path}")
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(lines)
 
 
 def seed_changed(root: str) -> None:
-    _set_log_key(f"{root}/{SYSTEM}/Offline/performance/run_1/mlperf_log_detail.txt",
+    set_log_key(f"{root}/{SYSTEM}/Offline/performance/run_1/mlperf_log_detail.txt",
                  "effective_qsl_rng_seed", 1234)
 
 
@@ -57,7 +61,7 @@ def missing_file(root: str) -> None:
 
 
 def result_invalid(root: str) -> None:
-    _set_log_key(f"{root}/{SYSTEM}/SingleStream/performance/run_1/mlperf_log_detail.txt",
+    set_log_key(f"{root}/{SYSTEM}/SingleStream/performance/run_1/mlperf_log_detail.txt",
                  "result_validity", "INVALID")
 
 

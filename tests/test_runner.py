@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -17,15 +16,9 @@ from checker import check_tree
 from checker.cli import main
 
 from .conftest import PROJECT
+from .conftest import make_samples as _make_samples
 
 SAMPLES = PROJECT / "sample_submissions"
-
-
-def _make_samples():
-    spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def infercheck(*args, cwd=None):
