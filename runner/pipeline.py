@@ -313,7 +313,6 @@ class Measurement:
     value: float
     is_latency: bool
     valid: bool
-    runs: int
 
 
 def _measure(scenario: str, base: str, tests: list[str], backend: Backend, loadgen_run,
@@ -383,7 +382,7 @@ def _measure(scenario: str, base: str, tests: list[str], backend: Backend, loadg
     for _, outdir in runs:
         shutil.rmtree(outdir, ignore_errors=True)
     score = chosen[0]
-    return (Measurement(score.value, score.is_latency, score.valid, len(runs)),
+    return (Measurement(score.value, score.is_latency, score.valid),
             {t: n if verdicts[t] else -n for t, n in used.items()})
 
 
