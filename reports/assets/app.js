@@ -1,0 +1,247 @@
+// The results page: tabs, filters, sorting, details, compare and charts over window.INFERCHECK_DATA.
+// Every string from a submission goes in with textContent, never as markup.
+(function () {
+  "use strict";
+  const DATA = window.INFERCHECK_DATA;
+  const $ = (id) => document.getElementById(id);
+  const SCENARIOS = ["SingleStream", "MultiStream", "Server", "Interactive", "Offline"];
+  const state = { round: DATA.rounds[DATA.rounds.length - 1], tab: null, sort: null, dir: 1, open: new Set() };
+
+  function el(tag, text, attrs) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    return node;
+  }
+  // Six significant digits, no exponent, no grouping: 221845, 0.119199, 4145.57.
+  const fmt = (v) => (v === null || v === undefined ? ""
+    : Number(v).toLocaleString("en-US", { maximumSignificantDigits: 6, useGrouping: false }));
+
+  // A tab is a suite and division ("edge closed"), the open division, the network division, or power.
+  function tabsOf(system) {
+    const tabs = [];
+    if (system.division === "closed") {
+      for (const suite of ["datacenter", "edge"]) if ((system.system_type || "").includes(suite)) tabs.push(`${suite} closed`);
+    } else tabs.push(system.division);
+    if (system.results.some((r) => r.power_value)) tabs.push("power");
+    return tabs;
+  }
+  const inRound = () => DATA.systems.filter((s) => s.round === state.round);
+
+  function fillSelect(select, values, keep) {
+    const current = select.value;
+    select.replaceChildren(...(keep ? [el("option", "all", { value: "" })] : []));
+    for (const v of [...new Set(values)].filter((x) => x).sort()) select.appendChild(el("option", v, { value: v }));
+    if ([...select.options].some((o) => o.value === current)) select.value = current;
+  }
+
+  function visibleSystems() {
+    const f = {
+      availability: $("f-availability").value, submitter: $("f-submitter").value,
+      accelerator: $("f-accelerator").value, processor: $("f-processor").value,
+      text: $("f-text").value.trim().toLowerCase(), power: $("f-power").checked,
+    };
+    return inRound().filter((s) => tabsOf(s).includes(state.tab)
+      && (!f.availability || s.availability === f.availability)
+      && (!f.submitter || s.submitter === f.submitter)
+      && (!f.accelerator || s.accelerator_model_name === f.accelerator)
+      && (!f.processor || s.host_processor_model_name === f.processor)
+      && (!f.power || s.results.some((r) => r.power_value))
+      && (!f.text || JSON.stringify(s).toLowerCase().includes(f.text)));
+  }
+
+  // Column groups: benchmark -> scenario -> metric (value with units; accuracy in open).
+  function columnsFor(systems) {
+    const seen = new Map();
+    for (const s of systems) for (const r of s.results) {
+      const key = `${r.model}|${r.scenario}`;
+      if (!seen.has(key)) seen.set(key, { model: r.model, scenario: r.scenario,
+        units: state.tab === "power" ? r.power_units : r.units, lower: r.lower_is_better });
+    }
+    return [...seen.values()].filter((c) => c.units).sort((a, b) => a.model.localeCompare(b.model)
+      || SCENARIOS.indexOf(a.scenario) - SCENARIOS.indexOf(b.scenario));
+  }
+  const resultOf = (s, c) => s.results.find((r) => r.model === c.model && r.scenario === c.scenario);
+  const valueOf = (r) => (r ? (state.tab === "power" ? r.power_value : r.value) : null);
+
+  function renderTable() {
+    const systems = visibleSystems();
+    const cols = columnsFor(systems);
+    const fixed = [["id", "ID"], ["submitter", "Submitter"], ["system_name", "System"],
+      ["availability", "Availability"], ["accelerator_model_name", "Accelerator"]];
+    if (state.sort !== null) {
+      const key = state.sort;
+      const get = (s) => (typeof key === "number" ? valueOf(resultOf(s, cols[key])) : s[key]);
+      systems.sort((a, b) => {
+        const x = get(a), y = get(b);
+        if (x === null || x === undefined) return 1;
+        if (y === null || y === undefined) return -1;
+        return (typeof x === "number" ? x - y : String(x).localeCompare(String(y))) * state.dir;
+      });
+    }
+    const thead = $("results").tHead;
+    const top = el("tr"), mid = el("tr"), low = el("tr");
+    top.appendChild(el("th", "", { colspan: fixed.length + 1, rowspan: 1 }));
+    mid.appendChild(el("th", "", { colspan: fixed.length + 1 }));
+    low.appendChild(el("th", ""));
+    for (const [key, label] of fixed) low.appendChild(sortHeader(label, key));
+    const byModel = new Map();
+    cols.forEach((c) => byModel.set(c.model, (byModel.get(c.model) || 0) + 1));
+    for (const [model, n] of byModel) top.appendChild(el("th", model, { colspan: n, class: "group" }));
+    cols.forEach((c, i) => {
+      mid.appendChild(el("th", c.scenario, { class: "group" }));
+      low.appendChild(sortHeader(`${c.units}${c.lower && state.tab !== "power" ? " ↓ better" : ""}`, i));
+    });
+    thead.replaceChildren(top, mid, low);
+    const body = $("results").tBodies[0];
+    const rows = [];
+    for (const s of systems) {
+      const tr = el("tr", null, { "data-id": s.id, class: "system" });
+      const toggle = el("button", state.open.has(s.id) ? "▾" : "▸",
+        { class: "expand", "aria-label": "details", "aria-expanded": String(state.open.has(s.id)) });
+      toggle.addEventListener("click", () => {
+        state.open.has(s.id) ? state.open.delete(s.id) : state.open.add(s.id);
+        renderTable();
+      });
+      const first = el("td");
+      first.appendChild(toggle);
+      tr.appendChild(first);
+      for (const [key] of fixed) tr.appendChild(el("td", s[key]));
+      for (const c of cols) {
+        const r = resultOf(s, c);
+        const td = el("td", null, { class: "num" });
+        if (r && valueOf(r) !== null) {
+          const a = el("a", fmt(valueOf(r)), r.link ? { href: r.link, title: r.result } : {});
+          td.appendChild(a);
+          if (r.inferred) td.appendChild(el("sup", "inferred"));
+        }
+        tr.appendChild(td);
+      }
+      rows.push(tr);
+      if (state.open.has(s.id)) rows.push(detailsRow(s, fixed.length + cols.length + 1));
+    }
+    body.replaceChildren(...rows);
+    $("count").textContent = `${systems.length} systems`;
+  }
+
+  function sortHeader(label, key) {
+    const th = el("th", label, { class: "sortable", "data-sort": String(key) });
+    if (state.sort === key) th.textContent += state.dir > 0 ? " ▲" : " ▼";
+    th.addEventListener("click", () => {
+      state.dir = state.sort === key ? -state.dir : 1;
+      state.sort = key;
+      renderTable();
+    });
+    return th;
+  }
+
+  function detailsRow(s, span) {
+    const tr = el("tr", null, { class: "details" });
+    const td = el("td", null, { colspan: span });
+    const dl = el("dl");
+    const fields = [["Processor", `${s.host_processor_model_name || ""} × ${s.host_processors_per_node || "?"}`],
+      ["Cores per processor", s.host_processor_core_count], ["Accelerator",
+        `${s.accelerator_model_name || ""} × ${s.accelerators_per_node ?? "?"}`],
+      ["Nodes", s.number_of_nodes], ["Software", s.framework], ["Operating system", s.operating_system],
+      ["Notes", s.notes], ["System type", s.system_type], ["Folder", `${s.division}/${s.submitter}/results/${s.system}`]];
+    if (s.division === "open") {
+      for (const r of s.results) fields.push([`${r.benchmark} ${r.scenario}`,
+        `model used: ${r.benchmark} (as ${r.model}); accuracy ${fmt(r.accuracy)}`]);
+    }
+    for (const [k, v] of fields) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
+    td.appendChild(dl);
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function renderCompare() {
+    const systems = inRound();
+    for (const id of ["cmp-a", "cmp-b"]) {
+      const sel = $(id), current = sel.value;
+      sel.replaceChildren(el("option", "—", { value: "" }),
+        ...systems.map((s) => el("option", `${s.id} ${s.submitter} ${s.system_name || s.system}`, { value: s.id })));
+      sel.value = current;
+    }
+    const a = systems.find((s) => s.id === $("cmp-a").value), b = systems.find((s) => s.id === $("cmp-b").value);
+    const table = $("compare");
+    table.tHead.replaceChildren();
+    table.tBodies[0].replaceChildren();
+    if (!a || !b) return;
+    const head = el("tr");
+    for (const t of ["", `${a.id} ${a.system_name || a.system}`, `${b.id} ${b.system_name || b.system}`]) head.appendChild(el("th", t));
+    table.tHead.appendChild(head);
+    const keys = new Set([...a.results, ...b.results].map((r) => `${r.model}|${r.scenario}`));
+    const rows = [["Submitter", a.submitter, b.submitter], ["Accelerator", a.accelerator_model_name, b.accelerator_model_name],
+      ["Processor", a.host_processor_model_name, b.host_processor_model_name]];
+    for (const key of [...keys].sort()) {
+      const [model, scenario] = key.split("|");
+      const ra = a.results.find((r) => `${r.model}|${r.scenario}` === key), rb = b.results.find((r) => `${r.model}|${r.scenario}` === key);
+      const units = (ra || rb).units;
+      rows.push([`${model} ${scenario} (${units})`, ra ? fmt(ra.value) : "", rb ? fmt(rb.value) : ""]);
+    }
+    for (const row of rows) { const tr = el("tr"); row.forEach((c) => tr.appendChild(el("td", c))); table.tBodies[0].appendChild(tr); }
+  }
+
+  function renderCharts() {
+    const box = $("charts");
+    box.replaceChildren();
+    if (!window.Plotly) return;
+    const normalise = $("normalise").checked;
+    const systems = visibleSystems();
+    for (const c of columnsFor(systems)) {
+      const points = systems.map((s) => ({ s, r: resultOf(s, c) })).filter((p) => p.r && valueOf(p.r) !== null);
+      if (!points.length) continue;
+      const submitters = [...new Set(points.map((p) => p.s.submitter))];
+      const traces = submitters.map((sub) => {
+        const mine = points.filter((p) => p.s.submitter === sub);
+        return { type: "bar", name: sub, x: mine.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`),
+          y: mine.map((p) => {
+            const v = valueOf(p.r), n = Number(p.s.accelerators_per_node) * Number(p.s.number_of_nodes || 1);
+            return normalise && !c.lower && n > 0 ? v / n : v;
+          }) };
+      });
+      if (state.tab !== "power") {
+        const eff = points.filter((p) => p.r.power_value && !c.lower);
+        if (eff.length) traces.push({ type: "scatter", mode: "markers", name: "per watt", yaxis: "y2",
+          x: eff.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`), y: eff.map((p) => p.r.value / p.r.power_value) });
+      }
+      const div = el("div", null, { class: "chart" });
+      box.appendChild(div);
+      const better = c.lower ? "lower is better" : "higher is better";
+      window.Plotly.newPlot(div, traces, {
+        title: { text: `${c.model} ${c.scenario}: ${c.units} (${better})` }, barmode: "group", height: 320,
+        margin: { t: 40, b: 80 }, yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units } },
+        yaxis2: { overlaying: "y", side: "right", title: { text: "per watt" } },
+      }, { displayModeBar: false, responsive: true });
+    }
+  }
+
+  function renderTabs() {
+    const systems = inRound();
+    const tabs = [...new Set(systems.flatMap(tabsOf))];
+    const order = ["edge closed", "datacenter closed", "open", "network", "power"];
+    tabs.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    if (!tabs.includes(state.tab)) state.tab = tabs[0];
+    $("tabs").replaceChildren(...tabs.map((t) => {
+      const b = el("button", t, { role: "tab", "aria-selected": String(t === state.tab), "data-tab": t });
+      b.addEventListener("click", () => { state.tab = t; state.sort = null; render(); });
+      return b;
+    }));
+    fillSelect($("f-availability"), systems.map((s) => s.availability), true);
+    fillSelect($("f-submitter"), systems.map((s) => s.submitter), true);
+    fillSelect($("f-accelerator"), systems.map((s) => s.accelerator_model_name), true);
+    fillSelect($("f-processor"), systems.map((s) => s.host_processor_model_name), true);
+  }
+
+  function render() { renderTabs(); renderTable(); renderCompare(); renderCharts(); }
+
+  fillSelect($("round"), DATA.rounds, false);
+  $("round").value = state.round;
+  $("round").addEventListener("change", () => { state.round = $("round").value; state.tab = null; render(); });
+  for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power", "normalise"]) {
+    $(id).addEventListener("change", () => { renderTable(); renderCharts(); });
+  }
+  $("f-text").addEventListener("input", () => { renderTable(); renderCharts(); });
+  for (const id of ["cmp-a", "cmp-b"]) $(id).addEventListener("change", renderCompare);
+  render();
+})();

@@ -1,0 +1,38 @@
+"""Public system IDs that stay the same when the site is rebuilt, kept in a JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pandas as pd
+
+__all__ = ["assign_ids", "system_key"]
+
+
+def system_key(row) -> str:
+    return f"{row['round']}/{row['division']}/{row['submitter']}/{row['system']}"
+
+
+def assign_ids(table: pd.DataFrame, path: str) -> pd.Series:
+    """An ID per row's system ("v2.1-0003"); new systems get the next number of their round.
+
+    The file maps system keys to IDs; an ID once given is never reused or changed.
+    """
+    known: dict[str, str] = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            known = json.load(f)
+    keys = table.apply(system_key, axis=1) if len(table) else pd.Series([], dtype=str)
+    for key in sorted(set(keys)):
+        if key in known:
+            continue
+        round_name = key.split("/", 1)[0]
+        taken = [int(v.rsplit("-", 1)[1]) for v in known.values() if v.startswith(round_name + "-")]
+        known[key] = f"{round_name}-{max(taken, default=0) + 1:04d}"
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(dict(sorted(known.items())), f, indent=2)
+        f.write("\n")
+    os.replace(tmp, path)
+    return keys.map(known)

@@ -1,0 +1,87 @@
+"""Results tables from the report builder's inputs: submission trees, Parquet tables, summary CSVs."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from checker import check_tree
+from checker.outputs import TABLE_TYPES, results_table
+
+__all__ = ["InputError", "load_results"]
+
+# summary.csv column -> tidy column (both the v2.1 and the later spellings)
+_CSV_COLUMNS = {
+    "Organization": "submitter", "Availability": "availability", "Division": "division",
+    "SystemType": "system_type", "SystemName": "system_name", "Platform": "system",
+    "Model": "benchmark", "MlperfModel": "model", "Scenario": "scenario", "Result": "value",
+    "Accuracy": "accuracy", "number_of_nodes": "number_of_nodes",
+    "host_processor_model_name": "host_processor_model_name",
+    "host_processors_per_node": "host_processors_per_node",
+    "host_processor_core_count": "host_processor_core_count",
+    "accelerator_model_name": "accelerator_model_name",
+    "accelerators_per_node": "accelerators_per_node", "Location": "result",
+    "framework": "framework", "operating_system": "operating_system", "notes": "notes",
+    "version": "round", "inferred": "inferred", "Units": "units",
+    "weight_data_types": "weight_data_types",
+}
+POWER_UNITS = {"Watts", "Joules", "millijoules"}
+
+
+class InputError(Exception):
+    """An input that is neither a submission tree nor a results table."""
+
+
+def _from_csv(path: str) -> pd.DataFrame:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
+    if missing:
+        raise InputError(f"{path} is not a summary.csv (no {', '.join(sorted(missing))} column)")
+    raw = raw.rename(columns=_CSV_COLUMNS)
+    power = raw[raw["units"].isin(POWER_UNITS)][["result", "value", "units"]]
+    power = power.rename(columns={"value": "power_value", "units": "power_units"})
+    perf = raw[~raw["units"].isin(POWER_UNITS)].merge(power, on="result", how="left")
+    perf["has_power"] = perf["power_value"].notna()
+    perf["valid"] = True
+    perf["inferred"] = perf["inferred"].isin(["1", "True", "true"])
+    perf["suite"] = "inference"
+    perf["profile"] = "strict"
+    perf["accuracy"] = pd.to_numeric(perf["accuracy"].str.extract(r"([\d.]+)")[0], errors="coerce")
+    return perf
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for column, kind in TABLE_TYPES.items():
+        values = df[column] if column in df else pd.Series([None] * len(df), index=df.index)
+        if kind in ("float64", "int64"):
+            values = pd.to_numeric(values, errors="coerce")
+            out[column] = values.astype("Int64" if kind == "int64" else "float64")
+        elif kind == "bool":
+            out[column] = values.fillna(False).astype(bool)
+        else:
+            out[column] = values.astype("string")
+    out["lower_is_better"] = out["scenario"].isin(["SingleStream", "MultiStream"])
+    return out
+
+
+def load_results(paths: list[str], *, jobs: int = 1) -> tuple[pd.DataFrame, list[str]]:
+    """One tidy table of the valid results of every input, and the roots of trees checked."""
+    frames, trees = [], []
+    for path in paths:
+        if os.path.isdir(path):
+            report = check_tree(path, jobs=jobs)
+            if not report.round:
+                raise InputError(f"{path}: the round could not be recognised")
+            frames.append(results_table(report).to_pandas())
+            trees.append(os.path.abspath(path))
+        elif path.endswith(".parquet"):
+            frames.append(pd.read_parquet(path))
+        elif path.endswith(".csv"):
+            frames.append(_from_csv(path))
+        else:
+            raise InputError(f"{path} is not a submission tree, a .parquet or a .csv table")
+    table = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame())
+    table = table[table["valid"] & table["value"].notna()].reset_index(drop=True)
+    return table, trees

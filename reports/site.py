@@ -1,0 +1,98 @@
+"""The static results site: one HTML page, its data and assets, and the downloads beside them.
+
+Everything ships in the package and works from file:// with no network: plotly.js comes from the
+plotly package, the table is our own script. Submission strings reach the page only as JSON data
+that the script inserts with textContent, so a system name holding markup renders as text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from importlib import resources
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from checker import __version__
+
+from .ids import assign_ids
+from .xlsx import write_xlsx
+
+__all__ = ["build_site"]
+
+SYSTEM_FIELDS = ["system_name", "system_type", "availability", "number_of_nodes",
+                 "host_processor_model_name", "host_processors_per_node",
+                 "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
+                 "total_accelerators", "framework", "operating_system", "notes"]
+RESULT_FIELDS = ["benchmark", "model", "scenario", "value", "units", "lower_is_better",
+                 "inferred", "accuracy", "power_value", "power_units", "result", "weight_data_types"]
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
+    """Systems (one per round, division, submitter and system) with their results."""
+    systems: dict[str, dict] = {}
+    for row in table.to_dict("records"):
+        row = {k: _plain(v) for k, v in row.items()}
+        sid = row["id"]
+        system = systems.setdefault(sid, {
+            "id": sid, "round": row["round"], "division": row["division"],
+            "submitter": row["submitter"], "system": row["system"],
+            **{k: row.get(k) for k in SYSTEM_FIELDS}, "results": [],
+        })
+        result = {k: row.get(k) for k in RESULT_FIELDS}
+        base = link_base.get(row["round"], "")
+        result["link"] = f"{base}{row['result']}" if base is not None else None
+        system["results"].append(result)
+    rounds = sorted({s["round"] for s in systems.values()})
+    return {"tool_version": __version__, "rounds": rounds, "systems": list(systems.values())}
+
+
+def _json_for_script(data: dict) -> str:
+    # "<" escaped as well, so that no string can close a script element.
+    return json.dumps(data, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
+
+
+def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
+               link_base: dict[str, str] | None = None, title: str = "MLPerf Inference results") -> dict:
+    """Write the site into `out`; returns what was written (for the CLI's summary)."""
+    os.makedirs(out, exist_ok=True)
+    table = table.copy()
+    table["id"] = assign_ids(table, ids_path) if len(table) else pd.Series(dtype="string")
+    data = site_data(table, link_base or {})
+    assets = os.path.join(out, "assets")
+    os.makedirs(assets, exist_ok=True)
+    with open(os.path.join(assets, "data.js"), "w", encoding="utf-8") as f:
+        f.write("window.INFERCHECK_DATA = " + _json_for_script(data) + ";\n")
+    for name in ("app.js", "style.css"):
+        with resources.files("reports").joinpath("assets", name).open("rb") as src, \
+                open(os.path.join(assets, name), "wb") as dest:
+            shutil.copyfileobj(src, dest)
+    plotly_js = resources.files("plotly").joinpath("package_data", "plotly.min.js")
+    with plotly_js.open("rb") as src, open(os.path.join(assets, "plotly.min.js"), "wb") as dest:
+        shutil.copyfileobj(src, dest)
+
+    downloads = os.path.join(out, "downloads")
+    os.makedirs(downloads, exist_ok=True)
+    flat = table.drop(columns=["id"]).assign(id=table["id"])
+    flat.to_csv(os.path.join(downloads, "results.csv"), index=False)
+    flat.to_parquet(os.path.join(downloads, "results.parquet"), index=False)
+    sheets = write_xlsx(table, os.path.join(downloads, "results.xlsx")) if len(table) else []
+
+    env = Environment(loader=PackageLoader("reports", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    html = env.get_template("index.html.j2").render(title=title, version=__version__,
+                                                    rounds=data["rounds"], count=len(table))
+    with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
+        f.write(html)
+    return {"systems": len(data["systems"]), "results": len(table), "sheets": sheets,
+            "rounds": data["rounds"]}

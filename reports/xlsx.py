@@ -1,0 +1,57 @@
+"""The published spreadsheet: one sheet per suite and division, and a power twin of each."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["write_xlsx"]
+
+INDEX = ["id", "submitter", "availability", "system_name", "number_of_nodes",
+         "host_processor_model_name", "host_processors_per_node", "accelerator_model_name",
+         "accelerators_per_node", "total_accelerators", "framework", "notes"]
+HEADERS = {"id": "ID", "submitter": "Submitter", "availability": "Availability",
+           "system_name": "System", "number_of_nodes": "Nodes",
+           "host_processor_model_name": "Processor", "host_processors_per_node": "p#",
+           "accelerator_model_name": "Accelerator", "accelerators_per_node": "a#",
+           "total_accelerators": "Total Accelerators", "framework": "Software", "notes": "Notes"}
+
+
+def _suites(system_type: str) -> list[str]:
+    # A "datacenter,edge" system is published in both suites, as the official report does.
+    return [s for s in ("datacenter", "edge") if s in str(system_type)]
+
+
+def _pivot(rows: pd.DataFrame, value: str, units: str) -> pd.DataFrame:
+    frame = rows[INDEX + ["model", "scenario", units, value]].copy()
+    frame[INDEX] = frame[INDEX].astype("string").fillna("")
+    frame[value] = frame[value].astype(float)
+    pivot = frame.pivot_table(index=INDEX, columns=["model", "scenario", units], values=value,
+                              aggfunc="first")
+    return pivot.rename_axis(index=[HEADERS[c] for c in INDEX],
+                             columns=["Benchmark", "Scenario", "Units"])
+
+
+def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
+    """Write the workbook; returns the sheet names ("edge - closed", "edge - closed - power")."""
+    sheets: list[str] = []
+    rounds = sorted(table["round"].dropna().unique())
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for round_name, division, suite in ((r, d, s) for r in rounds
+                                            for d in ("closed", "open", "network")
+                                            for s in ("datacenter", "edge")):
+            rows = table[(table["round"] == round_name) & (table["division"] == division)
+                         & table["system_type"].map(lambda t, s=suite: s in _suites(t))]
+            if rows.empty:
+                continue
+            # one round: the official names; several: the round first, shorter (Excel allows 31
+            # characters per sheet name)
+            name = (f"{suite} - {division}" if len(rounds) == 1
+                    else f"{round_name} {suite} {division}")
+            _pivot(rows, "value", "units").to_excel(writer, sheet_name=name)
+            sheets.append(name)
+            power = rows[rows["has_power"] & rows["power_value"].notna()]
+            if not power.empty:
+                twin = f"{name} - power" if len(rounds) == 1 else f"{name} power"
+                _pivot(power, "power_value", "power_units").to_excel(writer, sheet_name=twin)
+                sheets.append(twin)
+    return sheets

@@ -1,0 +1,123 @@
+"""The results site and downloads: every accepted result with the checker's value, escaping, IDs."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from checker import check_tree
+from checker.cli import main
+from reports import build_site, load_results
+
+from .conftest import corpus
+
+
+def site_data(site) -> dict:
+    text = (site / "assets" / "data.js").read_text("utf-8")
+    prefix = "window.INFERCHECK_DATA = "
+    assert text.startswith(prefix)
+    return json.loads(text[len(prefix):].rstrip().rstrip(";"))
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(main, ["report", str(corpus("inference-v2.1")),
+                                       str(corpus("inference-v4.1")), "--out", str(base / "site"),
+                                       "--ids", str(base / "ids.json"), "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    return base
+
+
+@pytest.mark.parametrize("folder,round_name", [("inference-v2.1", "v2.1"), ("inference-v4.1", "v4.1")])
+def test_site_shows_every_accepted_result_with_the_checker_value(corpus_site, folder, round_name):
+    data = site_data(corpus_site / "site")
+    shown = {(s["round"], r["result"]): r for s in data["systems"] for r in s["results"]}
+    report = check_tree(str(corpus(folder)), round=round_name)
+    accepted = [e for e in report.results if e.valid]
+    assert accepted
+    for entry in accepted:
+        r = shown[(round_name, entry.result)]
+        assert r["value"] == entry.metrics["value"] and r["units"] == entry.metrics["units"]
+        if entry.metrics.get("power_value"):
+            assert math.isclose(r["power_value"], entry.metrics["power_value"])
+    assert sum(1 for key in shown if key[0] == round_name) == len(accepted)
+
+
+def test_site_is_self_contained(corpus_site):
+    site = corpus_site / "site"
+    html = (site / "index.html").read_text("utf-8")
+    assert "http://" not in html and "https://" not in html
+    for src in ("assets/plotly.min.js", "assets/data.js", "assets/app.js"):
+        assert f'src="{src}"' in html and (site / src).is_file()
+    assert "fetch(" not in (site / "assets" / "app.js").read_text("utf-8")  # file:// has no fetch
+
+
+def test_links_point_at_the_results_files(corpus_site):
+    data = site_data(corpus_site / "site")
+    result = data["systems"][0]["results"][0]
+    target = (corpus_site / "site" / result["link"]).resolve()
+    assert target.is_dir() and (target / "performance").is_dir()
+
+
+def test_xlsx_has_a_sheet_per_suite_and_division_with_power_twins(corpus_site):
+    wb = openpyxl.load_workbook(corpus_site / "site" / "downloads" / "results.xlsx")
+    assert {"v2.1 edge closed", "v2.1 edge closed power", "v2.1 datacenter closed",
+            "v2.1 datacenter network", "v4.1 edge open"} <= set(wb.sheetnames)
+    assert all(len(name) <= 31 for name in wb.sheetnames)
+    table = pd.read_parquet(corpus_site / "site" / "downloads" / "results.parquet")
+    assert len(table) == 137 and table["id"].notna().all()
+
+
+def test_ids_stay_the_same_across_rebuilds(tmp_path):
+    table, _ = load_results([str(corpus("expected") / "inference-v4.1.summary.csv")])
+    ids = tmp_path / "ids.json"
+    build_site(table, str(tmp_path / "a"), ids_path=str(ids))
+    first = {s["system"]: s["id"] for s in site_data(tmp_path / "a")["systems"]}
+    more, _ = load_results([str(corpus("expected") / "inference-v2.1.summary.csv"),
+                            str(corpus("expected") / "inference-v4.1.summary.csv")])
+    build_site(more, str(tmp_path / "b"), ids_path=str(ids))
+    second = {s["system"]: s["id"] for s in site_data(tmp_path / "b")["systems"] if s["round"] == "v4.1"}
+    assert first == second and all(v.startswith("v4.1-") for v in first.values())
+
+
+def test_csv_and_parquet_inputs(tmp_path, broken_tree):
+    tree = broken_tree("power")
+    out = tmp_path / "t.parquet"
+    result = CliRunner().invoke(main, ["check", str(tree.root), "--parquet", str(out)])
+    assert result.exit_code == 0
+    table, trees = load_results([str(out)])
+    assert len(table) == 2 and not trees and table["has_power"].all()
+    from_csv, _ = load_results([str(corpus("expected") / "inference-v2.1.summary.csv")])
+    assert len(from_csv) == 100 and from_csv["has_power"].sum() == 36
+
+
+def test_submission_strings_are_escaped(tmp_path, broken_tree):
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+    def mutate(t):
+        t.edit_json(t.system_json, system_name=hostile, hw_notes="</script><b>bold</b>")
+
+    tree = broken_tree("power", mutate)
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["report", str(tree.root), "--out", str(site),
+                                       "--ids", str(tmp_path / "ids.json")])
+    assert result.exit_code == 0, result.output
+    data_js = (site / "assets" / "data.js").read_text("utf-8")
+    assert "<script" not in data_js and "</script" not in data_js and "<img" not in data_js
+    assert site_data(site)["systems"][0]["system_name"] == hostile  # the text itself survives
+    app = (site / "assets" / "app.js").read_text("utf-8")
+    assert "innerHTML" not in app and "insertAdjacentHTML" not in app
+
+
+def test_report_usage_errors(tmp_path):
+    (tmp_path / "x.txt").write_text("x")
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "x.txt"), "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2 and "not a submission tree" in result.output
+    assert not os.path.exists(tmp_path / "s")

@@ -1,0 +1,109 @@
+"""The site in a real headless Chromium (Debian's chromium and chromedriver, see .ci/run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import Select
+
+from checker.cli import main
+
+from .conftest import corpus
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
+        pytest.fail("Debian's chromium and chromium-driver are needed (apt-get install chromium "
+                    "chromium-driver); .ci/run installs them")
+    options = Options()
+    options.binary_location = CHROMIUM
+    # As root in a sandbox, with no network: no sandbox, no background connections.
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browser")
+    result = CliRunner().invoke(main, ["report", str(corpus("inference-v4.1")), "--out",
+                                       str(base / "site"), "--ids", str(base / "ids.json")])
+    assert result.exit_code == 0, result.output
+    return base / "site"
+
+
+def rows(driver):
+    return driver.find_elements("css selector", "#results tbody tr.system")
+
+
+def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
+    browser.get((site / "index.html").as_uri())
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, errors
+    assert len(rows(browser)) == 6  # edge closed, v4.1: ConnectTechInc and five UntetherAI systems
+
+    Select(browser.find_element("id", "f-submitter")).select_by_value("UntetherAI")
+    assert len(rows(browser)) == 5
+    Select(browser.find_element("id", "f-submitter")).select_by_value("")
+
+    # sort by the resnet Offline column, then reverse it
+    header = next(h for h in browser.find_elements("css selector", "th.sortable")
+                  if h.text.startswith("Samples/s") and h.get_attribute("data-sort") == "4")
+    header.click()
+
+    def column_values():
+        cells = [r.find_elements("css selector", "td")[10].text for r in rows(browser)]
+        return [float(c) for c in cells if c]
+
+    ascending = column_values()
+    assert ascending == sorted(ascending) and len(ascending) == 5
+    next(h for h in browser.find_elements("css selector", "th.sortable")
+         if h.get_attribute("data-sort") == "4").click()
+    assert column_values() == sorted(ascending, reverse=True)
+
+    rows(browser)[0].find_element("css selector", "button.expand").click()
+    details = browser.find_elements("css selector", "#results tbody tr.details")
+    assert len(details) == 1 and "Processor" in details[0].text
+
+    charts = browser.find_elements("css selector", "#charts .chart .main-svg")
+    assert charts, "no chart rendered"
+    browser.find_element("css selector", '#tabs button[data-tab="power"]').click()
+    assert len(rows(browser)) == 2  # the UntetherAI power systems
+    browser.save_screenshot(str(tmp_path / "site.png"))
+    assert (tmp_path / "site.png").stat().st_size > 10_000
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_markup_in_a_system_name_renders_as_text(browser, broken_tree, tmp_path):
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+    def mutate(t):
+        t.edit_json(t.system_json, system_name=hostile)
+
+    tree = broken_tree("power", mutate)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["report", str(tree.root), "--out", str(out), "--ids",
+                                       str(tmp_path / "ids.json")])
+    assert result.exit_code == 0, result.output
+    browser.get((out / "index.html").as_uri())
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text  # noqa: B018 - raises when no script ran
+    cells = [r.find_elements("css selector", "td")[3].text for r in rows(browser)]
+    assert cells == [hostile]
+    assert not browser.find_elements("css selector", "#results img")
