@@ -114,6 +114,8 @@
           const a = el("a", fmt(valueOf(r)), r.link ? { href: r.link, title: r.result } : {});
           td.appendChild(a);
           if (r.inferred) td.appendChild(el("sup", "inferred"));
+          // The open division publishes the model used and its accuracy beside the number.
+          if (s.division === "open") td.appendChild(el("div", `${r.benchmark} · acc ${fmt(r.accuracy)}`, { class: "open-note" }));
         }
         tr.appendChild(td);
       }
@@ -200,18 +202,23 @@
             return normalise && !c.lower && n > 0 ? v / n : v;
           }) };
       });
-      if (state.tab !== "power") {
-        const eff = points.filter((p) => p.r.power_value && !c.lower);
-        if (eff.length) traces.push({ type: "scatter", mode: "markers", name: "per watt", yaxis: "y2",
-          x: eff.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`), y: eff.map((p) => p.r.value / p.r.power_value) });
-      }
+      // Efficiency where power was measured: throughput per watt, or samples per joule for the
+      // latency scenarios (whose power result is energy per query).
+      const eff = points.filter((p) => p.r.power_value);
+      const joules = (r) => r.power_value * (r.power_units === "millijoules" ? 1e-3 : 1);
+      const perQuery = c.scenario === "MultiStream" ? 8 : 1;
+      const effName = c.lower ? "samples per joule" : "per watt";
+      if (eff.length) traces.push({ type: "scatter", mode: "markers", name: effName, yaxis: "y2",
+        x: eff.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`),
+        y: eff.map((p) => (c.lower ? perQuery / joules(p.r) : p.r.value / p.r.power_value)) });
       const div = el("div", null, { class: "chart" });
       box.appendChild(div);
-      const better = c.lower ? "lower is better" : "higher is better";
+      // Power (watts, energy per query) and latency are better lower.
+      const better = c.lower || state.tab === "power" ? "lower is better" : "higher is better";
       window.Plotly.newPlot(div, traces, {
         title: { text: `${c.model} ${c.scenario}: ${c.units} (${better})` }, barmode: "group", height: 320,
         margin: { t: 40, b: 80 }, yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units } },
-        yaxis2: { overlaying: "y", side: "right", title: { text: "per watt" } },
+        yaxis2: { overlaying: "y", side: "right", title: { text: effName } },
       }, { displayModeBar: false, responsive: true });
     }
   }
