@@ -81,6 +81,13 @@ def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
     details = browser.find_elements("css selector", "#results tbody tr.details")
     assert len(details) == 1 and "Processor" in details[0].text
 
+    # compare two systems side by side
+    ids = [o.get_attribute("value") for o in browser.find_elements("css selector", "#cmp-a option")][1:]
+    Select(browser.find_element("id", "cmp-a")).select_by_value(ids[0])
+    Select(browser.find_element("id", "cmp-b")).select_by_value(ids[1])
+    compared = browser.find_element("id", "compare").text
+    assert ids[0] in compared and ids[1] in compared and "Submitter" in compared
+
     charts = browser.find_elements("css selector", "#charts .chart .main-svg")
     assert charts, "no chart rendered"
     browser.find_element("css selector", '#tabs button[data-tab="power"]').click()
