@@ -13,7 +13,7 @@ from .checks.internal import CheckCrashed, RulePackBroken
 from .checks.structure import (
     BrokenSymlink,
     EmptyTree,
-    InvalidFieldValueInMapping,
+    InvalidModelMapping,
     MissingScenario,
     SymlinkOutsideTree,
     UnknownBenchmark,
@@ -249,7 +249,7 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
     except ParseError as err:
         return {}, [finding_for_parse_error(err, rel)]
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        return {}, [InvalidFieldValueInMapping.at(rel, expected="an object of name: benchmark",
+        return {}, [InvalidModelMapping.at(rel, expected="an object of name: benchmark",
                                                   found=type(data).__name__, locator="$")]
     return data, []
 

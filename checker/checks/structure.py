@@ -407,7 +407,7 @@ def check_result_files(ctx):
         yield MissingFile.at(f"{run}/mlperf_log_summary.txt", expected="mlperf_log_summary.txt")
 
 
-class InvalidFieldValueInMapping(Rule):
+class InvalidModelMapping(Rule):
     """`model_mapping.json` of an open submitter is not an object of model name to benchmark.
 
     What it checks:
