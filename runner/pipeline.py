@@ -250,27 +250,13 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     try:
         display.phase(f"calibrating {backend.name} ({backend.framework}) on {backend.total_count} samples")
 
-        def offline_probe(qps: float) -> float:
-            outdir = os.path.join(scratch, "calibration")
-            conf = outdir + ".user.conf"
-            os.makedirs(outdir, exist_ok=True)
-            with open(conf, "w", encoding="utf-8") as f:
-                f.write(f"{conf_model}.*.performance_sample_count_override = {perf_count}\n"
-                        f"{conf_model}.*.min_duration = 500\n{conf_model}.Offline.target_qps = {qps:.1f}\n")
-            harness.run_loadgen(backend, harness.RunSettings(
-                model=conf_model, scenario="Offline", accuracy=False, outdir=outdir, user_conf=conf,
-                seeds=explicit_seeds, extra={"performance_count": perf_count}))
-            return verify.run_score(os.path.join(outdir, "mlperf_log_detail.txt")).value
-
-        cal = calibrate(backend, perf_count, offline_probe)
-
         def loadgen_run(scenario: str, label: str, outdir: str, *, accuracy=False, audit=None,
-                        scale=1.0) -> None:
-            conf = os.path.join(outdir + ".user.conf")
+                        scale=1.0, conf_text: str | None = None) -> None:
+            conf = outdir + ".user.conf"
             os.makedirs(os.path.dirname(conf), exist_ok=True)
             with open(conf, "w", encoding="utf-8") as f:
-                f.write(_user_conf(conf_model, scenario, cal, min_duration, perf_count,
-                                   server_bound, scale))
+                f.write(conf_text or _user_conf(conf_model, scenario, cal, min_duration, perf_count,
+                                                server_bound, scale))
             progress = harness.Progress()
             display.phase(f"{scenario} {label}", progress)
             harness.run_loadgen(backend, harness.RunSettings(
@@ -278,6 +264,15 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
                 user_conf=conf, audit_config=audit, seeds=explicit_seeds,
                 extra={"performance_count": perf_count}), progress)
             display.end_phase()
+
+        def offline_probe(qps: float) -> float:
+            outdir = os.path.join(scratch, "calibration")
+            loadgen_run("Offline", "calibration", outdir, conf_text=(
+                f"{conf_model}.*.performance_sample_count_override = {perf_count}\n"
+                f"{conf_model}.*.min_duration = 500\n{conf_model}.Offline.target_qps = {qps:.1f}\n"))
+            return verify.run_score(os.path.join(outdir, "mlperf_log_detail.txt")).value
+
+        cal = calibrate(backend, perf_count, offline_probe)
 
         for scenario in scenarios:
             base = os.path.join(scratch, scenario)
