@@ -320,9 +320,8 @@ def report(inputs, out, ids_path, link_base, title, jobs):
     for item in link_base:
         name, _, url = item.partition("=")
         bases[name] = url
-    for tree in trees:  # results of a checked tree link to its files by default
-        rounds = set(table["round"].dropna())
-        for name in rounds - set(bases):
+    for name, tree in trees.items():  # results of a checked tree link to its files by default
+        if name not in bases:
             bases[name] = os.path.relpath(tree, os.path.abspath(out)).replace(os.sep, "/") + "/"
     ids_path = ids_path or os.path.join(os.path.dirname(os.path.abspath(inputs[0])), "results_ids.json")
     done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title)

@@ -66,16 +66,17 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_results(paths: list[str], *, jobs: int = 1) -> tuple[pd.DataFrame, list[str]]:
-    """One tidy table of the valid results of every input, and the roots of trees checked."""
-    frames, trees = [], []
+def load_results(paths: list[str], *, jobs: int = 1) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One tidy table of the valid results of every input, and the root of each checked tree
+    by its round (so that each round's results can link to their own tree)."""
+    frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path):
             report = check_tree(path, jobs=jobs)
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report).to_pandas())
-            trees.append(os.path.abspath(path))
+            trees[report.round] = os.path.abspath(path)
         elif path.endswith(".parquet"):
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):
