@@ -86,12 +86,13 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
     for prefix in _PREFIXES:
-        skip = len(prefix)
-        pos = 0 if text.startswith(prefix) else text.find("\n" + prefix) + 1
-        while pos > 0 or (pos == 0 and text.startswith(prefix)):
+        # pos: start of the next line that begins with the prefix, or -1 when there is none
+        pos = 0 if text.startswith(prefix) else text.find("\n" + prefix)
+        pos = pos + 1 if pos > 0 else pos
+        while pos >= 0:
             end = text.find("\n", pos)
             end = len(text) if end < 0 else end
-            body = pos + skip
+            body = pos + len(prefix)
             if text.startswith(_KEY_OPEN, body):
                 key_start = body + len(_KEY_OPEN)
                 key = text[key_start: text.find('"', key_start, end)]

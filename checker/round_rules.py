@@ -175,13 +175,16 @@ class RoundRules:
     def benchmark(self, model: str) -> dict:
         return self.benchmarks[model]
 
+    @staticmethod
+    def _type_key(system_type: str) -> str:
+        return "datacenter,edge" if system_type in ("datacenter,edge", "edge,datacenter") else system_type
+
     def required_scenarios(self, model: str, system_type: str) -> list[str] | None:
-        key = "datacenter,edge" if system_type in ("datacenter,edge", "edge,datacenter") else system_type
-        return self.benchmarks[model]["scenarios"].get(key)
+        return self.benchmarks[model]["scenarios"].get(self._type_key(system_type))
 
     def optional_scenarios(self, model: str, system_type: str) -> list[str]:
-        key = "datacenter,edge" if system_type in ("datacenter,edge", "edge,datacenter") else system_type
-        return list((self.benchmarks[model].get("optional_scenarios") or {}).get(key) or [])
+        optional = self.benchmarks[model].get("optional_scenarios") or {}
+        return list(optional.get(self._type_key(system_type)) or [])
 
     def targets(self, model: str) -> list[Target]:
         return [Target(**t) for t in self.benchmarks[model]["accuracy"]]

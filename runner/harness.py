@@ -12,7 +12,6 @@ import numpy as np
 
 __all__ = ["RunSettings", "loadgen_round_seeds", "loadgen_version", "run_loadgen"]
 
-SCENARIOS = ("SingleStream", "MultiStream", "Offline", "Server")
 # LoadGen's compiled-in mlperf.conf knows the official model names; these are the ones it uses.
 LOADGEN_MODEL_NAMES = {"resnet": "resnet50"}
 
