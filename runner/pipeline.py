@@ -235,8 +235,8 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     target = (seeds_value["qsl_rng_seed"], seeds_value["sample_index_rng_seed"],
               seeds_value["schedule_rng_seed"])
     explicit_seeds, seed_note = _seeds_note(target, opts.round)
-    notes = [seed_note]
     display.echo(seed_note)
+    notes: list[str] = []  # repeated at the end, after the progress lines
     # demo: short runs; full: the round's own minimum (600 s for a real round).
     min_duration = DEMO_MIN_DURATION_MS if opts.profile == "demo" else rules.loadgen["min_duration_ms"]
     if opts.profile == "full":

@@ -27,6 +27,15 @@ def test_every_round_resolves():
         assert rules.benchmarks and rules.loadgen["seeds"]
 
 
+def test_pack_seeds_agree_with_the_seed_table():
+    """Seeds are written twice (each pack, and _seeds.yaml for rounds without a pack)."""
+    table = round_rules.known_seed_sets()
+    for name in available_rounds():
+        seeds = load_rules("inference", name).loadgen["seeds"]
+        key = (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"])
+        assert table.get(key) == ("v6.1" if name == "demo" else name), name
+
+
 def test_a_round_holds_only_its_changes():
     v41 = load_rules("inference", "v4.1")
     assert v41.data["extends"] == "v2.1"
