@@ -155,6 +155,7 @@ class Finding:
 def all_rules() -> dict[str, type[Rule]]:
     """Every registered rule, by code (imports the check modules so all are present)."""
     from . import checks  # noqa: F401  (registers the rules)
+    from .mobile import codes  # noqa: F401
 
     return dict(sorted(_REGISTRY.items()))
 

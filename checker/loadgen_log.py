@@ -30,6 +30,8 @@ WANTED_KEYS = frozenset({
     "result_time_per_output_token_99.00_percentile_ns", "result_query_count",
     "result_min_duration_met", "result_min_queries_met", "result_perf_constraints_met",
     "power_begin", "power_end", "sut_name", "test05_qsl_rng_seed",
+    # MLPerf Mobile compares these with the app's export.
+    "effective_max_duration_ms", "effective_min_sample_count", "generated_samples_per_query",
 })
 
 

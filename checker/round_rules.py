@@ -15,7 +15,10 @@ from jsonschema import Draft202012Validator
 from schemas import load_schema
 
 __all__ = ["RoundRules", "RulePackError", "available_rounds", "known_seed_sets", "load_rules",
-           "merge"]
+           "merge", "resolve_pack"]
+
+# The schema each suite's packs are written against.
+PACK_SCHEMAS = {"inference": "rules", "mobile": "mobile_rules"}
 
 SCENARIO_NAMES = ("SingleStream", "MultiStream", "Offline", "Server", "Interactive")
 _SCENARIO_BY_LOWER = {s.lower(): s for s in SCENARIO_NAMES}
@@ -85,9 +88,10 @@ def _raw_pack(suite: str, round_name: str) -> dict:
         data = yaml.safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
         raise RulePackError(f"{suite}/{round_name}.yaml is not valid YAML: {exc}") from exc
-    errors = _schema_errors(data, load_schema("rules"))
+    schema_name = PACK_SCHEMAS.get(suite, "rules")
+    errors = _schema_errors(data, load_schema(schema_name))
     if errors:
-        raise RulePackError(f"{suite}/{round_name}.yaml fails rules.schema.json: {errors[0]}")
+        raise RulePackError(f"{suite}/{round_name}.yaml fails {schema_name}.schema.json: {errors[0]}")
     if data["round"] != round_name or data["suite"] != suite:
         raise RulePackError(f"{suite}/{round_name}.yaml declares {data['suite']}/{data['round']}")
     return data
@@ -103,15 +107,27 @@ def _resolve(suite: str, round_name: str, seen: tuple[str, ...] = ()) -> dict:
     return merge(_resolve(suite, parent, (*seen, round_name)), raw)
 
 
-@cache
-def load_rules(suite: str = "inference", round_name: str = "v4.1") -> RoundRules:
-    """The resolved rules of one round, validated before and after merging."""
+def resolve_pack(suite: str, round_name: str) -> dict:
+    """A round's pack merged along its `extends` chain, validated before and after merging."""
+    if suite not in PACK_SCHEMAS:
+        raise RulePackError(f"no rule packs for suite {suite!r}")
     data = _resolve(suite, round_name)
     data["extends"] = _raw_pack(suite, round_name).get("extends")
-    schema = load_schema("rules")
+    schema = load_schema(PACK_SCHEMAS[suite])
     errors = _schema_errors(data, {**schema["$defs"]["resolved"], "$defs": schema["$defs"]})
     if errors:
         raise RulePackError(f"resolved {suite}/{round_name} is incomplete: {errors[0]}")
+    return data
+
+
+@cache
+def load_rules(suite: str = "inference", round_name: str = "v4.1"):
+    """The resolved rules of one round: RoundRules, or MobileRules for the mobile suite."""
+    data = resolve_pack(suite, round_name)
+    if suite == "mobile":
+        from .mobile.rules import MobileRules
+
+        return MobileRules(data)
     return RoundRules(data)
 
 

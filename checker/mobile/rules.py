@@ -1,0 +1,121 @@
+"""Read-only view on a resolved MLPerf Mobile rule pack, with the look-ups the checks need."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["AccuracyTarget", "MobileRules", "RunRule", "folder_key"]
+
+SCENARIOS = ("SingleStream", "Offline")
+
+
+def folder_key(name: str) -> str:
+    """Folder and id spellings vary in case and punctuation (mobileBERT, Mobile-BERT, mobileBert)."""
+    return re.sub(r"[^0-9a-z+]", "", name.lower())
+
+
+@dataclass(frozen=True)
+class RunRule:
+    scenario: str
+    min_queries: int | None = None
+    min_samples: int | None = None
+    min_duration_s: float | None = None
+    max_duration_s: float | None = None
+    waive_min_queries: bool = False
+    waive_early_stopping: bool = False
+
+
+@dataclass(frozen=True)
+class AccuracyTarget:
+    metric: str
+    unit: str
+    display_scale: float
+    samples: int
+    reference: float | None = None
+    fraction: float | None = None
+    minimum: float | None = None
+    tentative: bool = False
+
+    @property
+    def threshold(self) -> float:
+        """The lowest accepted value, on the app's normalised scale (0-1)."""
+        if self.minimum is not None:
+            return self.minimum
+        return self.reference * self.fraction
+
+    def shown(self, normalized: float) -> str:
+        """A normalised value in the unit people quote (82.14 %, 0.2740 mAP, 33.39 dB)."""
+        value = normalized * self.display_scale
+        if self.unit == "%":
+            return f"{value:.2f}%"
+        digits = 4 if self.display_scale == 1 else 2
+        return f"{value:.{digits}f} {self.unit}"
+
+
+class MobileRules:
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.round: str = data["round"]
+        self.suite: str = data["suite"]
+        self.benchmarks: dict[str, dict] = data["benchmarks"]
+        self.divisions: list[str] = data["divisions"]
+        self.categories: dict[str, str] = data["categories"]
+        self._aliases = {k.lower(): v for k, v in data["category_aliases"].items()}
+        self.files: dict = data["files"]
+        self.one_of: list[list[str]] = data.get("one_of") or []
+        self.table_order: list[str] = data["table_order"]
+        self._by_id: dict[str, tuple[str, str]] = {}
+        self._by_folder: dict[str, str] = {}
+        for name, bench in self.benchmarks.items():
+            for scenario, ids in bench["app_ids"].items():
+                for app_id in ids:
+                    self._by_id.setdefault(app_id.lower(), (name, scenario))
+            for folder in [name, *bench["folders"]]:
+                self._by_folder.setdefault(folder_key(folder), name)
+
+    def __repr__(self) -> str:
+        return f"MobileRules({self.round})"
+
+    # names -----------------------------------------------------------------------------------
+    def by_app_id(self, app_id: str) -> tuple[str, str] | None:
+        """(benchmark, scenario) of an app benchmark id such as image_classification_offline_v2."""
+        return self._by_id.get(app_id.lower())
+
+    def by_folder(self, folder: str) -> str | None:
+        return self._by_folder.get(folder_key(folder))
+
+    @staticmethod
+    def scenario_name(folder: str) -> str | None:
+        return {s.lower(): s for s in SCENARIOS}.get(folder.lower())
+
+    def category(self, text: str | None) -> str | None:
+        if text is None:
+            return None
+        return self._aliases.get(str(text).strip().lower())
+
+    # per benchmark ---------------------------------------------------------------------------
+    def scenarios(self, name: str) -> list[str]:
+        return list(self.benchmarks[name]["scenarios"])
+
+    def optional_scenarios(self, name: str) -> list[str]:
+        return list(self.benchmarks[name].get("optional_scenarios") or [])
+
+    def allowed_scenarios(self, name: str) -> list[str]:
+        return self.scenarios(name) + self.optional_scenarios(name)
+
+    def required_benchmarks(self) -> list[str]:
+        return [n for n, b in self.benchmarks.items() if b["required"]]
+
+    def run_rule(self, name: str, scenario: str) -> RunRule:
+        merged = dict(self.data["run"][scenario] or {})
+        merged.update((self.benchmarks[name].get("run") or {}).get(scenario) or {})
+        return RunRule(scenario=scenario, **merged)
+
+    def target(self, name: str) -> AccuracyTarget:
+        return AccuracyTarget(**self.benchmarks[name]["accuracy"])
+
+    def mode(self, name: str) -> str:
+        """The seed table's "Mode" column."""
+        names = {"SingleStream": "Single-stream", "Offline": "Offline"}
+        return " & ".join(names[s] for s in self.allowed_scenarios(name))
