@@ -12,10 +12,13 @@ from . import __version__
 from .engine import PROFILES, check_tree
 from .explain import explain as explain_page
 from .findings import all_rules
+from .mobile.engine import TOLERATED
 from .report import Report, ResultEntry
 from .round_rules import RulePackError, available_rounds, load_rules
 
 USAGE_CODES = {"STR013", "RUL001"}
+SUITES = ["inference", "mobile"]
+ALL_PROFILES = [*PROFILES, "published"]
 
 EXIT_HELP = """
 Exit status: 0 when every result is valid, 1 when any result (or the tree) is invalid,
@@ -41,10 +44,15 @@ def _verdict_line(entry: ResultEntry, profile: str) -> str:
     tag = "VALID  " if entry.valid else "INVALID"
     if profile == "smoke":
         tag += " [smoke: run-length rules relaxed]"
+    if profile == "published" and any(f.detail == TOLERATED for f in entry.findings):
+        tag += " [published: tolerated deviations]"
     m = entry.metrics
     parts = [tag, entry.result]
     if m.get("value") is not None:
         parts.append(f"{m['value']:.6g} {m.get('units', '')}".rstrip())
+    if m.get("accuracy_display"):
+        metric, shown = m.get("accuracy_metric") or "accuracy", m["accuracy_display"]
+        parts.append(shown if metric in shown else f"{metric} {shown}")
     if m.get("power_value"):
         parts.append(f"power {m['power_value']:.6g} {m.get('power_units', '')}")
     if m.get("inferred"):
@@ -63,14 +71,29 @@ def _finding_line(f) -> str:
     return f"{f.severity.upper():7} {f.code} {f.name}:{where}: {f.message}"
 
 
+def _tolerated(report: Report) -> str:
+    """What --profile published let through, by code: the list a reviewer reads."""
+    counts: dict[str, int] = {}
+    for f in report.all_findings():
+        if f.detail == TOLERATED:
+            counts[f"{f.code} {f.name}"] = counts.get(f"{f.code} {f.name}", 0) + 1
+    if not counts:
+        return ""
+    lines = [f"  {name}: {n}" for name, n in sorted(counts.items())]
+    return "Tolerated by the published profile (warnings that strict counts as errors):\n" + "\n".join(lines)
+
+
 def _summary(report: Report) -> str:
     s = report.stats()
     counts = s["findings"]
     verdict = "VALID" if report.valid else "INVALID"
-    return (f"{verdict}: {s['results']} results, {s['valid_results']} valid, "
-            f"{s['invalid_results']} invalid, {s['power_results']} with power; "
+    power = f", {s['power_results']} with power" if report.suite != "mobile" else ""
+    line = (f"{verdict}: {s['results']} results, {s['valid_results']} valid, "
+            f"{s['invalid_results']} invalid{power}; "
             f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
-            f"(round {report.round or '?'}, profile {report.profile})")
+            f"({report.suite} round {report.round or '?'}, profile {report.profile})")
+    tolerated = _tolerated(report)
+    return f"{tolerated}\n{line}" if tolerated else line
 
 
 def exit_status(report: Report) -> int:
@@ -86,13 +109,17 @@ def exit_status(report: Report) -> int:
               help="Round whose rules apply, e.g. v2.1 or v4.1. Default: recognised from the "
                    "seeds in the logs.")
 @click.option("--suite", default="inference", show_default=True,
-              type=click.Choice(["inference"]), help="Benchmark suite.")
+              type=click.Choice(SUITES),
+              help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
+                   "results, rounds v0.7-v5.0).")
 @click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
-@click.option("--profile", type=click.Choice(PROFILES), default="strict", show_default=True,
+@click.option("--profile", type=click.Choice(ALL_PROFILES), default="strict", show_default=True,
               help="smoke relaxes only the run-length rules (duration, query counts, "
                    "performance sample count, dataset coverage) and accepts, with a warning, "
                    "the seeds of another known round, for short CI runs; every verdict line "
-                   "then says so.")
+                   "then says so. published (mobile only) accepts, as warnings, the deviations "
+                   "published rounds carry (missing trace logs, system JSON with trailing commas, "
+                   "command-line excerpts instead of result.json, ...) and lists them.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Check systems in this many processes.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
@@ -113,6 +140,9 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     """
     from .outputs import write_csv, write_json, write_parquet
 
+    if profile == "published" and suite != "mobile":
+        raise click.BadParameter("the published profile applies to --suite mobile",
+                                 param_hint="--profile")
     if round_name is not None and round_name not in available_rounds(suite):
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(available_rounds(suite))})",
@@ -142,12 +172,16 @@ check.help = (check.help or "") + EXIT_HELP
 
 @main.command()
 @click.option("--version", "round_name", metavar="ROUND", help="Round to show, e.g. v4.1.")
-@click.option("--suite", default="inference", show_default=True, type=click.Choice(["inference"]))
+@click.option("--suite", default="inference", show_default=True, type=click.Choice(SUITES))
 @click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def rules(round_name, suite, list_rounds, fmt):
-    """Show the benchmarks, scenarios and targets of a round (resolved rule pack)."""
+    """Show the benchmarks, scenarios and targets of a round (resolved rule pack).
+
+    For --suite mobile it prints the round's benchmark table as the MLPerf Mobile results page
+    shows it (retired benchmarks with their last round), then the numbers infercheck enforces.
+    """
     rounds = available_rounds(suite)
     if list_rounds or not round_name:
         click.echo("\n".join(rounds))
@@ -158,6 +192,15 @@ def rules(round_name, suite, list_rounds, fmt):
         raise click.BadParameter(str(exc), param_hint="--version") from None
     if fmt == "json":
         click.echo(json.dumps(pack.data, indent=2))
+        return
+    if suite == "mobile":
+        from .mobile.table import benchmark_table, limits_table
+
+        extends = f" (extends {pack.data['extends']})" if pack.data.get("extends") else ""
+        click.echo(f"MLPerf Mobile {pack.round}{extends}\n")
+        click.echo("\n".join(benchmark_table(round_name)))
+        click.echo("\nChecked by infercheck (? optional scenario, (...) optional benchmark):")
+        click.echo("\n".join(limits_table(round_name)))
         return
     lg = pack.loadgen
     click.echo(f"{suite} {pack.round}" + (f" (extends {pack.data['extends']})"

@@ -257,6 +257,10 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
 def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/)."""
+    if suite == "mobile":
+        from .mobile import check_mobile_tree
+
+        return check_mobile_tree(root, round=round, profile=profile, submitter=submitter)
     root = os.path.abspath(root)
     report = Report(root=root, round=round or "", suite=suite, profile=profile,
                     tool_version=__version__)

@@ -24,8 +24,35 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+MOBILE_CSV_COLUMNS = ["Organization", "Availability", "Division", "Device", "SystemName", "SoC",
+                      "Accelerator", "Framework", "Model", "Benchmark", "Scenario", "Result",
+                      "Units", "Accuracy", "AccuracyMetric", "Location", "version"]
+
+
+def _mobile_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    # Mobile has no official summary.csv; these columns follow the round's published table.
+    rows = []
+    for entry in report.results:
+        m, info = entry.metrics, entry.system_info
+        if not entry.valid or m.get("value") is None:
+            continue
+        rows.append({
+            "Organization": entry.submitter, "Availability": entry.availability or "",
+            "Division": entry.division, "Device": entry.system,
+            "SystemName": _text(info.get("system_name")), "SoC": _text(m.get("soc")),
+            "Accelerator": _text(m.get("accelerator")), "Framework": _text(m.get("framework")),
+            "Model": _text(m.get("benchmark_title")), "Benchmark": entry.benchmark,
+            "Scenario": entry.scenario, "Result": _text(m["value"]), "Units": _text(m.get("units")),
+            "Accuracy": _text(m.get("accuracy_display")), "AccuracyMetric": _text(m.get("accuracy_metric")),
+            "Location": entry.result, "version": report.round,
+        })
+    return MOBILE_CSV_COLUMNS, rows
+
+
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
     """Rows of the official summary.csv: valid results only, a second row for power."""
+    if report.suite == "mobile":
+        return _mobile_rows(report)
     rules = load_rules(report.suite, report.round)
     columns = rules.csv_columns
     rows = []
@@ -143,6 +170,13 @@ def _row(report: Report, e: ResultEntry) -> dict[str, Any]:
         "errors": sum(f.severity == "error" for f in e.findings),
         "warnings": sum(f.severity == "warning" for f in e.findings),
         "codes": ",".join(sorted({f.code for f in e.findings})),
+        "device": m.get("device"),
+        "soc": _text(m.get("soc")) or None,
+        "accelerator": _text(m.get("accelerator")) or None,
+        "latency_ms": _as_float(m.get("latency_ms")),
+        "throughput": _as_float(m.get("throughput")),
+        "accuracy_unit": m.get("accuracy_unit"),
+        "accuracy_display": m.get("accuracy_display"),
     }
 
 
@@ -159,6 +193,9 @@ TABLE_TYPES = {
     "total_accelerators": "int64", "framework": "string", "operating_system": "string",
     "notes": "string", "weight_data_types": "string", "errors": "int64", "warnings": "int64",
     "codes": "string",
+    # MLPerf Mobile: the device's row of the published table
+    "device": "string", "soc": "string", "accelerator": "string", "latency_ms": "float64",
+    "throughput": "float64", "accuracy_unit": "string", "accuracy_display": "string",
 }
 
 

@@ -194,7 +194,7 @@ class UnknownMobileBenchmark(MobileRule):
     """
 
     code = "MOB006"
-    name = "unknown-benchmark"
+    name = "unknown-mobile-benchmark"
     tags = ("mobile", "structure")
     message = "{what} {found!r} is not a benchmark of Mobile round {round}"
 
@@ -253,7 +253,7 @@ class UnknownMobileScenario(MobileRule):
     """
 
     code = "MOB008"
-    name = "unknown-scenario"
+    name = "unknown-mobile-scenario"
     tags = ("mobile", "structure")
     message = "{found!r} is not a scenario of {benchmark} in round {round}"
 
@@ -409,7 +409,7 @@ class AccuracyBelowTarget(MobileRule):
     """
 
     code = "MOB013"
-    name = "accuracy-below-target"
+    name = "mobile-accuracy-below-target"
     tags = ("mobile", "accuracy")
     message = "{metric} {shown} is below the target {target}"
 

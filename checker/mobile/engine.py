@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 
 from .. import __version__
 from ..checks.internal import CheckCrashed, RulePackBroken
-from ..checks.measurements import (IMPLEMENTATION_FIELDS, ImplementationFieldEmpty,
-                                   ImplementationFieldMissing)
+from ..checks.measurements import IMPLEMENTATION_FIELDS, ImplementationFieldEmpty, ImplementationFieldMissing
 from ..checks.structure import EmptyFile, EmptyTree, InvalidJson, NotUtf8, UnknownDivision, UnreadableFile
 from ..findings import Finding, Severity, all_rules
 from ..loadgen_log import DetailLog, parse_detail_log
@@ -180,14 +179,13 @@ class MobileChecker:
                             benchmark=bench, scenario_folder=scenario, scenario=scenario,
                             model=bench, system_type="mobile",
                             availability=dev.category or "available")
-        out = entry.findings
         try:
             self._result_checks(entry, dev, bench, scenario, dirs, app, division)
         except Exception as exc:  # a fault of ours must not end the run for other results
-            out.append(CheckCrashed.at(name, found=f"{type(exc).__name__}: {exc}",
-                                       check="mobile result", detail=traceback.format_exc()))
-        out.extend(dev.findings)
-        entry.findings = self._profiled(_dedupe(out))
+            entry.findings.append(CheckCrashed.at(name, found=f"{type(exc).__name__}: {exc}",
+                                                  check="mobile result", detail=traceback.format_exc()))
+        # The device's problems (result file, system description) come first: they explain the rest.
+        entry.findings = self._profiled(_dedupe(dev.findings + entry.findings))
         return entry
 
     def _profiled(self, findings: list[Finding]) -> list[Finding]:
@@ -236,7 +234,8 @@ class MobileChecker:
             out.append(_parse_error(self.rel(exc.path), exc))
             return None
 
-    def _logs(self, out, where, bench, scenario, dirs: RunDirs | None) -> tuple[_RunLogs | None, _RunLogs | None]:
+    def _logs(self, out, where, bench, scenario,
+              dirs: RunDirs | None) -> tuple[_RunLogs | None, _RunLogs | None]:
         got: dict[str, _RunLogs | None] = {"performance": None, "accuracy": None}
         for run in ("performance", "accuracy"):
             folder = getattr(dirs, run) if dirs else None
@@ -278,7 +277,8 @@ class MobileChecker:
         device = dev.export.device if dev.export else {}
         desc = dev.system.named if dev.system else {}
         soc = desc.get("processor") or device.get("soc")
-        name = desc.get("device") or " ".join(x for x in (device.get("manufacturer"), device.get("model")) if x)
+        made_by = (device.get("manufacturer"), device.get("model"))
+        name = desc.get("device") or " ".join(x for x in made_by if x)
         accelerator = (app.accelerator if app else None) or desc.get("accelerator")
         framework = (app.framework if app else None) or desc.get("framework")
         entry.system_info = {
@@ -318,9 +318,9 @@ class MobileChecker:
         if app and detail:
             if scenario == "SingleStream" and log_p90_ns and p90_s is not None:
                 if not math.isclose(p90_s, log_p90_ns / 1e9, rel_tol=1e-5):
-                    out.append(C.AppLogDisagree.at(where, what="90th percentile latency",
-                                                   found=f"{p90_s:.9g} s", expected=f"{log_p90_ns / 1e9:.9g} s",
-                                                   locator=app.locator))
+                    out.append(C.AppLogDisagree.at(
+                        where, what="90th percentile latency", found=f"{p90_s:.9g} s",
+                        expected=f"{log_p90_ns / 1e9:.9g} s", locator=app.locator))
             if scenario == "Offline" and score is not None and log_sps is not None:
                 issued = detail.get("generated_samples_per_query")
                 padded = (issued and app.samples and app.samples > issued and app.p90_s
@@ -343,7 +343,8 @@ class MobileChecker:
             queries = app.query_count if app.query_count is not None else (
                 app.samples if scenario == "SingleStream" else None)
         if scenario == "SingleStream":
-            if queries is not None and not rule.waive_min_queries and rule.min_queries and queries < rule.min_queries:
+            too_few = queries is not None and rule.min_queries and queries < rule.min_queries
+            if too_few and not rule.waive_min_queries:
                 out.append(C.RunTooShort.at(where, what="queries", expected=f">= {rule.min_queries}",
                                             found=queries))
             # LoadGen's own flag decides: the v2.1 app times the run itself and reports 59.7 s
@@ -356,8 +357,9 @@ class MobileChecker:
                 met = duration >= rule.min_duration_s
             short = met is False
             if short:
-                out.append(C.RunTooShort.at(where, what="duration", expected=f">= {rule.min_duration_s} s",
-                                            found=f"{duration:.1f} s" if duration is not None else "min duration not met"))
+                found = f"{duration:.1f} s" if duration is not None else "min duration not met"
+                out.append(C.RunTooShort.at(where, what="duration",
+                                            expected=f">= {rule.min_duration_s} s", found=found))
         else:
             samples = app.samples if app else None
             if samples is None and detail:
@@ -438,7 +440,8 @@ class MobileChecker:
             out.append(C.AccuracyMissing.at(where, benchmark=bench, scenario=scenario,
                                             locator=app.locator if app else None))
         else:
-            m.update(accuracy=normalized, accuracy_value=normalized * target.display_scale,
+            # accuracy in the unit people quote (82.14 for %, 0.2740 for mAP), as for inference
+            m.update(accuracy=normalized * target.display_scale, accuracy_normalized=normalized,
                      accuracy_display=text or target.shown(normalized),
                      accuracy_metrics={target.metric: normalized * target.display_scale})
             if normalized < target.threshold:

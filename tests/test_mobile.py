@@ -1,0 +1,534 @@
+"""MLPerf Mobile: the published v2.1 and v4.1 trees, the rule packs, and broken copies of them."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from checker import check_tree
+from checker.cli import main
+from checker.mobile.appfile import generation_of
+from checker.mobile.engine import TOLERATED
+from checker.outputs import results_table
+from checker.round_rules import available_rounds, load_rules
+from schemas import load_schema
+
+from .conftest import CORPUS, corpus, make_samples
+
+QIC41 = "closed/Qualcomm_Innovation_Center"
+
+
+def _check(root, round_name, profile="strict"):
+    return check_tree(str(root), round=round_name, suite="mobile", profile=profile)
+
+
+@pytest.fixture(scope="module")
+def published():
+    return {r: _check(corpus(f"mobile-{r}"), r, "published") for r in ("v2.1", "v4.1")}
+
+
+# --- acceptance 1: every published result, with the app's value and accuracy ------------------
+def _app_results(root: Path):
+    """(device, app id, scenario, throughput, p90 s or None, normalised accuracy, shown accuracy)."""
+    for path in sorted(root.rglob("result*.json")):
+        if path.name.lower() not in ("result.json", "results.json"):
+            continue
+        data = json.loads(path.read_text("utf-8"))
+        export = data[0] if isinstance(data, list) else data
+        # Samsung v2.1 has no device level: its one system description names the device.
+        device = path.parent.name
+        if device == "results":
+            device = next((path.parent.parent / "systems").glob("*.json")).stem
+        for r in export["results"]:
+            perf, acc = r["performance_run"], r["accuracy_run"]["accuracy"]
+            throughput = perf["throughput"]["value"] if isinstance(perf["throughput"], dict) else perf["throughput"]
+            p90 = (perf.get("loadgen") or {}).get("latency90")
+            yield (device, r["benchmark_id"], r["loadgen_scenario"], throughput, p90,
+                   acc.get("normalized", acc.get("value")), acc.get("formatted", acc.get("string")))
+
+
+@pytest.mark.parametrize("round_name,count", [("v2.1", 15), ("v4.1", 13)])
+def test_every_published_result_has_the_apps_value_and_accuracy(published, round_name, count):
+    report = published[round_name]
+    rules = load_rules("mobile", round_name)
+    rows = list(_app_results(corpus(f"mobile-{round_name}")))
+    assert len(rows) == count
+    for device, app_id, scenario, throughput, p90, normalized, shown in rows:
+        bench, _ = rules.by_app_id(app_id)
+        [entry] = [e for e in report.results
+                   if e.system == device and e.benchmark == bench and e.scenario == scenario]
+        m = entry.metrics
+        assert m["app_score"] == throughput
+        if scenario == "SingleStream":
+            assert m["units"] == "ms"
+            expected_ms = p90 * 1000 if p90 is not None else 1000 / throughput
+            assert m["value"] == pytest.approx(expected_ms, rel=1e-12)
+        else:
+            assert (m["value"], m["units"]) == (throughput, "samples/s")
+        assert m["accuracy_normalized"] == normalized
+        assert m["accuracy_display"] == shown
+
+
+def test_the_windows_laptop_results_come_from_the_cli_excerpts(published):
+    device = corpus("mobile-v4.1") / QIC41 / "results" / "SDX_Elite"
+    perf = (device / "performance_results.txt").read_text("utf-8")
+    acc = (device / "accuracy_results.txt").read_text("utf-8")
+    rules = load_rules("mobile", "v4.1")
+    laptop = {(e.benchmark, e.scenario): e for e in published["v4.1"].results if e.system == "SDX_Elite"}
+    assert len(laptop) == 6
+    def blocks(text):
+        parts = re.split(r"#{3,}(\w+)#{3,}", text)
+        return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+    accuracy = blocks(acc)
+    for app_id, body in blocks(perf).items():
+        bench, scenario = rules.by_app_id(app_id)
+        m = laptop[(bench, scenario)].metrics
+        if scenario == "SingleStream":
+            p90_ns = int(re.search(r"90th percentile latency \(ns\) : (\d+)", body).group(1))
+            assert m["value"] == pytest.approx(p90_ns / 1e6, rel=1e-12)
+        else:
+            assert m["value"] == float(re.search(r"Samples per second: ([\d.]+)", body).group(1))
+        assert m["accuracy_display"] == re.search(r"Accuracy: (.+)", accuracy[app_id]).group(1).strip()
+    assert laptop[("mobilenet_v4", "SingleStream")].metrics["soc"] == "Qualcomm Snapdragon X Elite Platform"
+
+
+def test_published_profile_accepts_what_the_rounds_published(published):
+    v21, v41 = published["v2.1"], published["v4.1"]
+    assert v21.valid and len(v21.results) == 15
+    # One v4.1 result stays invalid: SD8SG3 MOSAIC's logs are from another run than its export.
+    invalid = [e for e in v41.results if not e.valid]
+    assert [e.result for e in invalid] == [f"{QIC41}/results/SD8SG3/mosaic/SingleStream"]
+    assert {f.code for f in invalid[0].errors()} == {"MOB015"}
+    assert len(v41.results) == 19
+    tolerated = {f.code for f in v41.all_findings() if f.detail == TOLERATED}
+    assert tolerated == {"MOB002", "MOB011", "MOB014", "MOB018", "MOB021", "MOB028"}
+    assert all(f.severity == "warning" for f in v41.all_findings() if f.detail == TOLERATED)
+
+
+def test_strict_profile_says_precisely_what_the_published_trees_break():
+    report = _check(corpus("mobile-v4.1"), "v4.1")
+    assert not report.valid
+    by_result = {e.result.rsplit("results/", 1)[1]: {f.code for f in e.errors()} for e in report.results}
+    assert "MOB014" in by_result["SD8SG3/EDSR/SingleStream"]          # 20 of 25 images
+    assert "MOB028" in by_result["SD8G3/mobilenetV4/Offline"]          # padded batch counted
+    assert "MOB002" in by_result["SDX_Elite/mosaic/SingleStream"]      # no result.json
+    assert "MOB011" in by_result["SDX_Elite/mosaic/SingleStream"]      # min query count 1000
+    assert "MOB021" in by_result["SD8G3/EDSR/SingleStream"]            # trailing commas
+    # Stable Diffusion's 75 queries are within the round's rules (waived minimum).
+    assert not by_result["SD8G3/stable_diffusion/SingleStream"] & {"MOB010", "MOB012"}
+
+
+def test_round_is_recognised_from_the_app_build(published):
+    report = check_tree(str(corpus("mobile-v2.1")), suite="mobile")
+    assert report.round == "v2.1"
+    assert len(report.results) == 15
+
+
+def test_mobile_rows_in_the_tidy_table(published):
+    table = results_table(published["v4.1"]).to_pandas()
+    row = table[(table.device == "SD8G3") & (table.benchmark == "mobilenet_v4")
+                & (table.scenario == "SingleStream")].iloc[0]
+    assert row.system_type == "mobile" and row.suite == "mobile"
+    assert row.latency_ms == pytest.approx(0.914218) and row.units == "ms"
+    assert row.throughput == pytest.approx(1093.8310118593158)
+    assert row.accuracy == pytest.approx(82.138, abs=1e-3) and row.accuracy_unit == "%"
+    assert row.soc == "Qualcomm Snapdragon 8 Gen 3 Mobile Platform"
+    assert row.accelerator == "HTP" and row.framework == "SNPE"
+    assert row.system_name == "Vivo IQOO 12"
+
+
+def test_app_result_files_validate_against_their_schemas():
+    seen = set()
+    for name in ("mobile-v2.1", "mobile-v4.1"):
+        for path in corpus(name).rglob("result*.json"):
+            data = json.loads(path.read_text("utf-8"))
+            generation = generation_of(data)
+            seen.add(generation)
+            schema = load_schema({"legacy": "mobile_result_legacy", "flutter2": "mobile_result_flutter2",
+                                  "flutter3": "mobile_result_flutter3"}[generation])
+            assert not list(Draft202012Validator(schema).iter_errors(data)), path
+    assert seen == {"flutter2", "flutter3"}
+
+
+def test_legacy_app_file_is_read(tmp_path):
+    # The Android app's export (v1.1-v2.0): a flat list of string fields, one entry per mode.
+    from checker.mobile.appfile import read_app_json
+
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps([
+        {"benchmark_id": "IC_tpu_uint8", "configuration": {"runtime": "ENN"}, "score": "2221.9656",
+         "accuracy": "N/A", "min_duration": "60000.0", "duration": "59648.63", "min_samples": "1024",
+         "num_samples": "140851", "mode": "performance_lite_mode", "datetime": "2022-03-04T13:05:40"},
+        {"benchmark_id": "IC_tpu_uint8", "configuration": {"runtime": "ENN"}, "score": "Infinity",
+         "accuracy": "75.32%", "min_duration": "60000.0", "duration": "900000", "min_samples": "1024",
+         "num_samples": "50000", "mode": "accuracy_mode", "datetime": "2022-03-04T13:25:40"},
+    ]))
+    export = read_app_json(str(path))
+    assert export.generation == "legacy"
+    [run] = export.runs
+    assert (run.scenario, run.score, run.accuracy_text, run.accuracy_samples) == (
+        "SingleStream", 2221.9656, "75.32%", 50000)
+    assert run.min_duration_s == 60.0 and run.framework == "ENN"
+
+
+# --- acceptance 3: the seed's table -----------------------------------------------------------
+def test_rules_prints_the_seed_table():
+    seed = next(p for p in (CORPUS.parent / "seeds").glob("*.txt")
+                if "MLPerf Inference: Mobile" in p.read_text("utf-8"))
+    lines = seed.read_text("utf-8").splitlines()
+    start = lines.index(next(x for x in lines if x.startswith("Area | Task | Model")))
+    table = []
+    for line in lines[start:]:
+        if not line.endswith("|"):
+            break
+        table.append(line)
+    assert len(table) == 11  # header, rule, nine benchmarks
+    out = CliRunner().invoke(main, ["rules", "--suite", "mobile", "--version", "v4.1"])
+    assert out.exit_code == 0, out.output
+    printed = out.output.splitlines()
+    start = printed.index(table[0])
+    assert printed[start:start + len(table)] == table
+
+
+def test_every_round_resolves_and_has_its_benchmarks():
+    rounds = available_rounds("mobile")
+    assert rounds == ["v0.7", "v1.0", "v1.1", "v2.0", "v2.1", "v3.0", "v3.1", "v4.0", "v4.1", "v5.0"]
+    sets = {r: set(load_rules("mobile", r).benchmarks) for r in rounds}
+    assert "ssd_mobilenet_v2" in sets["v0.7"] and "ssd_mobilenet_v2" not in sets["v1.0"]
+    assert "edsr" in sets["v3.0"] and "edsr" not in sets["v2.1"]
+    assert "stable_diffusion" in sets["v4.1"] and "mobilenet_edgetpu" not in sets["v4.1"]
+    assert load_rules("mobile", "v4.0").run_rule("mosaic", "SingleStream").max_duration_s == 600
+    assert load_rules("mobile", "v3.1").run_rule("mosaic", "SingleStream").max_duration_s is None
+    sd = load_rules("mobile", "v5.0").run_rule("stable_diffusion", "SingleStream")
+    assert sd.waive_min_queries and sd.max_duration_s == 300
+
+
+def test_published_profile_is_mobile_only(tmp_path):
+    out = CliRunner().invoke(main, ["check", str(corpus("inference-v4.1")), "--profile", "published"])
+    assert out.exit_code == 2 and "--suite mobile" in out.output
+
+
+def test_cli_lists_what_published_tolerated():
+    out = CliRunner().invoke(main, ["check", str(corpus("mobile-v2.1")), "--suite", "mobile",
+                                    "--profile", "published", "-q"])
+    assert out.exit_code == 0, out.output
+    assert "Tolerated by the published profile" in out.output
+    assert "MOB018 supporting-log-missing: 33" in out.output
+    assert "VALID: 15 results, 15 valid" in out.output
+
+
+# --- acceptance 2: broken copies of real Mobile trees -----------------------------------------
+SLICES = {
+    # device level, Flutter 3 export, Stable Diffusion, trailing-comma system JSON
+    "qic41": ("mobile-v4.1", "v4.1", "Qualcomm_Innovation_Center", "SD8G3"),
+    # no device level, Flutter 2 export, an R&D SoC ("research")
+    "sam21": ("mobile-v2.1", "v2.1", "Samsung", None),
+}
+
+
+class MobileTree:
+    def __init__(self, root: Path, key: str):
+        self.root = root
+        _, self.round, self.submitter, self.device = SLICES[key]
+        self.sub = root / "closed" / self.submitter
+        self.results = self.sub / "results" / self.device if self.device else self.sub / "results"
+        self.result_json = next(p for p in self.results.iterdir() if p.name in ("result.json", "results.json"))
+        self.system_json = next((self.sub / "systems").glob("*.json"))
+
+    def bench(self, folder: str, scenario: str = "SingleStream") -> Path:
+        return self.results / folder / scenario
+
+    def edit_export(self, change) -> None:
+        data = json.loads(self.result_json.read_text("utf-8"))
+        export = data[0] if isinstance(data, list) else data
+        change(export)
+        self.result_json.write_text(json.dumps(data, indent=1), "utf-8")
+
+    def entry(self, export: dict, app_id: str) -> dict:
+        return next(r for r in export["results"] if r["benchmark_id"] == app_id)
+
+    def set_log_key(self, path: Path, key: str, value) -> None:
+        make_samples().set_log_key(str(path), key, value)
+
+
+def _copy(dest: Path, key: str) -> Path:
+    folder, _, submitter, device = SLICES[key]
+    src = corpus(folder) / "closed" / submitter
+    out = dest / "closed" / submitter
+    if device:
+        shutil.copytree(src / "results" / device, out / "results" / device)
+        shutil.copytree(src / "measurements" / device, out / "measurements" / device)
+        (out / "systems").mkdir(parents=True)
+        shutil.copy2(src / "systems" / f"{device}.json", out / "systems")
+    else:
+        for part in ("results", "measurements", "systems"):
+            shutil.copytree(src / part, out / part)
+    for path in [out, *out.rglob("*")]:  # the corpus is read-only; copies must be writable
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def mobile_pristine(tmp_path_factory):
+    base = tmp_path_factory.mktemp("mobile")
+    return {key: _copy(base / key, key) for key in SLICES}
+
+
+@pytest.fixture
+def mobile_tree(mobile_pristine, tmp_path):
+    def make(key: str, mutate=None) -> MobileTree:
+        root = tmp_path / f"tree-{key}"
+        shutil.copytree(mobile_pristine[key], root)
+        tree = MobileTree(root, key)
+        if mutate is not None:
+            mutate(tree)
+        return tree
+
+    return make
+
+
+def _errors(report) -> set[str]:
+    return {f.code for f in report.all_findings() if f.is_error}
+
+
+@pytest.mark.parametrize("key", list(SLICES))
+def test_untouched_mobile_slices_pass_the_published_profile(mobile_tree, key):
+    tree = mobile_tree(key)
+    report = _check(tree.root, tree.round, "published")
+    assert report.valid, [f.to_dict() for f in report.all_findings() if f.is_error]
+
+
+def result_file_deleted(t):
+    t.result_json.unlink()
+
+
+def result_file_replaced_by_excerpts(t):
+    t.result_json.unlink()
+    (t.results / "performance_results.txt").write_text(
+        "#######image_classification_v2######\n90th percentile latency (ns) : 914218\nResult is : VALID\n",
+        "utf-8")
+    (t.results / "accuracy_results.txt").write_text(
+        "#######image_classification_v2######\nI main.cc:420] Accuracy: 82.14%\n", "utf-8")
+
+
+def result_file_cut(t):
+    t.result_json.write_text(t.result_json.read_text("utf-8")[:500], "utf-8")
+
+
+def latency_as_text(t):
+    t.edit_export(lambda e: t.entry(e, "object_detection")["performance_run"]["loadgen"].update(
+        latency90="0.000386823"))
+
+
+def benchmark_removed(t):
+    shutil.rmtree(t.results / "EDSR")
+    t.edit_export(lambda e: e["results"].remove(t.entry(e, "super_resolution")))
+
+
+def retired_benchmark_added(t):
+    shutil.copytree(t.results / "mosaic", t.results / "deeplabV3+")
+
+
+def offline_removed(t):  # v2.1 requires MobileNetEdgeTPU Offline
+    shutil.rmtree(t.bench("mobilenetEdgeTPU", "Offline"))
+    t.edit_export(lambda e: e["results"].remove(t.entry(e, "IC_tpu_uint8_offline")))
+
+
+def offline_for_mobilebert(t):
+    shutil.copytree(t.bench("mobileBERT"), t.bench("mobileBERT", "Offline"))
+
+
+def detail_log_deleted(t):
+    (t.bench("mosaic") / "log_performance" / "mlperf_log_detail.txt").unlink()
+
+
+def too_few_queries(t):
+    log = t.bench("mosaic") / "log_performance" / "mlperf_log_detail.txt"
+    t.set_log_key(log, "result_query_count", 900)
+    t.edit_export(lambda e: t.entry(e, "image_segmentation_v2")["performance_run"]["loadgen"].update(
+        query_count=900))
+
+
+def min_duration_changed(t):
+    t.set_log_key(t.bench("mosaic") / "log_performance" / "mlperf_log_detail.txt",
+                  "effective_min_duration_ms", 10000)
+
+
+def run_invalid(t):
+    log = t.bench("mosaic") / "log_performance"
+    t.set_log_key(log / "mlperf_log_detail.txt", "result_validity", "INVALID")
+    summary = log / "mlperf_log_summary.txt"
+    summary.write_text(summary.read_text("utf-8").replace("Result is : VALID", "Result is : INVALID"), "utf-8")
+
+
+def accuracy_lowered(t):
+    t.edit_export(lambda e: t.entry(e, "image_segmentation_v2")["accuracy_run"].update(
+        accuracy={"normalized": 0.55, "formatted": "0.5500 mIoU"}))
+
+
+def accuracy_on_a_subset(t):
+    t.set_log_key(t.bench("mosaic") / "log_accuracy" / "mlperf_log_detail.txt", "qsl_reported_total_count", 500)
+
+
+def latency_edited(t):
+    t.edit_export(lambda e: t.entry(e, "object_detection")["performance_run"]["loadgen"].update(
+        latency90=0.000286823))
+
+
+def accuracy_text_edited(t):
+    t.edit_export(lambda e: t.entry(e, "object_detection")["accuracy_run"]["accuracy"].update(
+        formatted="0.2940 mAP"))
+
+
+def export_entry_removed(t):
+    t.edit_export(lambda e: e["results"].remove(t.entry(e, "image_segmentation_v2")))
+
+
+def accuracy_log_deleted(t):
+    (t.bench("mosaic") / "log_accuracy" / "mlperf_log_accuracy.json").unlink()
+
+
+def screenshots_deleted(t):
+    for p in [*t.results.glob("*.png"), *t.results.glob("*.jpg")]:
+        p.unlink()
+
+
+def system_deleted(t):
+    t.system_json.unlink()
+
+
+def system_trailing_comma(t):
+    t.system_json.write_text(t.system_json.read_text("utf-8").replace('"sw_notes": ""', '"sw_notes": "",'),
+                             "utf-8")
+
+
+def processor_dropped(t):
+    data = json.loads(t.system_json.read_text("utf-8"))
+    data.pop("host_processor_model_name")
+    t.system_json.write_text(json.dumps(data), "utf-8")
+
+
+def category_preview(t):
+    data = json.loads(t.system_json.read_text("utf-8"))
+    data["status"] = "preview"
+    t.system_json.write_text(json.dumps(data), "utf-8")
+
+
+def other_round_build(t):
+    t.edit_export(lambda e: e["build_info"].update(git_branch="submission-v2.0"))
+
+
+def measurements_deleted(t):
+    shutil.rmtree(t.sub / "measurements")
+
+
+def accuracy_run_removed(t):
+    t.edit_export(lambda e: t.entry(e, "OD_uint8").update(accuracy_run=None))
+
+
+def performance_run_removed(t):
+    t.edit_export(lambda e: t.entry(e, "OD_uint8").update(performance_run=None))
+
+
+def weight_types_dropped(t):
+    path = next((t.sub / "measurements").rglob("*SingleStream.json"))
+    data = json.loads(path.read_text("utf-8"))
+    data.pop("weight_data_types")
+    path.write_text(json.dumps(data), "utf-8")
+
+
+MOBILE_MUTATIONS = [
+    # (slice, mutation, code, is the code one the published profile tolerates?)
+    ("qic41", result_file_deleted, "MOB001", False),
+    ("qic41", result_file_replaced_by_excerpts, "MOB002", True),
+    ("qic41", result_file_cut, "MOB003", False),
+    ("qic41", latency_as_text, "MOB004", False),
+    ("qic41", benchmark_removed, "MOB005", False),
+    ("qic41", retired_benchmark_added, "MOB006", False),
+    ("sam21", offline_removed, "MOB007", False),
+    ("qic41", offline_for_mobilebert, "MOB008", False),
+    ("qic41", detail_log_deleted, "MOB009", False),
+    ("qic41", too_few_queries, "MOB010", False),
+    ("qic41", min_duration_changed, "MOB011", True),
+    ("qic41", run_invalid, "MOB012", False),
+    ("qic41", accuracy_lowered, "MOB013", False),
+    ("qic41", accuracy_on_a_subset, "MOB014", True),
+    ("qic41", latency_edited, "MOB015", False),
+    ("qic41", accuracy_text_edited, "MOB016", False),
+    ("qic41", export_entry_removed, "MOB017", False),
+    ("qic41", accuracy_log_deleted, "MOB018", True),
+    ("qic41", system_deleted, "MOB020", False),
+    ("sam21", system_trailing_comma, "MOB021", True),
+    ("sam21", processor_dropped, "MOB022", False),
+    ("sam21", category_preview, "MOB023", False),
+    ("sam21", measurements_deleted, "MOB025", False),
+    ("sam21", accuracy_run_removed, "MOB026", False),
+    ("sam21", performance_run_removed, "MOB027", False),
+    ("sam21", weight_types_dropped, "MEA001", False),
+]
+
+
+@pytest.mark.parametrize("key,mutate,code,tolerated", MOBILE_MUTATIONS,
+                         ids=[f"{code}-{m.__name__}" for _, m, code, _ in MOBILE_MUTATIONS])
+def test_mobile_mutation_gives_its_code(mobile_tree, key, mutate, code, tolerated):
+    tree = mobile_tree(key, mutate)
+    strict = _check(tree.root, tree.round, "strict")
+    assert code in _errors(strict), [f.to_dict() for f in strict.all_findings() if f.is_error]
+    assert not strict.crashed
+    published = _check(tree.root, tree.round, "published")
+    if tolerated:
+        assert code not in _errors(published)
+        assert any(f.code == code and f.detail == TOLERATED for f in published.all_findings())
+    else:
+        assert code in _errors(published) and not published.valid
+
+
+@pytest.mark.parametrize("mutate,code", [(screenshots_deleted, "MOB019"), (other_round_build, "MOB024")])
+def test_mobile_warnings(mobile_tree, mutate, code):
+    tree = mobile_tree("sam21", mutate)
+    report = _check(tree.root, tree.round, "published")
+    assert report.valid
+    assert code in {f.code for f in report.all_findings() if f.severity == "warning"}
+
+
+def test_padded_offline_throughput_is_named_and_the_app_value_kept(mobile_tree):
+    tree = mobile_tree("qic41")
+    report = _check(tree.root, tree.round, "strict")
+    [offline] = [e for e in report.results if e.scenario == "Offline"]
+    assert "MOB028" in {f.code for f in offline.errors()}
+    assert offline.metrics["value"] == pytest.approx(1658.3872283600094)
+    assert offline.metrics["loadgen_value"] == 1648.73
+
+
+def test_mobile_cli_exits_1_without_traceback(mobile_tree):
+    tree = mobile_tree("qic41", result_file_cut)
+    out = CliRunner().invoke(main, ["check", str(tree.root), "--suite", "mobile", "--version", "v4.1"])
+    assert out.exit_code == 1, out.output
+    assert "Traceback" not in out.output and "MOB003" in out.output
+
+
+def test_app_folder_layout_is_read(mobile_tree):
+    # The app's own log folders (Samsung v3.1/v4.0, Qualcomm v5.0): <benchmark_id>-performance/.
+    def to_app_folders(t):
+        for folder, app_id in (("mosaic", "image_segmentation_v2"), ("mobilenetV4", "image_classification_v2")):
+            shutil.move(t.bench(folder) / "log_performance", t.results / f"{app_id}-performance")
+            shutil.move(t.bench(folder) / "log_accuracy", t.results / f"{app_id}-accuracy")
+            shutil.rmtree(t.bench(folder))
+        shutil.move(t.bench("mobilenetV4", "Offline") / "log_performance",
+                    t.results / "image_classification_offline_v2-performance")
+        shutil.move(t.bench("mobilenetV4", "Offline") / "log_accuracy",
+                    t.results / "image_classification_offline_v2-accuracy")
+        shutil.rmtree(t.results / "mobilenetV4")
+
+    tree = mobile_tree("qic41", to_app_folders)
+    report = _check(tree.root, tree.round, "published")
+    names = {e.result.rsplit("/", 1)[1] for e in report.results}
+    assert {"image_segmentation_v2", "image_classification_v2", "image_classification_offline_v2"} <= names
+    assert report.valid, [f.to_dict() for f in report.all_findings() if f.is_error]
