@@ -9,7 +9,7 @@ import sys
 import click
 
 from . import __version__
-from .engine import PROFILES, check_tree
+from .engine import PROFILES, check_tree, detect_suite
 from .explain import explain as explain_page
 from .findings import all_rules
 from .mobile.engine import TOLERATED
@@ -108,10 +108,11 @@ def exit_status(report: Report) -> int:
 @click.option("--version", "round_name", metavar="ROUND",
               help="Round whose rules apply, e.g. v2.1 or v4.1. Default: recognised from the "
                    "seeds in the logs.")
-@click.option("--suite", default="inference", show_default=True,
-              type=click.Choice(SUITES),
+@click.option("--suite", default="auto", show_default=True,
+              type=click.Choice(["auto", *SUITES]),
               help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
-                   "results, rounds v0.7-v5.0).")
+                   "results, rounds v0.7-v5.0); auto picks mobile when the tree holds the app's "
+                   "result.json exports.")
 @click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
 @click.option("--profile", type=click.Choice(ALL_PROFILES), default="strict", show_default=True,
               help="smoke relaxes only the run-length rules (duration, query counts, "
@@ -140,6 +141,8 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     """
     from .outputs import write_csv, write_json, write_parquet
 
+    if suite == "auto":
+        suite = detect_suite(path)
     if profile == "published" and suite != "mobile":
         raise click.BadParameter("the published profile applies to --suite mobile",
                                  param_hint="--profile")
@@ -344,19 +347,25 @@ def truncate(tree, backup):
 @click.option("--link-base", multiple=True, metavar="ROUND=URL",
               help="Where result links point for a round, e.g. "
                    "v4.1=https://github.com/mlcommons/inference_results_v4.1/tree/main/ "
-                   "(default: the tree's folder, relative to the site).")
+                   "(a Mobile round: 'mobile v4.1=URL'; default: the tree's folder, relative "
+                   "to the site).")
 @click.option("--title", default="MLPerf Inference results", show_default=True)
+@click.option("--published", "mobile_published", is_flag=True,
+              help="Check MLPerf Mobile trees with --profile published (what the rounds "
+                   "published), instead of strict.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True)
-def report(inputs, out, ids_path, link_base, title, jobs):
+def report(inputs, out, ids_path, link_base, title, mobile_published, jobs):
     """Build the static results site from INPUTS: submission trees (checked on the fly) or
     tables written by `infercheck check --parquet` / `--csv`.
 
-    Only valid results are published. The site works from file:// with no network.
+    Only valid results are published. MLPerf Mobile trees get their own tabs ("mobile closed").
+    The site works from file:// with no network.
     """
     from reports import InputError, build_site, load_results
 
     try:
-        table, trees = load_results(list(inputs), jobs=jobs)
+        table, trees = load_results(list(inputs), jobs=jobs,
+                                    mobile_profile="published" if mobile_published else "strict")
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     if table.empty:

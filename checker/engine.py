@@ -28,7 +28,7 @@ from .report import Report, ResultEntry
 from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
 from .textfile import ParseError
 
-__all__ = ["PROFILES", "check_tree", "detect_round"]
+__all__ = ["PROFILES", "check_tree", "detect_round", "detect_suite"]
 
 DIVISIONS = ("closed", "open", "network")
 PROFILES = ("strict", "smoke")
@@ -204,6 +204,22 @@ def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEn
     if parts[2] in ("measurements", "compliance"):
         parts[2] = "results"
     return by_result.get("/".join(parts[:6]))
+
+
+def detect_suite(root: str) -> str:
+    """mobile when the tree holds the Mobile app's exports (result.json, results.json or the
+    command-line excerpts) under <division>/<submitter>/results/[<device>/]; else inference."""
+    for division in _dirs(root):
+        for sub in _dirs(os.path.join(root, division)):
+            results = os.path.join(root, division, sub, "results")
+            for folder in [results, *(os.path.join(results, d) for d in _dirs(results))]:
+                try:
+                    names = {n.lower() for n in os.listdir(folder)}
+                except OSError:
+                    continue
+                if names & {"result.json", "results.json", "performance_results.txt"}:
+                    return "mobile"
+    return "inference"
 
 
 def detect_round(root: str, suite: str = "inference") -> str | None:

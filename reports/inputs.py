@@ -7,6 +7,7 @@ import os
 import pandas as pd
 
 from checker import check_tree
+from checker.engine import detect_suite
 from checker.outputs import TABLE_TYPES, results_table
 
 __all__ = ["InputError", "load_results"]
@@ -66,17 +67,21 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_results(paths: list[str], *, jobs: int = 1) -> tuple[pd.DataFrame, dict[str, str]]:
+def load_results(paths: list[str], *, jobs: int = 1,
+                 mobile_profile: str = "strict") -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
-    by its round (so that each round's results can link to their own tree)."""
+    by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
+    link to their own tree."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path):
-            report = check_tree(path, jobs=jobs)
+            suite = detect_suite(path)
+            profile = mobile_profile if suite == "mobile" else "strict"
+            report = check_tree(path, jobs=jobs, suite=suite, profile=profile)
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report).to_pandas())
-            trees[report.round] = os.path.abspath(path)
+            trees[report.round if suite == "inference" else f"{suite} {report.round}"] = os.path.abspath(path)
         elif path.endswith(".parquet"):
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):

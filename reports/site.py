@@ -27,7 +27,8 @@ SYSTEM_FIELDS = ["system_name", "system_type", "availability", "number_of_nodes"
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
                  "total_accelerators", "framework", "operating_system", "notes"]
 RESULT_FIELDS = ["benchmark", "model", "scenario", "value", "units", "lower_is_better",
-                 "inferred", "accuracy", "power_value", "power_units", "result", "weight_data_types"]
+                 "inferred", "accuracy", "power_value", "power_units", "result", "weight_data_types",
+                 "accuracy_display", "accuracy_unit", "soc", "accelerator"]
 
 
 def _plain(value):
@@ -50,7 +51,9 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
             **{k: row.get(k) for k in SYSTEM_FIELDS}, "results": [],
         })
         result = {k: row.get(k) for k in RESULT_FIELDS}
-        base = link_base.get(row["round"], "")
+        # Mobile rounds share their names with inference rounds ("v4.1"): their trees are keyed
+        # by suite too.
+        base = link_base.get(f"{row['suite']} {row['round']}", link_base.get(row["round"], ""))
         result["link"] = f"{base}{row['result']}" if base is not None else None
         system["results"].append(result)
     rounds = sorted({s["round"] for s in systems.values()})

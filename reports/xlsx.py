@@ -18,7 +18,7 @@ HEADERS = {"id": "ID", "submitter": "Submitter", "availability": "Availability",
 
 def _suites(system_type: str) -> list[str]:
     # A "datacenter,edge" system is published in both suites, as the official report does.
-    return [s for s in ("datacenter", "edge") if s in str(system_type)]
+    return [s for s in ("datacenter", "edge", "mobile") if s in str(system_type)]
 
 
 def _pivot(rows: pd.DataFrame, value: str, units: str) -> pd.DataFrame:
@@ -38,7 +38,7 @@ def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for round_name, division, suite in ((r, d, s) for r in rounds
                                             for d in ("closed", "open", "network")
-                                            for s in ("datacenter", "edge")):
+                                            for s in ("datacenter", "edge", "mobile")):
             rows = table[(table["round"] == round_name) & (table["division"] == division)
                          & table["system_type"].map(lambda t, s=suite: s in _suites(t))]
             if rows.empty:

@@ -47,7 +47,9 @@ def _app_results(root: Path):
             device = next((path.parent.parent / "systems").glob("*.json")).stem
         for r in export["results"]:
             perf, acc = r["performance_run"], r["accuracy_run"]["accuracy"]
-            throughput = perf["throughput"]["value"] if isinstance(perf["throughput"], dict) else perf["throughput"]
+            throughput = perf["throughput"]
+            if isinstance(throughput, dict):
+                throughput = throughput["value"]
             p90 = (perf.get("loadgen") or {}).get("latency90")
             yield (device, r["benchmark_id"], r["loadgen_scenario"], throughput, p90,
                    acc.get("normalized", acc.get("value")), acc.get("formatted", acc.get("string")))
@@ -239,7 +241,8 @@ class MobileTree:
         _, self.round, self.submitter, self.device = SLICES[key]
         self.sub = root / "closed" / self.submitter
         self.results = self.sub / "results" / self.device if self.device else self.sub / "results"
-        self.result_json = next(p for p in self.results.iterdir() if p.name in ("result.json", "results.json"))
+        self.result_json = next(p for p in self.results.iterdir()
+                                if p.name in ("result.json", "results.json"))
         self.system_json = next((self.sub / "systems").glob("*.json"))
 
     def bench(self, folder: str, scenario: str = "SingleStream") -> Path:
@@ -365,7 +368,8 @@ def run_invalid(t):
     log = t.bench("mosaic") / "log_performance"
     t.set_log_key(log / "mlperf_log_detail.txt", "result_validity", "INVALID")
     summary = log / "mlperf_log_summary.txt"
-    summary.write_text(summary.read_text("utf-8").replace("Result is : VALID", "Result is : INVALID"), "utf-8")
+    text = summary.read_text("utf-8").replace("Result is : VALID", "Result is : INVALID")
+    summary.write_text(text, "utf-8")
 
 
 def accuracy_lowered(t):
@@ -374,7 +378,8 @@ def accuracy_lowered(t):
 
 
 def accuracy_on_a_subset(t):
-    t.set_log_key(t.bench("mosaic") / "log_accuracy" / "mlperf_log_detail.txt", "qsl_reported_total_count", 500)
+    log = t.bench("mosaic") / "log_accuracy" / "mlperf_log_detail.txt"
+    t.set_log_key(log, "qsl_reported_total_count", 500)
 
 
 def latency_edited(t):
@@ -517,7 +522,8 @@ def test_mobile_cli_exits_1_without_traceback(mobile_tree):
 def test_app_folder_layout_is_read(mobile_tree):
     # The app's own log folders (Samsung v3.1/v4.0, Qualcomm v5.0): <benchmark_id>-performance/.
     def to_app_folders(t):
-        for folder, app_id in (("mosaic", "image_segmentation_v2"), ("mobilenetV4", "image_classification_v2")):
+        moves = (("mosaic", "image_segmentation_v2"), ("mobilenetV4", "image_classification_v2"))
+        for folder, app_id in moves:
             shutil.move(t.bench(folder) / "log_performance", t.results / f"{app_id}-performance")
             shutil.move(t.bench(folder) / "log_accuracy", t.results / f"{app_id}-accuracy")
             shutil.rmtree(t.bench(folder))

@@ -8,10 +8,10 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from checker.cli import main
 
@@ -49,7 +49,12 @@ def site(tmp_path_factory):
 
 
 def rows(driver):
-    return driver.find_elements("css selector", "#results tbody tr.system")
+    # The table is drawn by a script after load; on a busy machine give it a moment.
+    try:
+        return WebDriverWait(driver, 10).until(
+            lambda d: d.find_elements("css selector", "#results tbody tr.system"))
+    except TimeoutException:
+        return []
 
 
 def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
@@ -114,3 +119,19 @@ def test_markup_in_a_system_name_renders_as_text(browser, broken_tree, tmp_path)
     cells = [r.find_elements("css selector", "td")[3].text for r in rows(browser)]
     assert cells == [hostile]
     assert not browser.find_elements("css selector", "#results img")
+
+
+def test_mobile_devices_have_their_own_tab(browser, tmp_path):
+    out = CliRunner().invoke(main, ["report", str(corpus("mobile-v4.1")), str(corpus("inference-v4.1")),
+                                    "--published", "--out", str(tmp_path / "site"),
+                                    "--ids", str(tmp_path / "ids.json")])
+    assert out.exit_code == 0, out.output
+    browser.get((tmp_path / "site" / "index.html").as_uri())
+    tabs = [b.get_attribute("data-tab") for b in browser.find_elements("css selector", "#tabs button")]
+    assert "mobile closed" in tabs and "edge closed" in tabs
+    browser.find_element("css selector", '#tabs button[data-tab="mobile closed"]').click()
+    assert len(rows(browser)) == 3  # SD8G3, SD8SG3, SDX_Elite
+    text = browser.find_element("id", "results").text
+    assert "82.14%" in text and "33.39 dB" in text  # accuracy beside each value
+    assert "0.914218" in text  # SD8G3 MobileNetV4 p90 in ms
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -17,10 +17,12 @@
   const fmt = (v) => (v === null || v === undefined ? ""
     : Number(v).toLocaleString("en-US", { maximumSignificantDigits: 6, useGrouping: false }));
 
-  // A tab is a suite and division ("edge closed"), the open division, the network division, or power.
+  // A tab is a suite and division ("edge closed"), the open division, the network division, or power;
+  // MLPerf Mobile devices have their own tabs ("mobile closed", "mobile open").
   function tabsOf(system) {
     const tabs = [];
-    if (system.division === "closed") {
+    if (system.system_type === "mobile") tabs.push(`mobile ${system.division}`);
+    else if (system.division === "closed") {
       for (const suite of ["datacenter", "edge"]) if ((system.system_type || "").includes(suite)) tabs.push(`${suite} closed`);
     } else tabs.push(system.division);
     if (system.results.some((r) => r.power_value)) tabs.push("power");
@@ -115,7 +117,8 @@
           td.appendChild(a);
           if (r.inferred) td.appendChild(el("sup", "inferred"));
           // The open division publishes the model used and its accuracy beside the number.
-          if (s.division === "open") td.appendChild(el("div", `${r.benchmark} · acc ${fmt(r.accuracy)}`, { class: "open-note" }));
+          if (s.system_type === "mobile") td.appendChild(el("div", `${r.accuracy_display || fmt(r.accuracy)}`, { class: "open-note" }));
+          else if (s.division === "open") td.appendChild(el("div", `${r.benchmark} · acc ${fmt(r.accuracy)}`, { class: "open-note" }));
         }
         tr.appendChild(td);
       }
@@ -226,7 +229,7 @@
   function renderTabs() {
     const systems = inRound();
     const tabs = [...new Set(systems.flatMap(tabsOf))];
-    const order = ["edge closed", "datacenter closed", "open", "network", "power"];
+    const order = ["edge closed", "datacenter closed", "open", "network", "power", "mobile closed", "mobile open"];
     tabs.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (!tabs.includes(state.tab)) state.tab = tabs[0];
     $("tabs").replaceChildren(...tabs.map((t) => {
