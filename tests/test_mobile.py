@@ -538,3 +538,31 @@ def test_app_folder_layout_is_read(mobile_tree):
     names = {e.result.rsplit("/", 1)[1] for e in report.results}
     assert {"image_segmentation_v2", "image_classification_v2", "image_classification_offline_v2"} <= names
     assert report.valid, [f.to_dict() for f in report.all_findings() if f.is_error]
+
+
+def test_mobile_report_json_fits_the_report_schema(published, tmp_path):
+    from checker.outputs import write_json
+
+    write_json(published["v4.1"], str(tmp_path / "report.json"))
+    data = json.loads((tmp_path / "report.json").read_text("utf-8"))
+    assert not list(Draft202012Validator(load_schema("report")).iter_errors(data))
+    assert data["suite"] == "mobile" and data["profile"] == "published"
+
+
+def test_flutter3_export_of_v3_rounds_is_read(tmp_path):
+    # v3.0-v3.1 exports carry performance_run.loadgen_info {validity, duration} instead of the
+    # v4.0 loadgen block: the value then comes from the throughput (1 / p90).
+    from checker.mobile.appfile import read_app_json
+
+    src = corpus("mobile-v4.1") / QIC41 / "results" / "SD8SG3" / "result.json"
+    data = json.loads(src.read_text("utf-8"))
+    for r in data["results"]:
+        r["performance_run"]["loadgen_info"] = {"validity": True, "duration": 61.0}
+        del r["performance_run"]["loadgen"]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(data), "utf-8")
+    export = read_app_json(str(path))
+    assert export.generation == "flutter3"
+    od = next(r for r in export.runs if r.benchmark_id == "object_detection")
+    assert (od.valid, od.p90_s, od.score) == (True, None, 1371.6254584658095)
+    assert export.device["soc"] == "SM8635" and export.build["git_branch"].startswith("submission-v4.1")

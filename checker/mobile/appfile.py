@@ -17,9 +17,10 @@ from jsonschema import Draft202012Validator
 
 from schemas import load_schema
 
-from ..textfile import ParseError, read_text
+from ..textfile import read_text
 
-__all__ = ["AppExport", "AppFileError", "AppRun", "read_app_json", "read_cli_text"]
+__all__ = ["AppExport", "AppFileError", "AppRun", "generation_of", "number_in", "read_app_json",
+           "read_cli_text"]
 
 GENERATION_SCHEMAS = {"legacy": "mobile_result_legacy", "flutter2": "mobile_result_flutter2",
                       "flutter3": "mobile_result_flutter3"}
@@ -97,7 +98,7 @@ def _validate(path: str, data: Any, generation: str) -> None:
 
 
 def read_app_json(path: str) -> AppExport:
-    """Read and validate one result(s).json; raises ParseError or AppFileError."""
+    """Read and validate one result(s).json; raises ParseError (unreadable) or AppFileError."""
     text = read_text(path)
     try:
         data = json.loads(text)
@@ -266,7 +267,3 @@ def number_in(text: str | None) -> float | None:
         return None
     m = re.search(_NUMBER, text)
     return float(m.group(1)) if m else None
-
-
-def is_parse_error(exc: Exception) -> bool:
-    return isinstance(exc, ParseError)
