@@ -2,6 +2,7 @@
 
     python benchmarks/bench_check.py ../shared/corpus/inference-v2.1 --version v2.1
     python benchmarks/bench_check.py ../shared/corpus/inference-v2.1 --version v2.1 --copies 10 --jobs 1 2
+    python benchmarks/bench_check.py ../shared/corpus/mobile-v4.1 --suite mobile --profile published
 
 --copies N checks a scratch tree holding N renamed copies of every submitter (hard links, so it
 costs no disk), to measure at the scale of a whole round. The official v2.1 checker manages about
@@ -20,6 +21,7 @@ import tempfile
 import time
 
 from checker import check_tree
+from checker.engine import detect_suite
 
 
 def tree_bytes(root: str) -> int:
@@ -37,6 +39,8 @@ def replicate(src: str, copies: int) -> str:
         if not os.path.isdir(os.path.join(src, division)):
             continue
         for sub in os.listdir(os.path.join(src, division)):
+            if not os.path.isdir(os.path.join(src, division, sub)):
+                continue
             for i in range(copies):
                 target = os.path.join(dest, division, f"{sub}{i:03d}")
                 shutil.copytree(os.path.join(src, division, sub), target, copy_function=os.link)
@@ -66,7 +70,10 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--suite", choices=["auto", "inference", "mobile"], default="auto")
+    parser.add_argument("--profile", default="strict")
     args = parser.parse_args()
+    suite = detect_suite(args.root) if args.suite == "auto" else args.suite
 
     root = args.root if args.copies == 1 else replicate(args.root, args.copies)
     size_mb = tree_bytes(root) / 1e6
@@ -76,7 +83,8 @@ def main() -> int:
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                report = check_tree(root, round=args.round_name, jobs=jobs)
+                report = check_tree(root, round=args.round_name, jobs=jobs, suite=suite,
+                                    profile=args.profile)
                 times.append(time.perf_counter() - start)
             best, median = min(times), statistics.median(times)
             n = len(report.results)

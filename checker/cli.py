@@ -91,7 +91,8 @@ def _summary(report: Report) -> str:
     line = (f"{verdict}: {s['results']} results, {s['valid_results']} valid, "
             f"{s['invalid_results']} invalid{power}; "
             f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
-            f"({report.suite} round {report.round or '?'}, profile {report.profile})")
+            f"({'mobile ' if report.suite == 'mobile' else ''}round {report.round or '?'}, "
+            f"profile {report.profile})")
     tolerated = _tolerated(report)
     return f"{tolerated}\n{line}" if tolerated else line
 
