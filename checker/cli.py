@@ -30,13 +30,15 @@ fault of the checker (an INT001 finding).
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="infercheck")
 def main() -> None:
-    """Validate MLPerf Inference submissions and tabulate their results.
+    """Validate MLPerf Inference and MLPerf Mobile submissions and tabulate their results.
 
     \b
     Start with:
       infercheck check PATH --version v4.1     check a submission tree
       infercheck explain LG003                 what a finding code means
       infercheck rules --version v4.1          benchmarks, scenarios and targets of a round
+      infercheck rules --suite mobile --version v4.1
+                                               the Mobile round's benchmark table
     """
 
 

@@ -566,3 +566,36 @@ def test_flutter3_export_of_v3_rounds_is_read(tmp_path):
     od = next(r for r in export.runs if r.benchmark_id == "object_detection")
     assert (od.valid, od.p90_s, od.score) == (True, None, 1371.6254584658095)
     assert export.device["soc"] == "SM8635" and export.build["git_branch"].startswith("submission-v4.1")
+
+
+def _json_paths(data, prefix=()):
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = list(enumerate(data))[:2]
+    else:
+        return
+    for key, value in items:
+        yield (*prefix, key)
+        yield from _json_paths(value, (*prefix, key))
+
+
+def test_no_field_of_the_export_can_crash_the_checker(mobile_tree):
+    # Every field of a real export replaced by a value of another type: findings, never INT001.
+    tree = mobile_tree("qic41")
+    original = json.loads(tree.result_json.read_text("utf-8"))
+    for path in _json_paths(original):
+        node = original
+        for key in path:
+            node = node[key]
+        other_kind = "x" if isinstance(node, (dict, list)) else {}
+        for value in (None, other_kind):
+            data = json.loads(json.dumps(original))
+            node = data
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = value
+            tree.result_json.write_text(json.dumps(data), "utf-8")
+            report = _check(tree.root, tree.round)
+            assert not report.crashed, (path, value, [f.found for f in report.all_findings()
+                                                      if f.code == "INT001"])

@@ -114,12 +114,25 @@ def read_app_json(path: str) -> AppExport:
     return export
 
 
+def _dict(value: Any) -> dict:
+    # The schemas fix the fields the checks need; elsewhere a file may hold anything.
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _str(value: Any) -> str | None:
+    return None if value in (None, "") or isinstance(value, (dict, list)) else str(value)
+
+
 def _backend(result: dict, run: AppRun) -> None:
-    settings = result.get("backend_settings") or {}
-    info = result.get("backend_info") or {}
-    run.framework = settings.get("framework") or settings.get("configuration") or None
-    run.accelerator = settings.get("accelerator_desc") or info.get("accelerator_name") or None
-    run.backend = info.get("backend_name") or info.get("filename") or None
+    settings = _dict(result.get("backend_settings"))
+    info = _dict(result.get("backend_info"))
+    run.framework = _str(settings.get("framework")) or _str(settings.get("configuration"))
+    run.accelerator = _str(settings.get("accelerator_desc")) or _str(info.get("accelerator_name"))
+    run.backend = _str(info.get("backend_name")) or _str(info.get("filename"))
 
 
 def _flutter3(data: dict, export: AppExport) -> None:
@@ -149,23 +162,26 @@ def _flutter3(data: dict, export: AppExport) -> None:
             run.accuracy_text = acc["accuracy"].get("formatted")
             run.accuracy_samples = _int(acc.get("measured_samples"))
         export.runs.append(run)
-    env = data.get("environment_info") or {}
-    value = env.get("value") or {}
-    android, ios, windows = value.get("android"), value.get("ios"), value.get("windows")
+    env = _dict(data.get("environment_info"))
+    value = _dict(env.get("value"))
+    android, ios, windows = (_dict(value.get(k)) for k in ("android", "ios", "windows"))
     if android:
-        props = {p.get("type"): p.get("value") for p in android.get("props") or [] if isinstance(p, dict)}
-        soc = props.get("socName") or android.get("proc_cpuinfo_soc_name")
-        export.device = {"manufacturer": android.get("manufacturer"),
-                         "model": android.get("model_name") or android.get("model_code"),
-                         "soc": None if soc in (None, "", "Unknown") else soc,
-                         "os": android.get("os_version"), "platform": "android"}
+        props = {_str(p.get("type")): p.get("value") for p in _list(android.get("props"))
+                 if isinstance(p, dict)}
+        soc = _str(props.get("socName")) or _str(android.get("proc_cpuinfo_soc_name"))
+        export.device = {"manufacturer": _str(android.get("manufacturer")),
+                         "model": _str(android.get("model_name")) or _str(android.get("model_code")),
+                         "soc": None if soc == "Unknown" else soc,
+                         "os": _str(android.get("os_version")), "platform": "android"}
     elif ios:
-        export.device = {"manufacturer": "Apple", "model": ios.get("model_name") or ios.get("model_code"),
-                         "soc": ios.get("soc_name"), "os": ios.get("os_version"), "platform": "ios"}
+        export.device = {"manufacturer": "Apple",
+                         "model": _str(ios.get("model_name")) or _str(ios.get("model_code")),
+                         "soc": _str(ios.get("soc_name")), "os": _str(ios.get("os_version")),
+                         "platform": "ios"}
     elif windows:
-        export.device = {"manufacturer": None, "model": None, "soc": windows.get("cpu_full_name"),
-                         "os": windows.get("os_version"), "platform": "windows"}
-    export.build = dict(data.get("build_info") or {})
+        export.device = {"manufacturer": None, "model": None, "soc": _str(windows.get("cpu_full_name")),
+                         "os": _str(windows.get("os_version")), "platform": "windows"}
+    export.build = _dict(data.get("build_info"))
 
 
 def _flutter2(data: list, export: AppExport) -> None:
@@ -190,10 +206,10 @@ def _flutter2(data: list, export: AppExport) -> None:
                 # The v2.1 app records 0 samples for every accuracy run; the logs tell the truth.
                 run.accuracy_samples = _int(acc.get("measured_samples")) or None
             export.runs.append(run)
-        env = item.get("environment_info") or {}
-        export.device = {"manufacturer": env.get("manufacturer"), "model": env.get("model"),
-                         "soc": None, "os": env.get("os_version"), "platform": env.get("os_name")}
-        export.build = dict(item.get("build_info") or {})
+        env = _dict(item.get("environment_info"))
+        export.device = {"manufacturer": _str(env.get("manufacturer")), "model": _str(env.get("model")),
+                         "soc": None, "os": _str(env.get("os_version")), "platform": _str(env.get("os_name"))}
+        export.build = _dict(item.get("build_info"))
 
 
 def _legacy(data: list, export: AppExport) -> None:
@@ -205,7 +221,7 @@ def _legacy(data: list, export: AppExport) -> None:
         min_duration = _float(entry.get("min_duration"))
         run.min_duration_s = min_duration / 1000 if min_duration is not None else run.min_duration_s
         run.min_samples = _int(entry.get("min_samples")) or run.min_samples
-        run.framework = run.framework or (entry.get("configuration") or {}).get("runtime") or None
+        run.framework = run.framework or _str(_dict(entry.get("configuration")).get("runtime"))
         if "accuracy" in entry.get("mode", ""):
             run.accuracy_text = entry.get("accuracy")
             run.accuracy_samples = _int(entry.get("num_samples")) or None

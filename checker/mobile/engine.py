@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from .. import __version__
 from ..checks.internal import CheckCrashed, RulePackBroken
 from ..checks.measurements import IMPLEMENTATION_FIELDS, ImplementationFieldEmpty, ImplementationFieldMissing
-from ..checks.structure import EmptyFile, EmptyTree, InvalidJson, NotUtf8, UnknownDivision, UnreadableFile
+from ..checks.structure import (
+    EmptyFile,
+    EmptyTree,
+    InvalidJson,
+    MalformedFile,
+    NotUtf8,
+    UnknownDivision,
+    UnreadableFile,
+)
 from ..findings import Finding, Severity, all_rules
 from ..loadgen_log import DetailLog, parse_detail_log
 from ..report import Report, ResultEntry
@@ -29,6 +37,16 @@ __all__ = ["MOBILE_PROFILES", "TOLERATED", "check_mobile_tree", "detect_mobile_r
 MOBILE_PROFILES = ("strict", "smoke", "published")
 TOLERATED = "tolerated by --profile published"
 _BRANCH_ROUND = re.compile(r"submission-(v\d+\.\d+)")
+_NUMBER = (int, float)
+# The LoadGen values the Mobile checks compare, with the type each must have.
+_LOG_TYPES = {
+    "result_query_count": int, "result_90.00_percentile_latency_ns": _NUMBER,
+    "result_samples_per_second": _NUMBER, "effective_min_duration_ms": int,
+    "effective_max_duration_ms": int, "effective_min_query_count": int,
+    "effective_min_sample_count": int, "qsl_reported_total_count": int,
+    "generated_samples_per_query": int, "result_min_duration_met": bool,
+    "result_min_queries_met": bool, "early_stopping_met": bool, "result_validity": str,
+}
 
 
 def _parse_error(path: str, exc: ParseError) -> Finding:
@@ -258,6 +276,8 @@ class MobileChecker:
                     logs.summary = _summary(text) if text else {}
                 else:
                     logs.detail = self._read_log(out, log, parse_detail_log)
+                    if logs.detail is not None:
+                        self._typed(out, logs.detail)
             for name in wanted:
                 log = find_log(folder, name)
                 if not log.present:
@@ -272,6 +292,19 @@ class MobileChecker:
                         run=run, benchmark=bench, scenario=scenario))
             got[run] = logs
         return got["performance"], got["accuracy"]
+
+    def _typed(self, out: list[Finding], detail: DetailLog) -> None:
+        """Drop (and report) log values of the wrong type, so no comparison below can fail."""
+        for key, value in list(detail.values.items()):
+            want = _LOG_TYPES.get(key)
+            if want is None:
+                continue
+            ok = isinstance(value, want) and not (want is not bool and isinstance(value, bool))
+            if not ok:
+                kind = "number" if isinstance(want, tuple) else want.__name__
+                out.append(MalformedFile.at(self.rel(detail.path), locator=key,
+                                            found=f"{key} is {value!r}, not a {kind}"))
+                del detail.values[key]
 
     def _system_info(self, entry: ResultEntry, dev: _Device, app: AppRun | None) -> None:
         device = dev.export.device if dev.export else {}
@@ -570,7 +603,13 @@ def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "st
             sub_path = os.path.join(root, division, sub)
             trees, systems = scan_submitter(rules, root, sub_path)
             for tree in trees:
-                dev = checker.device(division, sub_path, tree, systems)
+                try:
+                    dev = checker.device(division, sub_path, tree, systems)
+                except Exception as exc:  # a fault of ours: report it, check the other devices
+                    report.findings.append(CheckCrashed.at(
+                        tree.rel, found=f"{type(exc).__name__}: {exc}", check="mobile device",
+                        detail=traceback.format_exc()))
+                    continue
                 keys = sorted({*dev.runs, *tree.runs})
                 if not keys:
                     report.findings.extend(checker._profiled(dev.findings))
