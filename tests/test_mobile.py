@@ -599,3 +599,25 @@ def test_no_field_of_the_export_can_crash_the_checker(mobile_tree):
             report = _check(tree.root, tree.round)
             assert not report.crashed, (path, value, [f.found for f in report.all_findings()
                                                       if f.code == "INT001"])
+
+
+def test_open_division_subset_and_accuracy_are_warnings(mobile_tree):
+    def to_open(t):
+        benchmark_removed(t)
+        accuracy_lowered(t)
+        shutil.move(t.root / "closed", t.root / "open")
+
+    tree = mobile_tree("qic41", to_open)
+    report = _check(tree.root, tree.round, "published")
+    warned = {f.code for f in report.all_findings() if f.severity == "warning"}
+    assert {"MOB005", "MOB013"} <= warned
+    assert not {"MOB005", "MOB013"} & _errors(report)
+
+
+def test_an_entry_in_the_wrong_scenario_is_named(mobile_tree):
+    def swap(t):
+        t.edit_export(lambda e: t.entry(e, "image_classification_offline_v2").update(
+            loadgen_scenario="SingleStream"))
+
+    report = _check(mobile_tree("qic41", swap).root, "v4.1", "published")
+    assert any(f.code == "MOB008" and "is for Offline" in f.message for f in report.all_findings())

@@ -156,7 +156,8 @@ class BenchmarkMissing(MobileRule):
         Run the missing benchmark in the app and add its logs and result.
 
     Rounds:
-        All; the `required` flags and `one_of` groups of the rule pack.
+        All; the `required` flags and `one_of` groups of the rule pack. In the open division it
+        is a warning (open submissions may cover a subset).
 
     Source:
         mobile_open rules/submissionRuleV3_0.adoc ("results for all 5 models").
@@ -216,7 +217,8 @@ class ScenarioMissing(MobileRule):
         Run the missing scenario and add its logs and result.
 
     Rounds:
-        All; `scenarios` per benchmark in the rule pack (Offline optional from v4.0).
+        All; `scenarios` per benchmark in the rule pack (Offline optional from v4.0). A warning in
+        the open division.
 
     Source:
         submissionRuleV3_0.adoc ("... and MobilenetEdgeTPU offline scenario"); the seed's Mobile
@@ -234,7 +236,8 @@ class UnknownMobileScenario(MobileRule):
 
     What it checks:
         Scenario folders and result entries are SingleStream, or Offline for image
-        classification.
+        classification, and an entry's scenario is the one of its app benchmark id
+        (image_classification_offline_v2 is Offline).
 
     Why it matters:
         Other scenarios have no run rules in Mobile and are not published.
@@ -402,7 +405,8 @@ class AccuracyBelowTarget(MobileRule):
 
     Rounds:
         All; `accuracy` per benchmark in the rule pack. The Stable Diffusion floor is the working
-        group's tentative one; the MobileNetV4 target is the seed's "81% ~ 98% of FP32".
+        group's tentative one; the MobileNetV4 target is the seed's "81% ~ 98% of FP32". A
+        warning in the open division, which publishes the accuracy beside the result.
 
     Source:
         mobile_open rules, "Accuracy run"; the seed's Mobile benchmark table.

@@ -99,21 +99,25 @@ class MobileChecker:
                 f"{tree.rel}/{folder}", found=folder, what="folder", round=self.rules.round))
         if not tree.screenshots:
             dev.findings.append(C.ScreenshotsMissing.at(tree.rel, device=tree.name))
+        # The open division may submit a subset: a warning there, an error in closed.
+        subset = Severity.WARNING if division == "open" else None
         present = {b for b, _ in [*dev.runs, *tree.runs]}
         for name in self.rules.required_benchmarks():
             if name not in present:
                 dev.findings.append(C.BenchmarkMissing.at(tree.rel, expected=name, found=None,
-                                                          device=tree.name))
+                                                          device=tree.name, severity=subset))
         for group in self.rules.one_of:
             if not present & set(group):
                 dev.findings.append(C.BenchmarkMissing.at(
-                    tree.rel, expected=" or ".join(group), found=None, device=tree.name))
+                    tree.rel, expected=" or ".join(group), found=None, device=tree.name,
+                    severity=subset))
         have = {*dev.runs, *tree.runs}
         for name in sorted(present):
             for scenario in self.rules.scenarios(name):
                 if (name, scenario) not in have:
                     dev.findings.append(C.ScenarioMissing.at(
-                        tree.rel, expected=scenario, benchmark=name, device=tree.name))
+                        tree.rel, expected=scenario, benchmark=name, device=tree.name,
+                        severity=subset))
         return dev
 
     def _system(self, dev: _Device, sub_path: str, systems: dict[str, str]) -> None:
@@ -184,6 +188,11 @@ class MobileChecker:
                     self.rel(dev.export.path), found=run.benchmark_id, locator=run.locator,
                     what="app benchmark id", round=self.rules.round))
                 continue
+            if run.scenario != found[1]:
+                dev.findings.append(C.UnknownMobileScenario.at(
+                    self.rel(dev.export.path), locator=run.locator, benchmark=found[0],
+                    round=self.rules.round,
+                    found=f"{run.scenario} (the app id {run.benchmark_id} is for {found[1]})"))
             dev.runs.setdefault((found[0], run.scenario), run)
 
     # result level ----------------------------------------------------------------------------
@@ -240,7 +249,7 @@ class MobileChecker:
                                                   source=self.rel(dev.export.path)))
         self._system_info(entry, dev, app)
         self._performance(out, where, m, scenario, run_rule, app, perf, dev)
-        self._accuracy(out, where, m, bench, scenario, target, app, acc)
+        self._accuracy(out, where, m, bench, scenario, target, app, acc, division)
         self._measurements(out, entry, dev, bench, scenario)
 
     def _read_log(self, out: list[Finding], log: LogFile, parse) -> object | None:
@@ -462,7 +471,7 @@ class MobileChecker:
                                                expected=verdict, locator=app.locator))
 
     def _accuracy(self, out, where, m, bench, scenario, target, app: AppRun | None,
-                  acc: _RunLogs | None) -> None:
+                  acc: _RunLogs | None, division: str) -> None:
         normalized = app.accuracy if app else None
         text = app.accuracy_text if app else None
         shown_number = number_in(text)
@@ -478,10 +487,12 @@ class MobileChecker:
                      accuracy_display=text or target.shown(normalized),
                      accuracy_metrics={target.metric: normalized * target.display_scale})
             if normalized < target.threshold:
+                # Open results may trade quality for speed; they are published with their accuracy.
                 out.append(C.AccuracyBelowTarget.at(
                     where, metric=target.metric, shown=target.shown(normalized),
                     target=target.shown(target.threshold), expected=f">= {target.threshold:.6g}",
-                    found=round(normalized, 6)))
+                    found=round(normalized, 6),
+                    severity=Severity.WARNING if division == "open" else None))
             if app and app.accuracy is not None and shown_number is not None:
                 digits = len(text.split(".")[1].split()[0].rstrip("%")) if "." in text else 0
                 # Shown in the benchmark's unit (82.14%), or as stored (CLIP 0.2566).
