@@ -11,7 +11,10 @@ __all__ = ["assign_ids", "system_key"]
 
 
 def system_key(row) -> str:
-    return f"{row['round']}/{row['division']}/{row['submitter']}/{row['system']}"
+    # Mobile rounds reuse inference round names (v4.1): their devices are numbered apart
+    # ("mobile-v4.1-0001").
+    round_name = f"mobile-{row['round']}" if row.get("suite") == "mobile" else row["round"]
+    return f"{round_name}/{row['division']}/{row['submitter']}/{row['system']}"
 
 
 def assign_ids(table: pd.DataFrame, path: str) -> pd.Series:

@@ -122,3 +122,25 @@ def test_report_usage_errors(tmp_path):
     result = CliRunner().invoke(main, ["report", str(tmp_path / "x.txt"), "--out", str(tmp_path / "s")])
     assert result.exit_code == 2 and "not a submission tree" in result.output
     assert not os.path.exists(tmp_path / "s")
+
+
+def test_mobile_rounds_get_their_tabs_sheets_ids_and_links(tmp_path):
+    result = CliRunner().invoke(main, ["report", str(corpus("mobile-v2.1")), str(corpus("mobile-v4.1")),
+                                       "--published", "--out", str(tmp_path / "site"),
+                                       "--ids", str(tmp_path / "ids.json")])
+    assert result.exit_code == 0, result.output
+    data = site_data(tmp_path / "site")
+    systems = data["systems"]
+    assert {s["system_type"] for s in systems} == {"mobile"}
+    # 15 v2.1 results, and 18 of v4.1's 19 (SD8SG3 MOSAIC's logs contradict its export)
+    assert sum(len(s["results"]) for s in systems) == 33
+    assert all(s["id"].startswith(f"mobile-{s['round']}-") for s in systems)
+    for system in systems:
+        for r in system["results"]:
+            target = (tmp_path / "site" / r["link"]).resolve()
+            assert target.is_dir() and f"mobile-{system['round']}" in str(target), r["link"]
+    sd = next(r for s in systems for r in s["results"] if r["benchmark"] == "stable_diffusion")
+    assert (sd["units"], sd["accuracy_display"]) == ("ms", "0.2566")
+    wb = openpyxl.load_workbook(tmp_path / "site" / "downloads" / "results.xlsx")
+    assert {"v2.1 mobile closed", "v2.1 mobile closed acc", "v4.1 mobile closed",
+            "v4.1 mobile closed acc"} <= set(wb.sheetnames)
