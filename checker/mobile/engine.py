@@ -277,8 +277,12 @@ class MobileChecker:
             for name in ("mlperf_log_summary.txt", "mlperf_log_detail.txt"):
                 log = find_log(folder, name)
                 if not log.complete:
+                    what = name
+                    if log.parts:
+                        what += f" (split, parts {', '.join(log.missing_parts)} absent)"
                     out.append(C.LogsMissing.at(self.rel(os.path.join(folder, name)), expected=name,
-                                                what=name, benchmark=bench, scenario=scenario))
+                                                found=[os.path.basename(p) for p in log.parts] or None,
+                                                what=what, benchmark=bench, scenario=scenario))
                     continue
                 if name.endswith("summary.txt"):
                     text = self._read_log(out, log, lambda t, p: t)
