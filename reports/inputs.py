@@ -34,8 +34,34 @@ class InputError(Exception):
     """An input that is neither a submission tree nor a results table."""
 
 
+# infercheck's Mobile CSV (check --suite mobile --csv) -> tidy column
+_MOBILE_CSV_COLUMNS = {
+    "Organization": "submitter", "Availability": "availability", "Division": "division",
+    "Device": "system", "SystemName": "system_name", "SoC": "soc", "Accelerator": "accelerator",
+    "Framework": "framework", "Benchmark": "benchmark", "Scenario": "scenario", "Result": "value",
+    "Units": "units", "Accuracy": "accuracy_display", "Location": "result", "version": "round",
+}
+
+
+def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
+    table = raw.rename(columns=_MOBILE_CSV_COLUMNS)
+    table["device"] = table["system"]
+    table["model"] = table["benchmark"]
+    table["host_processor_model_name"] = table["soc"]
+    table["accelerator_model_name"] = table["accelerator"]
+    table["accuracy"] = pd.to_numeric(table["accuracy_display"].str.extract(r"([\d.]+)")[0],
+                                      errors="coerce")
+    table["system_type"] = "mobile"
+    table["suite"] = "mobile"
+    table["valid"] = True
+    table["profile"] = "strict"
+    return table
+
+
 def _from_csv(path: str) -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if {"Device", "SoC", "Location", "Result"} <= set(raw.columns):
+        return _from_mobile_csv(raw)
     missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
     if missing:
         raise InputError(f"{path} is not a summary.csv (no {', '.join(sorted(missing))} column)")

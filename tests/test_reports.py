@@ -144,3 +144,15 @@ def test_mobile_rounds_get_their_tabs_sheets_ids_and_links(tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "site" / "downloads" / "results.xlsx")
     assert {"v2.1 mobile closed", "v2.1 mobile closed acc", "v4.1 mobile closed",
             "v4.1 mobile closed acc"} <= set(wb.sheetnames)
+
+
+def test_mobile_csv_is_an_input_too(tmp_path):
+    csv_path = tmp_path / "mobile.csv"
+    out = CliRunner().invoke(main, ["check", str(corpus("mobile-v4.1")), "--profile", "published",
+                                    "--csv", str(csv_path), "-q"])
+    assert out.exit_code == 1  # one invalid result, left out of the CSV
+    table, _ = load_results([str(csv_path)])
+    assert len(table) == 18 and set(table["system_type"]) == {"mobile"}
+    row = table[(table["system"] == "SD8G3") & (table["benchmark"] == "edsr")].iloc[0]
+    assert row["value"] == pytest.approx(6.143802) and row["units"] == "ms"
+    assert row["accuracy"] == pytest.approx(33.39) and row["soc"].startswith("Qualcomm Snapdragon 8 Gen 3")
