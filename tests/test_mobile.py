@@ -265,6 +265,8 @@ def _copy(dest: Path, key: str) -> Path:
     folder, _, submitter, device = SLICES[key]
     src = corpus(folder) / "closed" / submitter
     out = dest / "closed" / submitter
+    for name in ("code", "Calibration.md"):
+        (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, out / name)
     if device:
         shutil.copytree(src / "results" / device, out / "results" / device)
         shutil.copytree(src / "measurements" / device, out / "measurements" / device)
@@ -442,6 +444,10 @@ def performance_run_removed(t):
     t.edit_export(lambda e: t.entry(e, "OD_uint8").update(performance_run=None))
 
 
+def calibration_removed(t):
+    (t.sub / "Calibration.md").unlink()
+
+
 def weight_types_dropped(t):
     path = next((t.sub / "measurements").rglob("*SingleStream.json"))
     data = json.loads(path.read_text("utf-8"))
@@ -477,6 +483,7 @@ MOBILE_MUTATIONS = [
     ("sam21", accuracy_run_removed, "MOB026", False),
     ("sam21", performance_run_removed, "MOB027", False),
     ("sam21", weight_types_dropped, "MEA001", False),
+    ("qic41", calibration_removed, "MOB029", False),
 ]
 
 

@@ -92,6 +92,7 @@ class MobileChecker:
     def device(self, division: str, sub_path: str, tree: DeviceTree,
                systems: dict[str, str]) -> _Device:
         dev = _Device(tree)
+        self._submitter_files(dev, sub_path)
         self._system(dev, sub_path, systems)
         self._export(dev)
         for folder in tree.unknown_folders:
@@ -119,6 +120,16 @@ class MobileChecker:
                         tree.rel, expected=scenario, benchmark=name, device=tree.name,
                         severity=subset))
         return dev
+
+    def _submitter_files(self, dev: _Device, sub_path: str) -> None:
+        try:
+            names = {n.lower(): n for n in os.listdir(sub_path)}
+        except OSError:
+            names = {}
+        if "calibration.md" not in names:
+            dev.findings.append(C.SubmitterFileMissing.at(self.rel(sub_path), expected="Calibration.md"))
+        if "code" not in names or not os.path.isdir(os.path.join(sub_path, names["code"])):
+            dev.findings.append(C.SubmitterFileMissing.at(self.rel(sub_path), expected="code/"))
 
     def _system(self, dev: _Device, sub_path: str, systems: dict[str, str]) -> None:
         by_lower = {k.lower(): v for k, v in systems.items()}
