@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -110,7 +111,7 @@ def exit_status(report: Report) -> int:
 @click.argument("path", type=click.Path(exists=True, file_okay=False, readable=True))
 @click.option("--version", "round_name", metavar="ROUND",
               help="Round whose rules apply, e.g. v2.1 or v4.1. Default: recognised from the "
-                   "seeds in the logs.")
+                   "seeds in the logs (Mobile: from the app build's submission branch).")
 @click.option("--suite", default="auto", show_default=True,
               type=click.Choice(["auto", *SUITES]),
               help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
@@ -173,7 +174,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     sys.exit(exit_status(report))
 
 
-check.help = (check.help or "") + EXIT_HELP
+check.help = inspect.cleandoc(check.help or "") + "\n" + EXIT_HELP
 
 
 @main.command()
