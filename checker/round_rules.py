@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from schemas import load_schema
 
 __all__ = ["RoundRules", "RulePackError", "available_rounds", "known_seed_sets", "load_rules",
-           "merge", "resolve_pack"]
+           "merge", "resolve_pack", "round_key"]
 
 # The schema each suite's packs are written against.
 PACK_SCHEMAS = {"inference": "rules", "mobile": "mobile_rules"}
@@ -50,10 +50,10 @@ def _pack_dir(suite: str):
 def available_rounds(suite: str = "inference") -> list[str]:
     names = [p.name[:-5] for p in _pack_dir(suite).iterdir()
              if p.name.endswith(".yaml") and not p.name.startswith("_")]
-    return sorted(names, key=_round_key)
+    return sorted(names, key=round_key)
 
 
-def _round_key(name: str) -> tuple:
+def round_key(name: str) -> tuple:
     m = re.match(r"v(\d+)\.(\d+)", name)
     return (0, int(m.group(1)), int(m.group(2))) if m else (1, 0, 0)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..round_rules import _round_key, available_rounds, load_rules
+from ..round_rules import available_rounds, load_rules, round_key
 
 __all__ = ["benchmark_rows", "benchmark_table", "limits_table"]
 
@@ -14,7 +14,7 @@ def benchmark_rows(round_name: str) -> list[tuple[str, ...]]:
     rules = load_rules("mobile", round_name)
     last: dict[str, tuple[str, object]] = {}
     for name in available_rounds("mobile"):
-        if _round_key(name) > _round_key(round_name):
+        if round_key(name) > round_key(round_name):
             break
         pack = load_rules("mobile", name)
         for bench in pack.benchmarks:
@@ -22,7 +22,7 @@ def benchmark_rows(round_name: str) -> list[tuple[str, ...]]:
     current = [b for b in rules.table_order if b in rules.benchmarks]
     current += [b for b in rules.benchmarks if b not in current]
     retired = sorted((b for b in last if b not in rules.benchmarks),
-                     key=lambda b: _round_key(last[b][0]), reverse=True)
+                     key=lambda b: round_key(last[b][0]), reverse=True)
     rows = []
     for bench in current + retired:
         latest, pack = last[bench]
