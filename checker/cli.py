@@ -12,8 +12,7 @@ import click
 from . import __version__
 from .engine import PROFILES, check_tree, detect_suite
 from .explain import explain as explain_page
-from .findings import all_rules
-from .mobile.engine import TOLERATED
+from .findings import TOLERATED, all_rules
 from .report import Report, ResultEntry
 from .round_rules import RulePackError, available_rounds, load_rules
 

@@ -22,11 +22,11 @@ from .checks.structure import (
 )
 from .checks.system import load_system
 from .context import ResultContext, finding_for_parse_error, read_json
-from .findings import Finding, Severity, all_rules
+from .findings import Finding, Severity, apply_profile, dedupe
 from .loadgen_log import read_detail_log
 from .report import Report, ResultEntry
 from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
-from .textfile import ParseError
+from .textfile import ParseError, subdirs
 
 __all__ = ["PROFILES", "check_tree", "detect_round", "detect_suite"]
 
@@ -51,32 +51,6 @@ class _SystemTask:
     extra_mapping: tuple[tuple[str, str], ...]
 
 
-def _dirs(path: str) -> list[str]:
-    try:
-        return sorted(n for n in os.listdir(path)
-                      if not n.startswith(".") and os.path.isdir(os.path.join(path, n)))
-    except OSError:
-        return []
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for f in findings:
-        key = (f.code, f.path, f.locator, str(f.found))
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
-
-
-def _apply_profile(findings: list[Finding], profile: str) -> list[Finding]:
-    if profile != "smoke":
-        return findings
-    rules = all_rules()
-    return [f.downgraded(Severity.WARNING) if f.is_error and rules[f.code].run_length else f
-            for f in findings]
-
-
 # Tests set this so that a check yielding a code it did not declare fails loudly.
 _VERIFY_EMITS = os.environ.get("INFERCHECK_VERIFY_EMITS") == "1"
 
@@ -96,7 +70,7 @@ def _run_checks(ctx: ResultContext) -> list[Finding]:
                 ctx.result_dir, found=f"{type(exc).__name__}: {exc}", check=chk.name,
                 detail=traceback.format_exc()))
     findings.extend(ctx.load_findings)
-    return _apply_profile(_dedupe(findings), ctx.profile)
+    return apply_profile(dedupe(findings), ctx.profile)
 
 
 def _system_info(data: dict | None) -> dict:
@@ -124,7 +98,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     system_type = (info.data or {}).get("system_type")
     closed_like = task.division in ("closed", "network")
     extra = dict(task.extra_mapping)
-    for bench in _dirs(sys_abs):
+    for bench in subdirs(sys_abs):
         model = rules.mlperf_model(bench, extra if task.division == "open" else None)
         if model is None or (closed_like and bench not in rules.benchmarks
                              and bench not in rules.model_mapping):
@@ -139,7 +113,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                 f"{sys_rel}/{bench}", found=bench, round=f"{rules.round} for {system_type} systems"))
             continue
         bench_entries: list[ResultEntry] = []
-        for folder in _dirs(os.path.join(sys_abs, bench)):
+        for folder in subdirs(os.path.join(sys_abs, bench)):
             scenario = RoundRules.scenario_name(folder)
             allowed = set(required or []) | set(optional or [])
             if scenario is None or (closed_like and required is not None and scenario not in allowed):
@@ -209,10 +183,10 @@ def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEn
 def detect_suite(root: str) -> str:
     """mobile when the tree holds the Mobile app's exports (result.json, results.json or the
     command-line excerpts) under <division>/<submitter>/results/[<device>/]; else inference."""
-    for division in _dirs(root):
-        for sub in _dirs(os.path.join(root, division)):
+    for division in subdirs(root):
+        for sub in subdirs(os.path.join(root, division)):
             results = os.path.join(root, division, sub, "results")
-            for folder in [results, *(os.path.join(results, d) for d in _dirs(results))]:
+            for folder in [results, *(os.path.join(results, d) for d in subdirs(results))]:
                 try:
                     names = {n.lower() for n in os.listdir(folder)}
                 except OSError:
@@ -246,9 +220,9 @@ def detect_round(root: str, suite: str = "inference") -> str | None:
             candidates.append(rules)
     if not candidates:
         return None
-    folders = {bench for division in DIVISIONS for sub in _dirs(os.path.join(root, division))
-               for system in _dirs(os.path.join(root, division, sub, "results"))
-               for bench in _dirs(os.path.join(root, division, sub, "results", system))}
+    folders = {bench for division in DIVISIONS for sub in subdirs(os.path.join(root, division))
+               for system in subdirs(os.path.join(root, division, sub, "results"))
+               for bench in subdirs(os.path.join(root, division, sub, "results", system))}
     # Most benchmark folders recognised wins; on a tie, a real round before the demo one.
     best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in folders),
                                           r.round != "demo"))
@@ -295,18 +269,18 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
         return report
 
     tasks: list[_SystemTask] = []
-    for division in _dirs(root):
+    for division in subdirs(root):
         if division not in DIVISIONS:
             report.findings.append(UnknownDivision.at(division, found=division,
                                                       expected=", ".join(DIVISIONS)))
             continue
-        for sub in _dirs(os.path.join(root, division)):
+        for sub in subdirs(os.path.join(root, division)):
             if submitter and sub.lower() != submitter.lower():
                 continue
             report.findings.extend(_scan_links(root, os.path.join(root, division, sub)))
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
-            for system in _dirs(os.path.join(root, division, sub, "results")):
+            for system in subdirs(os.path.join(root, division, sub, "results")):
                 tasks.append(_SystemTask(root, suite, round, profile, division, sub, system,
                                          tuple(sorted(mapping.items()))))
 

@@ -8,7 +8,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-__all__ = ["Finding", "Rule", "Severity", "all_rules", "rule_for"]
+__all__ = ["TOLERATED", "Finding", "Rule", "Severity", "all_rules", "apply_profile", "dedupe",
+           "rule_for"]
 
 EXPLAIN_SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix", "Rounds", "Source")
 _CODE = re.compile(r"^(STR|SYS|MEA|LG|ACC|CMP|PWR|MOB|RUL|INT)\d{3}$")
@@ -51,6 +52,9 @@ class Rule:
     message: ClassVar[str]
     # Rules that measure run length; the smoke profile downgrades them to warnings.
     run_length: ClassVar[bool] = False
+    # Rules that published rounds broke and still published; the published profile (MLPerf
+    # Mobile) downgrades them to warnings and says so in the finding's detail.
+    published_tolerated: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -162,3 +166,33 @@ def all_rules() -> dict[str, type[Rule]]:
 
 def rule_for(code: str) -> type[Rule] | None:
     return all_rules().get(code.upper())
+
+
+TOLERATED = "tolerated by --profile published"
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """The first of each finding that more than one check (or file) reported."""
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.path, f.locator, str(f.found), f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def apply_profile(findings: list[Finding], profile: str) -> list[Finding]:
+    """smoke: run-length errors become warnings; published: the tolerated ones, marked as such."""
+    if profile not in ("smoke", "published"):
+        return findings
+    rules = all_rules()
+    out = []
+    for f in findings:
+        rule = rules[f.code]
+        if f.is_error and profile == "smoke" and rule.run_length:
+            f = f.downgraded(Severity.WARNING)
+        elif f.is_error and profile == "published" and rule.published_tolerated:
+            f = Finding(**{**asdict(f), "severity": Severity.WARNING.value, "detail": TOLERATED})
+        out.append(f)
+    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["ParseError", "read_bytes", "read_text"]
+__all__ = ["ParseError", "read_bytes", "read_text", "subdirs"]
 
 
 @dataclass
@@ -44,6 +44,15 @@ def read_text(path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ParseError(path, "not-utf8", f"byte {exc.start} is not UTF-8", line) from None
+
+
+def subdirs(path: str) -> list[str]:
+    """The folders in `path`, sorted, without hidden ones; none when it cannot be listed."""
+    try:
+        return sorted(n for n in os.listdir(path)
+                      if not n.startswith(".") and os.path.isdir(os.path.join(path, n)))
+    except OSError:
+        return []
 
 
 def file_size(path: str) -> int | None:

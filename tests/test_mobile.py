@@ -13,8 +13,8 @@ from jsonschema import Draft202012Validator
 
 from checker import check_tree
 from checker.cli import main
+from checker.findings import TOLERATED
 from checker.mobile.appfile import generation_of
-from checker.mobile.engine import TOLERATED
 from checker.outputs import results_table
 from checker.round_rules import available_rounds, load_rules
 from schemas import load_schema

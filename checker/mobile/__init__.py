@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .engine import MOBILE_PROFILES, check_mobile_tree, detect_mobile_round
+from .engine import check_mobile_tree, detect_mobile_round
 
-__all__ = ["MOBILE_PROFILES", "check_mobile_tree", "detect_mobile_round"]
+__all__ = ["check_mobile_tree", "detect_mobile_round"]

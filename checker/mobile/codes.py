@@ -1,19 +1,17 @@
 """The MLPerf Mobile rules (codes MOB001-MOB029); each docstring is its `explain` page.
 
 Generic problems (a missing or malformed file, a bad measurements JSON) keep their STR/MEA codes.
-A rule with `published_tolerated` is one that published rounds broke and still published;
-`--profile published` downgrades it to a warning and lists it.
+A rule with `published_tolerated` (see findings.Rule) is one that published rounds broke and
+still published; `--profile published` downgrades it to a warning and lists it.
 """
 
 from __future__ import annotations
-
-from typing import ClassVar
 
 from ..findings import Rule, Severity
 
 
 class MobileRule(Rule):
-    published_tolerated: ClassVar[bool] = False
+    """Base of the MOB rules (their registry entries are made by Rule itself)."""
 
 
 class ResultFileMissing(MobileRule):

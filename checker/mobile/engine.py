@@ -13,29 +13,25 @@ from .. import __version__
 from ..checks.internal import CheckCrashed, RulePackBroken
 from ..checks.measurements import IMPLEMENTATION_FIELDS, ImplementationFieldEmpty, ImplementationFieldMissing
 from ..checks.structure import (
-    EmptyFile,
     EmptyTree,
     InvalidJson,
     MalformedFile,
-    NotUtf8,
     UnknownDivision,
-    UnreadableFile,
 )
-from ..findings import Finding, Severity, all_rules
+from ..context import finding_for_parse_error
+from ..findings import Finding, Severity, apply_profile, dedupe
 from ..loadgen_log import DetailLog, parse_detail_log
 from ..report import Report, ResultEntry
 from ..round_rules import RulePackError, available_rounds, load_rules
-from ..textfile import ParseError, read_text
+from ..textfile import ParseError, read_text, subdirs
 from . import codes as C
 from .appfile import AppExport, AppFileError, AppRun, number_in, read_app_json, read_cli_text
 from .layout import DeviceTree, LogFile, RunDirs, find_log, scan_submitter
 from .rules import MobileRules
 from .system import SystemDescription, read_system
 
-__all__ = ["MOBILE_PROFILES", "TOLERATED", "check_mobile_tree", "detect_mobile_round"]
+__all__ = ["check_mobile_tree", "detect_mobile_round"]
 
-MOBILE_PROFILES = ("strict", "smoke", "published")
-TOLERATED = "tolerated by --profile published"
 _BRANCH_ROUND = re.compile(r"submission-(v\d+\.\d+)")
 _NUMBER = (int, float)
 # The LoadGen values the Mobile checks compare, with the type each must have.
@@ -47,11 +43,6 @@ _LOG_TYPES = {
     "generated_samples_per_query": int, "result_min_duration_met": bool,
     "result_min_queries_met": bool, "early_stopping_met": bool, "result_validity": str,
 }
-
-
-def _parse_error(path: str, exc: ParseError) -> Finding:
-    rule = {"empty": EmptyFile, "not-utf8": NotUtf8}.get(exc.kind, UnreadableFile)
-    return rule.at(path, found=exc.reason)
 
 
 def _summary(text: str) -> dict[str, str]:
@@ -142,7 +133,7 @@ class MobileChecker:
         try:
             desc = read_system(path)
         except ParseError as exc:
-            dev.findings.append(_parse_error(self.rel(path), exc))
+            dev.findings.append(finding_for_parse_error(exc, self.rel(path)))
             return
         dev.system = desc
         if desc.strict_error:
@@ -167,7 +158,7 @@ class MobileChecker:
             try:
                 dev.export = read_app_json(tree.result_file)
             except ParseError as exc:
-                dev.findings.append(_parse_error(self.rel(tree.result_file), exc))
+                dev.findings.append(finding_for_parse_error(exc, self.rel(tree.result_file)))
             except AppFileError as exc:
                 rel = self.rel(tree.result_file)
                 if exc.kind == "json":
@@ -180,7 +171,7 @@ class MobileChecker:
             try:
                 dev.export = read_cli_text(tree.cli_performance, tree.cli_accuracy)
             except ParseError as exc:
-                dev.findings.append(_parse_error(self.rel(exc.path), exc))
+                dev.findings.append(finding_for_parse_error(exc, self.rel(exc.path)))
             dev.findings.append(C.CliExcerptsOnly.at(tree.rel, device=tree.name))
         else:
             dev.findings.append(C.ResultFileMissing.at(
@@ -223,20 +214,8 @@ class MobileChecker:
             entry.findings.append(CheckCrashed.at(name, found=f"{type(exc).__name__}: {exc}",
                                                   check="mobile result", detail=traceback.format_exc()))
         # The device's problems (result file, system description) come first: they explain the rest.
-        entry.findings = self._profiled(_dedupe(dev.findings + entry.findings))
+        entry.findings = apply_profile(dedupe(dev.findings + entry.findings), self.profile)
         return entry
-
-    def _profiled(self, findings: list[Finding]) -> list[Finding]:
-        rules = all_rules()
-        out = []
-        for f in findings:
-            rule = rules.get(f.code)
-            if f.is_error and self.profile == "smoke" and rule.run_length:
-                f = f.downgraded(Severity.WARNING)
-            elif f.is_error and self.profile == "published" and getattr(rule, "published_tolerated", False):
-                f = Finding(**{**f.to_dict(), "severity": Severity.WARNING.value, "detail": TOLERATED})
-            out.append(f)
-        return out
 
     def _result_checks(self, entry: ResultEntry, dev: _Device, bench: str, scenario: str,
                        dirs: RunDirs | None, app: AppRun | None, division: str) -> None:
@@ -269,7 +248,7 @@ class MobileChecker:
             text = "".join(read_text(p) for p in paths)
             return parse(text, paths[0])
         except ParseError as exc:
-            out.append(_parse_error(self.rel(exc.path), exc))
+            out.append(finding_for_parse_error(exc, self.rel(exc.path)))
             return None
 
     def _logs(self, out, where, bench, scenario,
@@ -525,16 +504,16 @@ class MobileChecker:
 
     def _measurements(self, out, entry: ResultEntry, dev: _Device, bench: str, scenario: str) -> None:
         sub = os.path.join(self.root, entry.division, entry.submitter, "measurements")
-        devices = _listdirs(sub)
+        devices = subdirs(sub)
         folder = next((d for d in devices if d.lower() == dev.tree.name.lower()), None)
         if folder is None and len(devices) == 1:
             folder = devices[0]
         path = None
         if folder:
-            bench_dir = next((b for b in _listdirs(os.path.join(sub, folder))
+            bench_dir = next((b for b in subdirs(os.path.join(sub, folder))
                               if self.rules.by_folder(b) == bench), None)
             if bench_dir:
-                scen = next((s for s in _listdirs(os.path.join(sub, folder, bench_dir))
+                scen = next((s for s in subdirs(os.path.join(sub, folder, bench_dir))
                              if s.lower() == scenario.lower()), None)
                 if scen:
                     base = os.path.join(sub, folder, bench_dir, scen)
@@ -548,7 +527,7 @@ class MobileChecker:
         try:
             data = json.loads(read_text(path))
         except ParseError as exc:
-            out.append(_parse_error(rel, exc))
+            out.append(finding_for_parse_error(exc, rel))
             return
         except ValueError as exc:
             out.append(InvalidJson.at(rel, found=str(exc)))
@@ -562,24 +541,6 @@ class MobileChecker:
             elif data[key] in ("", None, []):
                 out.append(ImplementationFieldEmpty.at(rel, found=data[key], locator=f"$.{key}"))
         entry.metrics["weight_data_types"] = data.get("weight_data_types")
-
-
-def _listdirs(path: str) -> list[str]:
-    try:
-        return sorted(n for n in os.listdir(path)
-                      if not n.startswith(".") and os.path.isdir(os.path.join(path, n)))
-    except OSError:
-        return []
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for f in findings:
-        key = (f.code, f.path, f.locator, str(f.found), f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
 
 
 def detect_mobile_round(root: str) -> str | None:
@@ -618,12 +579,12 @@ def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "st
         report.findings.append(RulePackBroken.at(None, found=str(exc)))
         return report
     checker = MobileChecker(root, rules, profile)
-    for division in _listdirs(root):
+    for division in subdirs(root):
         if division not in rules.divisions:
             report.findings.append(UnknownDivision.at(division, found=division,
                                                       expected=", ".join(rules.divisions)))
             continue
-        for sub in _listdirs(os.path.join(root, division)):
+        for sub in subdirs(os.path.join(root, division)):
             if submitter and sub.lower() != submitter.lower():
                 continue
             sub_path = os.path.join(root, division, sub)
@@ -638,7 +599,7 @@ def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "st
                     continue
                 keys = sorted({*dev.runs, *tree.runs})
                 if not keys:
-                    report.findings.extend(checker._profiled(dev.findings))
+                    report.findings.extend(apply_profile(dev.findings, profile))
                 for key in keys:
                     report.results.append(checker.result(division, sub, dev, key))
     report.results.sort(key=lambda e: e.result)

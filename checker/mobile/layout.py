@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from ..textfile import subdirs
 from .rules import MobileRules
 
 __all__ = ["DeviceTree", "LogFile", "RunDirs", "find_log", "scan_submitter"]
@@ -34,10 +35,6 @@ def _entries(path: str) -> list[os.DirEntry]:
             return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError:
         return []
-
-
-def _dirs(path: str) -> list[str]:
-    return [e.name for e in _entries(path) if e.is_dir()]
 
 
 def _files(path: str) -> list[str]:
@@ -72,7 +69,7 @@ def _looks_like_device_content(rules: MobileRules, path: str) -> bool:
     names = {n.lower() for n in _files(path)}
     if names & set(RESULT_FILES) or any(n.endswith("_results.txt") for n in names):
         return True
-    for folder in _dirs(path):
+    for folder in subdirs(path):
         m = _APP_FOLDER.match(folder)
         if rules.by_folder(folder) or (m and rules.by_app_id(m.group("id"))):
             return True
@@ -82,7 +79,7 @@ def _looks_like_device_content(rules: MobileRules, path: str) -> bool:
 def _run_dirs(path: str) -> dict[str, str]:
     """{"performance": dir, "accuracy": dir} inside a scenario folder."""
     out = {}
-    for name in _dirs(path):
+    for name in subdirs(path):
         kind = _RUN_FOLDERS.get(name.lower())
         if kind:
             run = os.path.join(path, name)
@@ -105,7 +102,7 @@ def _scan_device(rules: MobileRules, root: str, name: str, path: str) -> DeviceT
             dev.cli_accuracy = dev.cli_accuracy or os.path.join(path, f)
         elif low.endswith(IMAGE_EXTENSIONS):
             dev.screenshots.append(f)
-    for folder in _dirs(path):
+    for folder in subdirs(path):
         full = os.path.join(path, folder)
         app = _APP_FOLDER.match(folder)
         found = rules.by_app_id(app.group("id")) if app else None
@@ -119,7 +116,7 @@ def _scan_device(rules: MobileRules, root: str, name: str, path: str) -> DeviceT
         if bench is None:
             dev.unknown_folders.append(folder)
             continue
-        for scen_folder in _dirs(full):
+        for scen_folder in subdirs(full):
             scenario = rules.scenario_name(scen_folder)
             if scenario is None:
                 dev.unknown_folders.append(f"{folder}/{scen_folder}")
@@ -141,7 +138,7 @@ def scan_submitter(rules: MobileRules, root: str, sub_path: str) -> tuple[list[D
         # No device level: the one system description names the device.
         name = next(iter(systems)) if len(systems) == 1 else os.path.basename(sub_path)
         return [_scan_device(rules, root, name, results)], systems
-    return [_scan_device(rules, root, d, os.path.join(results, d)) for d in _dirs(results)], systems
+    return [_scan_device(rules, root, d, os.path.join(results, d)) for d in subdirs(results)], systems
 
 
 @dataclass
