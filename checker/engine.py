@@ -28,7 +28,7 @@ from .report import Report, ResultEntry
 from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
 from .textfile import ParseError, subdirs
 
-__all__ = ["PROFILES", "check_tree", "detect_round", "detect_suite"]
+__all__ = ["PROFILES", "check_tree", "detect_round", "detect_suite", "open_report"]
 
 DIVISIONS = ("closed", "open", "network")
 PROFILES = ("strict", "smoke")
@@ -244,6 +244,27 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
     return data, []
 
 
+def open_report(root: str, round: str | None, suite: str, profile: str, detect,
+                unrecognised: str):
+    """A new report and the round's rules; (report, None) with a RUL001 finding when the round is
+    not given and `detect(root)` cannot tell it, or its pack cannot be loaded."""
+    report = Report(root=root, round=round or "", suite=suite, profile=profile,
+                    tool_version=__version__)
+    if round is None:
+        round = detect(root)
+        if round is None:
+            report.findings.append(RulePackBroken.at(
+                None, found=f"round not given and {unrecognised}; "
+                            f"use --version (one of {', '.join(available_rounds(suite))})"))
+            return report, None
+        report.round = round
+    try:
+        return report, load_rules(suite, round)
+    except RulePackError as exc:
+        report.findings.append(RulePackBroken.at(None, found=str(exc)))
+        return report, None
+
+
 def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/)."""
@@ -252,21 +273,11 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
 
         return check_mobile_tree(root, round=round, profile=profile, submitter=submitter)
     root = os.path.abspath(root)
-    report = Report(root=root, round=round or "", suite=suite, profile=profile,
-                    tool_version=__version__)
-    if round is None:
-        round = detect_round(root, suite)
-        if round is None:
-            report.findings.append(RulePackBroken.at(
-                None, found="round not given and not recognised from the logs' seeds; "
-                            f"use --version (one of {', '.join(available_rounds(suite))})"))
-            return report
-        report.round = round
-    try:
-        load_rules(suite, round)
-    except RulePackError as exc:
-        report.findings.append(RulePackBroken.at(None, found=str(exc)))
+    report, rules = open_report(root, round, suite, profile, lambda r: detect_round(r, suite),
+                                "not recognised from the logs' seeds")
+    if rules is None:
         return report
+    round = report.round
 
     tasks: list[_SystemTask] = []
     for division in subdirs(root):

@@ -9,8 +9,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 
-from .. import __version__
-from ..checks.internal import CheckCrashed, RulePackBroken
+from ..checks.internal import CheckCrashed
 from ..checks.measurements import IMPLEMENTATION_FIELDS, ImplementationFieldEmpty, ImplementationFieldMissing
 from ..checks.structure import (
     EmptyTree,
@@ -19,10 +18,11 @@ from ..checks.structure import (
     UnknownDivision,
 )
 from ..context import finding_for_parse_error
+from ..engine import open_report
 from ..findings import Finding, Severity, apply_profile, dedupe
 from ..loadgen_log import DetailLog, parse_detail_log
 from ..report import Report, ResultEntry
-from ..round_rules import RulePackError, available_rounds, load_rules
+from ..round_rules import available_rounds
 from ..textfile import ParseError, read_text, subdirs
 from . import codes as C
 from .appfile import AppExport, AppFileError, AppRun, number_in, read_app_json, read_cli_text
@@ -563,20 +563,9 @@ def detect_mobile_round(root: str) -> str | None:
 def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "strict",
                       submitter: str | None = None) -> Report:
     root = os.path.abspath(root)
-    report = Report(root=root, round=round or "", suite="mobile", profile=profile,
-                    tool_version=__version__)
-    if round is None:
-        round = detect_mobile_round(root)
-        if round is None:
-            report.findings.append(RulePackBroken.at(
-                None, found="round not given and no app build names its submission branch; use "
-                            f"--version (one of {', '.join(available_rounds('mobile'))})"))
-            return report
-        report.round = round
-    try:
-        rules = load_rules("mobile", round)
-    except RulePackError as exc:
-        report.findings.append(RulePackBroken.at(None, found=str(exc)))
+    report, rules = open_report(root, round, "mobile", profile, detect_mobile_round,
+                                "no app build names its submission branch")
+    if rules is None:
         return report
     checker = MobileChecker(root, rules, profile)
     for division in subdirs(root):
