@@ -20,8 +20,8 @@ import sys
 import tempfile
 import time
 
-from checker import check_tree
-from checker.engine import detect_suite
+from infercheck.checker import check_tree
+from infercheck.checker.engine import detect_suite
 
 
 def tree_bytes(root: str) -> int:

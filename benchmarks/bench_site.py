@@ -22,7 +22,7 @@ CORPUS = os.environ.get("INFERCHECK_CORPUS", os.path.join(HERE, "..", "..", "sha
 
 
 def round_sized_table(count: int) -> pd.DataFrame:
-    from reports import load_results
+    from infercheck.reports import load_results
 
     base, _ = load_results([os.path.join(CORPUS, "expected", "inference-v2.1.summary.csv"),
                             os.path.join(CORPUS, "expected", "inference-v4.1.summary.csv")])
@@ -39,11 +39,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=1200)
     args = parser.parse_args()
+    from infercheck.reports import build_site
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
-
-    from reports import build_site
 
     work = tempfile.mkdtemp(prefix="infercheck-site-")
     try:

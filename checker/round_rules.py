@@ -10,9 +10,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
-
-from schemas import load_schema
 
 __all__ = ["RoundRules", "RulePackError", "available_rounds", "known_seed_sets", "load_rules",
            "merge", "resolve_pack", "round_key"]
@@ -44,7 +43,7 @@ def merge(base: Any, change: Any) -> Any:
 
 
 def _pack_dir(suite: str):
-    return resources.files("checker").joinpath("rules", suite)
+    return resources.files("infercheck.checker").joinpath("rules", suite)
 
 
 def available_rounds(suite: str = "inference") -> list[str]:

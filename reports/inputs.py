@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 
 import pandas as pd
-
-from checker import check_tree
-from checker.engine import detect_suite
-from checker.outputs import TABLE_TYPES, results_table
+from infercheck.checker import check_tree
+from infercheck.checker.engine import detect_suite
+from infercheck.checker.outputs import TABLE_TYPES, results_table
 
 __all__ = ["InputError", "load_results"]
 

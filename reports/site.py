@@ -13,9 +13,8 @@ import shutil
 from importlib import resources
 
 import pandas as pd
+from infercheck.checker import __version__
 from jinja2 import Environment, PackageLoader, select_autoescape
-
-from checker import __version__
 
 from .ids import assign_ids
 from .xlsx import write_xlsx
@@ -77,7 +76,7 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     with open(os.path.join(assets, "data.js"), "w", encoding="utf-8") as f:
         f.write("window.INFERCHECK_DATA = " + _json_for_script(data) + ";\n")
     for name in ("app.js", "style.css"):
-        with resources.files("reports").joinpath("assets", name).open("rb") as src, \
+        with resources.files("infercheck.reports").joinpath("assets", name).open("rb") as src, \
                 open(os.path.join(assets, name), "wb") as dest:
             shutil.copyfileobj(src, dest)
     plotly_js = resources.files("plotly").joinpath("package_data", "plotly.min.js")
@@ -91,7 +90,7 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     flat.to_parquet(os.path.join(downloads, "results.parquet"), index=False)
     sheets = write_xlsx(table, os.path.join(downloads, "results.xlsx")) if len(table) else []
 
-    env = Environment(loader=PackageLoader("reports", "templates"),
+    env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     html = env.get_template("index.html.j2").render(title=title, version=__version__,
                                                     rounds=data["rounds"], count=len(table))

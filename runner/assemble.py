@@ -120,7 +120,7 @@ class TreeWriter:
                 with open(os.path.join(here, name), "rb") as f:
                     modules.append(f"- `runner/{name}` sha256 {hashlib.sha256(f.read()).hexdigest()}")
         return (f"# {self.folder}\n\nThe harness is the reference runner of infercheck (package "
-                f"`runner`): a LoadGen SUT and QSL around {self.backend.framework}, our own "
+                f"`infercheck.runner`): a LoadGen SUT and QSL around {self.backend.framework}, our own "
                 "accuracy script and compliance verification. Install the versions in "
                 "requirements.txt and run the command in the results' README.md.\n\n"
                 "Modules used for this run:\n\n" + "\n".join(modules) + "\n")

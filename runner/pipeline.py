@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from checker.round_rules import known_seed_sets, load_rules
+from infercheck.checker.round_rules import known_seed_sets, load_rules
 
 from . import harness, verify
 from .assemble import TreeWriter

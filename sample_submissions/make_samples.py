@@ -98,7 +98,7 @@ def main() -> int:
     parser.add_argument("--derive", action="store_true", help="only rebuild the invalid variants")
     args = parser.parse_args()
     if not args.derive:
-        from runner.pipeline import RunOptions, run_submission
+        from infercheck.runner.pipeline import RunOptions, run_submission
 
         os.chdir(HERE)
         shutil.rmtree(VALID, ignore_errors=True)

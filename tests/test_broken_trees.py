@@ -7,9 +7,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
-
-from checker import check_tree
-from checker.cli import main
+from infercheck.checker import check_tree
+from infercheck.cli import main
 
 
 def _run(tree):

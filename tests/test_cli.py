@@ -8,12 +8,11 @@ import os
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
+from infercheck.checker import check_tree
+from infercheck.checker.report import Report
+from infercheck.cli import main
+from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
-
-from checker import check_tree
-from checker.cli import main
-from checker.report import Report
-from schemas import load_schema
 
 from .conftest import corpus
 
@@ -103,7 +102,7 @@ def test_smoke_profile_says_so_on_every_verdict_line():
 
 
 def test_a_crashing_check_is_an_internal_fault(broken_tree, monkeypatch):
-    from checker.checks import CHECKS, _registry
+    from infercheck.checker.checks import CHECKS, _registry
 
     def check_explodes(ctx):
         raise ZeroDivisionError("boom")

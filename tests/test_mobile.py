@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from infercheck.checker import check_tree
+from infercheck.checker.findings import TOLERATED
+from infercheck.checker.mobile.appfile import generation_of
+from infercheck.checker.outputs import results_table
+from infercheck.checker.round_rules import available_rounds, load_rules
+from infercheck.cli import main
+from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
-
-from checker import check_tree
-from checker.cli import main
-from checker.findings import TOLERATED
-from checker.mobile.appfile import generation_of
-from checker.outputs import results_table
-from checker.round_rules import available_rounds, load_rules
-from schemas import load_schema
 
 from .conftest import CORPUS, corpus, make_samples
 
@@ -161,7 +160,7 @@ def test_app_result_files_validate_against_their_schemas():
 
 def test_legacy_app_file_is_read(tmp_path):
     # The Android app's export (v1.1-v2.0): a flat list of string fields, one entry per mode.
-    from checker.mobile.appfile import read_app_json
+    from infercheck.checker.mobile.appfile import read_app_json
 
     path = tmp_path / "results.json"
     path.write_text(json.dumps([
@@ -548,7 +547,7 @@ def test_app_folder_layout_is_read(mobile_tree):
 
 
 def test_mobile_report_json_fits_the_report_schema(published, tmp_path):
-    from checker.outputs import write_json
+    from infercheck.checker.outputs import write_json
 
     write_json(published["v4.1"], str(tmp_path / "report.json"))
     data = json.loads((tmp_path / "report.json").read_text("utf-8"))
@@ -559,7 +558,7 @@ def test_mobile_report_json_fits_the_report_schema(published, tmp_path):
 def test_flutter3_export_of_v3_rounds_is_read(tmp_path):
     # v3.0-v3.1 exports carry performance_run.loadgen_info {validity, duration} instead of the
     # v4.0 loadgen block: the value then comes from the throughput (1 / p90).
-    from checker.mobile.appfile import read_app_json
+    from infercheck.checker.mobile.appfile import read_app_json
 
     src = corpus("mobile-v4.1") / QIC41 / "results" / "SD8SG3" / "result.json"
     data = json.loads(src.read_text("utf-8"))

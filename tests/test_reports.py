@@ -10,10 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
-from checker import check_tree
-from checker.cli import main
-from reports import build_site, load_results
+from infercheck.checker import check_tree
+from infercheck.cli import main
+from infercheck.reports import build_site, load_results
 
 from .conftest import corpus
 

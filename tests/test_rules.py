@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 import yaml
-
-from checker import round_rules
-from checker.checks import CHECKS
-from checker.findings import EXPLAIN_SECTIONS, all_rules
-from checker.round_rules import RulePackError, available_rounds, load_rules, merge
+from infercheck.checker import round_rules
+from infercheck.checker.checks import CHECKS
+from infercheck.checker.findings import EXPLAIN_SECTIONS, all_rules
+from infercheck.checker.round_rules import RulePackError, available_rounds, load_rules, merge
 
 from .test_broken_trees import MUTATIONS
 from .test_mobile import MOBILE_MUTATIONS

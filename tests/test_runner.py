@@ -11,9 +11,8 @@ import sys
 import numpy as np
 import pytest
 from click.testing import CliRunner
-
-from checker import check_tree
-from checker.cli import main
+from infercheck.checker import check_tree
+from infercheck.cli import main
 
 from .conftest import PROJECT
 from .conftest import make_samples as _make_samples
@@ -24,7 +23,7 @@ SAMPLES = PROJECT / "sample_submissions"
 def infercheck(*args, cwd=None):
     """The installed command, as a user runs it."""
     exe = shutil.which("infercheck")
-    cmd = [exe] if exe else [sys.executable, "-m", "checker"]
+    cmd = [exe] if exe else [sys.executable, "-m", "infercheck.cli"]
     return subprocess.run([*cmd, *map(str, args)], capture_output=True, text=True, cwd=cwd,
                           timeout=600)
 

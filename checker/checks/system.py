@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
-
-from schemas import load_schema
 
 from ..context import SystemInfo, finding_for_parse_error, read_json
 from ..findings import Finding, Rule, Severity

@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
-
-from schemas import load_schema
 
 from ..textfile import read_text
 

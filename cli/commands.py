@@ -8,13 +8,12 @@ import os
 import sys
 
 import click
-
-from . import __version__
-from .engine import PROFILES, check_tree, detect_suite
-from .explain import explain as explain_page
-from .findings import TOLERATED, all_rules
-from .report import Report, ResultEntry
-from .round_rules import RulePackError, available_rounds, load_rules
+from infercheck.checker import __version__
+from infercheck.checker.engine import PROFILES, check_tree, detect_suite
+from infercheck.checker.explain import explain as explain_page
+from infercheck.checker.findings import TOLERATED, all_rules
+from infercheck.checker.report import Report, ResultEntry
+from infercheck.checker.round_rules import RulePackError, available_rounds, load_rules
 
 USAGE_CODES = {"STR013", "RUL001"}
 SUITES = ["inference", "mobile"]
@@ -142,7 +141,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     Prints one verdict line per result, then a summary. Every problem is a finding with a
     stable code; `infercheck explain CODE` tells what it means and how to fix it.
     """
-    from .outputs import write_csv, write_json, write_parquet
+    from infercheck.checker.outputs import write_csv, write_json, write_parquet
 
     if suite == "auto":
         suite = detect_suite(path)
@@ -200,7 +199,7 @@ def rules(round_name, suite, list_rounds, fmt):
         click.echo(json.dumps(pack.data, indent=2))
         return
     if suite == "mobile":
-        from .mobile.table import benchmark_table, limits_table
+        from infercheck.checker.mobile.table import benchmark_table, limits_table
 
         extends = f" (extends {pack.data['extends']})" if pack.data.get("extends") else ""
         click.echo(f"MLPerf Mobile {pack.round}{extends}\n")
@@ -282,7 +281,7 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     compliance TEST01 and TEST04, in the demo round's short durations. The accuracy logs are
     truncated at the end, the originals kept in OUT.accuracy-backup/.
     """
-    from runner.pipeline import RunError, RunOptions, run_submission
+    from infercheck.runner.pipeline import RunError, RunOptions, run_submission
 
     opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
                       division=division, system_type=system_type, profile=profile,
@@ -328,7 +327,7 @@ def truncate(tree, backup):
     mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
     Logs already truncated are left alone, so running it twice is harmless.
     """
-    from runner.truncate import truncate_tree
+    from infercheck.runner.truncate import truncate_tree
 
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
@@ -364,7 +363,7 @@ def report(inputs, out, ids_path, link_base, title, mobile_published, jobs):
     Only valid results are published. MLPerf Mobile trees get their own tabs ("mobile closed").
     The site works from file:// with no network.
     """
-    from reports import InputError, build_site, load_results
+    from infercheck.reports import InputError, build_site, load_results
 
     try:
         table, trees = load_results(list(inputs), jobs=jobs,
