@@ -20,8 +20,7 @@ import sys
 import tempfile
 import time
 
-from infercheck.checker import check_tree
-from infercheck.checker.engine import detect_suite
+from infercheck.checker import check_tree, detect_suite
 
 
 def tree_bytes(root: str) -> int:

@@ -39,10 +39,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=1200)
     args = parser.parse_args()
-    from infercheck.reports import build_site
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
+
+    from infercheck.reports import build_site
 
     work = tempfile.mkdtemp(prefix="infercheck-site-")
     try:

@@ -1,14 +1,16 @@
-"""infercheck: validate MLPerf Inference submission trees and tabulate their results."""
+"""infercheck's checker: validate MLPerf submission trees and tabulate their results.
+
+`infercheck.checker.core` is the suite-independent machinery; `inference` and `mobile` are the
+suites; `suites` ties them together and is what this package exports.
+"""
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .engine import check_tree  # noqa: E402
-from .explain import explain  # noqa: E402
-from .findings import Finding, Rule, Severity  # noqa: E402
-from .report import Report, ResultEntry  # noqa: E402
-from .round_rules import load_rules  # noqa: E402
+from infercheck.checker.core import __version__
+from infercheck.checker.core.explain import explain
+from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.suites import check_tree, detect_suite
 
 __all__ = ["Finding", "Report", "ResultEntry", "Rule", "Severity", "__version__", "check_tree",
-           "explain", "load_rules"]
+           "detect_suite", "explain"]

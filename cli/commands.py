@@ -8,16 +8,21 @@ import os
 import sys
 
 import click
-from infercheck.checker import __version__
-from infercheck.checker.engine import PROFILES, check_tree, detect_suite
-from infercheck.checker.explain import explain as explain_page
-from infercheck.checker.findings import TOLERATED, all_rules
-from infercheck.checker.report import Report, ResultEntry
-from infercheck.checker.round_rules import RulePackError, available_rounds, load_rules
 
-USAGE_CODES = {"STR013", "RUL001"}
-SUITES = ["inference", "mobile"]
-ALL_PROFILES = [*PROFILES, "published"]
+from infercheck.checker.core import __version__
+from infercheck.checker.core.explain import explain as explain_page
+from infercheck.checker.core.internal import RulePackBroken
+from infercheck.checker.core.outputs import write_csv, write_json, write_parquet
+from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.profiles import PROFILES, TOLERATED
+from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.tree_rules import EmptyTree
+from infercheck.checker.mobile.table import benchmark_table, limits_table
+from infercheck.checker.suites import ALL_CODES, SUITES, check_tree, detect_suite, suite_named
+
+# Findings that mean the command was used wrongly rather than that the tree is invalid.
+USAGE_CODES = {EmptyTree.code, RulePackBroken.code}
+ALL_PROFILES = list(PROFILES)
 
 EXIT_HELP = """
 Exit status: 0 when every result is valid, 1 when any result (or the tree) is invalid,
@@ -111,7 +116,7 @@ def exit_status(report: Report) -> int:
               help="Round whose rules apply, e.g. v2.1 or v4.1. Default: recognised from the "
                    "seeds in the logs (Mobile: from the app build's submission branch).")
 @click.option("--suite", default="auto", show_default=True,
-              type=click.Choice(["auto", *SUITES]),
+              type=click.Choice(["auto", *sorted(SUITES)]),
               help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
                    "results, rounds v0.7-v5.0); auto picks mobile when the tree holds the app's "
                    "result.json exports.")
@@ -141,16 +146,15 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     Prints one verdict line per result, then a summary. Every problem is a finding with a
     stable code; `infercheck explain CODE` tells what it means and how to fix it.
     """
-    from infercheck.checker.outputs import write_csv, write_json, write_parquet
-
     if suite == "auto":
         suite = detect_suite(path)
     if profile == "published" and suite != "mobile":
         raise click.BadParameter("the published profile applies to --suite mobile",
                                  param_hint="--profile")
-    if round_name is not None and round_name not in available_rounds(suite):
+    rounds = suite_named(suite).packs.rounds()
+    if round_name is not None and round_name not in rounds:
         raise click.BadParameter(
-            f"{round_name!r} is not a round of {suite} (known: {', '.join(available_rounds(suite))})",
+            f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
     report = check_tree(path, round=round_name, suite=suite, profile=profile,
                         submitter=submitter, jobs=jobs)
@@ -163,12 +167,14 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         for f in report.findings:
             click.echo(_finding_line(f))
         click.echo(_summary(report))
-    outputs = ((json_path, write_json), (csv_path, write_csv), (parquet_path, write_parquet))
-    for target, writer in outputs:
+    outputs = ((json_path, lambda t: write_json(report, t)),
+               (csv_path, lambda t: write_csv(suite_named(suite).summary_rows(report), t)),
+               (parquet_path, lambda t: write_parquet(report, t)))
+    for target, write in outputs:
         if target and report.round:
             if os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
                 raise click.UsageError("outputs must not be written inside the submission tree")
-            writer(report, target)
+            write(target)
     sys.exit(exit_status(report))
 
 
@@ -177,7 +183,7 @@ check.help = inspect.cleandoc(check.help or "") + "\n" + EXIT_HELP
 
 @main.command()
 @click.option("--version", "round_name", metavar="ROUND", help="Round to show, e.g. v4.1.")
-@click.option("--suite", default="inference", show_default=True, type=click.Choice(SUITES))
+@click.option("--suite", default="inference", show_default=True, type=click.Choice(sorted(SUITES)))
 @click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
@@ -187,20 +193,18 @@ def rules(round_name, suite, list_rounds, fmt):
     For --suite mobile it prints the round's benchmark table as the MLPerf Mobile results page
     shows it (retired benchmarks with their last round), then the numbers infercheck enforces.
     """
-    rounds = available_rounds(suite)
+    rounds = suite_named(suite).packs.rounds()
     if list_rounds or not round_name:
         click.echo("\n".join(rounds))
         return
     try:
-        pack = load_rules(suite, round_name)
+        pack = suite_named(suite).load_rules(round_name)
     except RulePackError as exc:
         raise click.BadParameter(str(exc), param_hint="--version") from None
     if fmt == "json":
         click.echo(json.dumps(pack.data, indent=2))
         return
     if suite == "mobile":
-        from infercheck.checker.mobile.table import benchmark_table, limits_table
-
         extends = f" (extends {pack.data['extends']})" if pack.data.get("extends") else ""
         click.echo(f"MLPerf Mobile {pack.round}{extends}\n")
         click.echo("\n".join(benchmark_table(round_name)))
@@ -233,14 +237,14 @@ def rules(round_name, suite, list_rounds, fmt):
 def explain(code, list_codes, fmt):
     """Explain a finding CODE (e.g. LG003): what it checks, why, and how to fix it."""
     if list_codes or not code:
-        for c, rule in all_rules().items():
+        for c, rule in ALL_CODES.items():
             click.echo(f"{c}  {rule.severity.value:<7}  {rule.name}")
         return
-    page = explain_page(code, fmt)
-    if page is None:
+    rule = ALL_CODES.get(code)
+    if rule is None:
         raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
                                  param_hint="CODE")
-    click.echo(page.rstrip("\n"))
+    click.echo(explain_page(rule, fmt).rstrip("\n"))
 
 
 @main.command()
@@ -281,6 +285,7 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     compliance TEST01 and TEST04, in the demo round's short durations. The accuracy logs are
     truncated at the end, the originals kept in OUT.accuracy-backup/.
     """
+    # The runner loads LoadGen, numpy and scikit-learn: only `run` pays for them.
     from infercheck.runner.pipeline import RunError, RunOptions, run_submission
 
     opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
@@ -327,7 +332,7 @@ def truncate(tree, backup):
     mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
     Logs already truncated are left alone, so running it twice is harmless.
     """
-    from infercheck.runner.truncate import truncate_tree
+    from infercheck.runner.truncate import truncate_tree  # with the runner, loaded on demand
 
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
@@ -363,6 +368,7 @@ def report(inputs, out, ids_path, link_base, title, mobile_published, jobs):
     Only valid results are published. MLPerf Mobile trees get their own tabs ("mobile closed").
     The site works from file:// with no network.
     """
+    # pandas, plotly and openpyxl: only `report` pays for them.
     from infercheck.reports import InputError, build_site, load_results
 
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pandas as pd
-from infercheck.checker import check_tree
-from infercheck.checker.engine import detect_suite
-from infercheck.checker.outputs import TABLE_TYPES, results_table
+
+from infercheck.checker import check_tree, detect_suite
+from infercheck.checker.core.outputs import TABLE_TYPES, results_table
 
 __all__ = ["InputError", "load_results"]
 

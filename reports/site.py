@@ -13,8 +13,9 @@ import shutil
 from importlib import resources
 
 import pandas as pd
-from infercheck.checker import __version__
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from infercheck.checker import __version__
 
 from .ids import assign_ids
 from .xlsx import write_xlsx

@@ -7,6 +7,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
@@ -17,14 +18,12 @@ LOADGEN_MODEL_NAMES = {"resnet": "resnet50"}
 
 
 def _lg():
-    import mlperf_loadgen
+    import mlperf_loadgen  # a compiled extension: loaded when a run starts, not by `check`
 
     return mlperf_loadgen
 
 
 def loadgen_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("mlcommons-loadgen")
     except PackageNotFoundError:  # pragma: no cover - a dependency of the project

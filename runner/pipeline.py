@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from infercheck.checker.round_rules import known_seed_sets, load_rules
+
+from infercheck.checker.inference.rules import known_seed_sets, load_rules
 
 from . import harness, verify
 from .assemble import TreeWriter
@@ -205,7 +206,7 @@ def _seeds_note(target: tuple[int, int, int], round_name: str) -> tuple[tuple | 
 def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) -> RunSummary:
     display = Display(echo)
     try:
-        rules = load_rules("inference", opts.round)
+        rules = load_rules(opts.round)
     except Exception as exc:
         raise RunError(str(exc)) from None
     if opts.benchmark not in rules.benchmarks:

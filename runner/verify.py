@@ -11,7 +11,8 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
-from infercheck.checker.loadgen_log import read_detail_log
+
+from infercheck.checker.core.loadgen_log import read_detail_log
 
 __all__ = ["accuracy_report", "read_accuracy_log", "run_score", "verify_test01_accuracy",
            "verify_test01_performance", "verify_test04_performance"]

@@ -10,9 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# Every check must declare the codes it yields (see checker/engine.py).
-os.environ.setdefault("INFERCHECK_VERIFY_EMITS", "1")
-
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("INFERCHECK_CORPUS", PROJECT.parent / "shared" / "corpus"))
 

@@ -7,6 +7,7 @@ import os
 
 import pytest
 from click.testing import CliRunner
+
 from infercheck.checker import check_tree
 from infercheck.cli import main
 

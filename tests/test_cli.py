@@ -8,11 +8,16 @@ import os
 import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
-from infercheck.checker import check_tree
-from infercheck.checker.report import Report
-from infercheck.cli import main
-from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
+
+from infercheck.checker import check_tree
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.report import Report
+from infercheck.checker.core.tree_rules import EmptyTree
+from infercheck.checker.inference import SUITE as INFERENCE
+from infercheck.cli import main
+from infercheck.cli.commands import exit_status
+from infercheck.schemas import load_schema
 
 from .conftest import corpus
 
@@ -101,25 +106,40 @@ def test_smoke_profile_says_so_on_every_verdict_line():
     assert strict.exit_code == 1 and "LG004" in strict.output and "ACC007" in strict.output
 
 
-def test_a_crashing_check_is_an_internal_fault(broken_tree, monkeypatch):
-    from infercheck.checker.checks import CHECKS, _registry
+def _exploding_checks() -> CheckSet:
+    extra = CheckSet()
 
+    @extra.check(emits=())
     def check_explodes(ctx):
         raise ZeroDivisionError("boom")
         yield
 
-    monkeypatch.setattr(_registry, "CHECKS", CHECKS)
-    CHECKS.append(_registry.Check("check_explodes", check_explodes, ()))
-    try:
-        tree = broken_tree("edge")
-        report = check_tree(str(tree.root), round="v4.1")
-        crashed = [f for f in report.all_findings() if f.code == "INT001"]
-        assert len(crashed) == 3 and "ZeroDivisionError: boom" in crashed[0].message
-        assert "Traceback" in crashed[0].detail
-        result = run("check", tree.root, "--version", "v4.1")
-        assert result.exit_code == 2
-    finally:
-        CHECKS.pop()
+    return INFERENCE.checks + extra
+
+
+def test_a_crashing_check_is_an_internal_fault(broken_tree):
+    tree = broken_tree("edge")
+    report = check_tree(str(tree.root), round="v4.1", checks=_exploding_checks())
+    crashed = [f for f in report.all_findings() if f.code == "INT001"]
+    assert len(crashed) == 3 and "ZeroDivisionError: boom" in crashed[0].message
+    assert "Traceback" in crashed[0].detail
+    assert not report.valid and report.crashed
+    assert exit_status(report) == 2
+    # the suite's own checks are untouched
+    assert "check_explodes" not in {c.name for c in INFERENCE.checks}
+
+
+def test_a_check_yielding_an_undeclared_code_is_an_internal_fault(broken_tree):
+    extra = CheckSet()
+
+    @extra.check(emits=())
+    def check_says_too_much(ctx):
+        yield EmptyTree.at(None, found=0, where="")
+
+    tree = broken_tree("edge")
+    report = check_tree(str(tree.root), round="v4.1", checks=INFERENCE.checks + extra)
+    crashed = [f for f in report.all_findings() if f.code == "INT001"]
+    assert len(crashed) == 3 and "undeclared codes STR013" in crashed[0].message
 
 
 def test_tree_level_findings(broken_tree):

@@ -6,8 +6,9 @@ import csv
 import math
 
 import pytest
+
 from infercheck.checker import check_tree
-from infercheck.checker.outputs import summary_rows
+from infercheck.checker.inference.summary import summary_rows
 
 from .conftest import corpus
 
@@ -90,7 +91,7 @@ def test_v5_automation_smoke_accepts_every_result(automation):
 
 
 def test_round_is_recognised_from_the_seeds():
-    from infercheck.checker.engine import detect_round
+    from infercheck.checker.inference.engine import detect_round
 
     assert detect_round(str(corpus("inference-v2.1"))) == "v2.1"
     assert detect_round(str(corpus("inference-v4.1"))) == "v4.1"

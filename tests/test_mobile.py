@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
 from infercheck.checker import check_tree
-from infercheck.checker.findings import TOLERATED
+from infercheck.checker.core.outputs import results_table
+from infercheck.checker.core.profiles import TOLERATED
 from infercheck.checker.mobile.appfile import generation_of
-from infercheck.checker.outputs import results_table
-from infercheck.checker.round_rules import available_rounds, load_rules
+from infercheck.checker.suites import available_rounds, load_rules
 from infercheck.cli import main
 from infercheck.schemas import load_schema
-from jsonschema import Draft202012Validator
 
 from .conftest import CORPUS, corpus, make_samples
 
@@ -547,7 +548,7 @@ def test_app_folder_layout_is_read(mobile_tree):
 
 
 def test_mobile_report_json_fits_the_report_schema(published, tmp_path):
-    from infercheck.checker.outputs import write_json
+    from infercheck.checker.core.outputs import write_json
 
     write_json(published["v4.1"], str(tmp_path / "report.json"))
     data = json.loads((tmp_path / "report.json").read_text("utf-8"))

@@ -10,6 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from infercheck.checker import check_tree
 from infercheck.cli import main
 from infercheck.reports import build_site, load_results

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from infercheck.checker import round_rules
-from infercheck.checker.checks import CHECKS
-from infercheck.checker.findings import EXPLAIN_SECTIONS, all_rules
-from infercheck.checker.round_rules import RulePackError, available_rounds, load_rules, merge
+
+from infercheck.checker.core.findings import EXPLAIN_SECTIONS
+from infercheck.checker.core.packs import PackStore, RulePackError, merge
+from infercheck.checker.inference.checks import CHECKS
+from infercheck.checker.inference.rules import known_seed_sets
+from infercheck.checker.suites import all_rules, available_rounds, load_rules
 
 from .test_broken_trees import MUTATIONS
 from .test_mobile import MOBILE_MUTATIONS
@@ -29,7 +31,7 @@ def test_every_round_resolves():
 
 def test_pack_seeds_agree_with_the_seed_table():
     """Seeds are written twice (each pack, and _seeds.yaml for rounds without a pack)."""
-    table = round_rules.known_seed_sets()
+    table = known_seed_sets()
     for name in available_rounds():
         seeds = load_rules("inference", name).loadgen["seeds"]
         key = (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"])
@@ -54,19 +56,13 @@ def test_targets_are_reference_times_fraction(round_name, model, value):
     assert target.value == pytest.approx(value, rel=1e-9)
 
 
-def test_a_broken_pack_is_refused(tmp_path, monkeypatch):
-    (tmp_path / "inference").mkdir()
-    (tmp_path / "inference" / "v9.9.yaml").write_text(yaml.safe_dump(
+def test_a_broken_pack_is_refused(tmp_path):
+    (tmp_path / "v9.9.yaml").write_text(yaml.safe_dump(
         {"round": "v9.9", "suite": "inference", "extends": None, "loadgen": {"min_duration_ms": -1}}))
-    monkeypatch.setattr(round_rules, "_pack_dir", lambda suite: tmp_path / suite)
-    round_rules._raw_pack.cache_clear()
-    round_rules.load_rules.cache_clear()
-    try:
-        with pytest.raises(RulePackError, match="min_duration_ms"):
-            round_rules.load_rules("inference", "v9.9")
-    finally:
-        round_rules._raw_pack.cache_clear()
-        round_rules.load_rules.cache_clear()
+    store = PackStore("inference", tmp_path, "rules")
+    assert store.rounds() == ["v9.9"]
+    with pytest.raises(RulePackError, match="min_duration_ms"):
+        store.resolve("v9.9")
 
 
 def test_every_rule_has_a_full_explain_page():

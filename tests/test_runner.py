@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import pytest
 from click.testing import CliRunner
+
 from infercheck.checker import check_tree
 from infercheck.cli import main
 

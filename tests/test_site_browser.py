@@ -7,12 +7,13 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from infercheck.cli import main
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from infercheck.cli import main
 
 from .conftest import corpus
 

@@ -1,7 +1,26 @@
-"""MLPerf Mobile: rule packs, the app's result files, the published layouts, and their checks."""
+"""The MLPerf Mobile suite: the app's exports, the published layouts, their rules and checks."""
 
 from __future__ import annotations
 
-from .engine import check_mobile_tree, detect_mobile_round
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.suite import Suite
+from infercheck.checker.mobile.engine import CODES, detect_mobile_round, owns_tree, walk
+from infercheck.checker.mobile.rules import PACKS, load_rules
+from infercheck.checker.mobile.summary import summary_rows
 
-__all__ = ["check_mobile_tree", "detect_mobile_round"]
+__all__ = ["SUITE"]
+
+SUITE = Suite(
+    name="mobile",
+    title="MLPerf Mobile",
+    packs=PACKS,
+    load_rules=load_rules,
+    codes=CODES,
+    checks=CheckSet(),
+    profiles=("strict", "smoke", "published"),
+    owns_tree=owns_tree,
+    detect_round=detect_mobile_round,
+    unrecognised="no app build names its submission branch",
+    walk=walk,
+    summary_rows=summary_rows,
+)

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from infercheck.schemas import load_schema
 from jsonschema import Draft202012Validator
 
-from ..textfile import read_text
+from infercheck.checker.core.textfile import read_text
+from infercheck.schemas import load_schema
 
 __all__ = ["AppExport", "AppFileError", "AppRun", "generation_of", "number_in", "read_app_json",
            "read_cli_text"]

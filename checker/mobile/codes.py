@@ -7,7 +7,7 @@ still published; `--profile published` downgrades it to a warning and lists it.
 
 from __future__ import annotations
 
-from ..findings import Rule, Severity
+from infercheck.checker.core.findings import Rule, Severity
 
 
 class MobileRule(Rule):

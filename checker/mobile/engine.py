@@ -6,31 +6,39 @@ import json
 import math
 import os
 import re
-import traceback
 from dataclasses import dataclass, field
 
-from ..checks.internal import CheckCrashed
-from ..checks.measurements import IMPLEMENTATION_FIELDS, ImplementationFieldEmpty, ImplementationFieldMissing
-from ..checks.structure import (
-    EmptyTree,
+from infercheck.checker.core.codes import CORE_CODES
+from infercheck.checker.core.engine import crash_finding
+from infercheck.checker.core.findings import CodeIndex, Finding, Severity, dedupe, rules_in
+from infercheck.checker.core.loadgen_log import DetailLog, parse_detail_log
+from infercheck.checker.core.measurements import implementation_findings
+from infercheck.checker.core.profiles import apply_profile
+from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.suite import Scope
+from infercheck.checker.core.textfile import ParseError, read_text, subdirs
+from infercheck.checker.core.tree_rules import (
     InvalidJson,
     MalformedFile,
     UnknownDivision,
+    finding_for_parse_error,
 )
-from ..context import finding_for_parse_error
-from ..engine import open_report
-from ..findings import Finding, Severity, apply_profile, dedupe
-from ..loadgen_log import DetailLog, parse_detail_log
-from ..report import Report, ResultEntry
-from ..round_rules import available_rounds
-from ..textfile import ParseError, read_text, subdirs
-from . import codes as C
-from .appfile import AppExport, AppFileError, AppRun, number_in, read_app_json, read_cli_text
-from .layout import DeviceTree, LogFile, RunDirs, find_log, scan_submitter
-from .rules import MobileRules
-from .system import SystemDescription, read_system
+from infercheck.checker.mobile import codes as C
+from infercheck.checker.mobile.appfile import (
+    AppExport,
+    AppFileError,
+    AppRun,
+    number_in,
+    read_app_json,
+    read_cli_text,
+)
+from infercheck.checker.mobile.layout import DeviceTree, LogFile, RunDirs, find_log, scan_submitter
+from infercheck.checker.mobile.rules import MobileRules, available_rounds
+from infercheck.checker.mobile.system import SystemDescription, read_system
 
-__all__ = ["check_mobile_tree", "detect_mobile_round"]
+__all__ = ["CODES", "detect_mobile_round", "owns_tree", "walk"]
+
+CODES = CORE_CODES | CodeIndex(rules_in(C))
 
 _BRANCH_ROUND = re.compile(r"submission-(v\d+\.\d+)")
 _NUMBER = (int, float)
@@ -211,10 +219,9 @@ class MobileChecker:
         try:
             self._result_checks(entry, dev, bench, scenario, dirs, app, division)
         except Exception as exc:  # a fault of ours must not end the run for other results
-            entry.findings.append(CheckCrashed.at(name, found=f"{type(exc).__name__}: {exc}",
-                                                  check="mobile result", detail=traceback.format_exc()))
+            entry.findings.append(crash_finding(name, exc, "mobile result"))
         # The device's problems (result file, system description) come first: they explain the rest.
-        entry.findings = apply_profile(dedupe(dev.findings + entry.findings), self.profile)
+        entry.findings = apply_profile(dedupe(dev.findings + entry.findings), self.profile, CODES)
         return entry
 
     def _result_checks(self, entry: ResultEntry, dev: _Device, bench: str, scenario: str,
@@ -535,17 +542,13 @@ class MobileChecker:
         if not isinstance(data, dict):
             out.append(InvalidJson.at(rel, found="not a JSON object"))
             return
-        for key in IMPLEMENTATION_FIELDS:
-            if key not in data:
-                out.append(ImplementationFieldMissing.at(rel, expected=key, locator="$"))
-            elif data[key] in ("", None, []):
-                out.append(ImplementationFieldEmpty.at(rel, found=data[key], locator=f"$.{key}"))
+        out.extend(implementation_findings(data, rel, nonempty=self.rules.measurements_nonempty))
         entry.metrics["weight_data_types"] = data.get("weight_data_types")
 
 
 def detect_mobile_round(root: str) -> str | None:
     """The round named by the app builds' submission branch (submission-v4.1), if any."""
-    rounds = set(available_rounds("mobile"))
+    rounds = set(available_rounds())
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.startswith("log_")]
         for f in filenames:
@@ -560,13 +563,24 @@ def detect_mobile_round(root: str) -> str | None:
     return None
 
 
-def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "strict",
-                      submitter: str | None = None) -> Report:
-    root = os.path.abspath(root)
-    report, rules = open_report(root, round, "mobile", profile, detect_mobile_round,
-                                "no app build names its submission branch")
-    if rules is None:
-        return report
+def owns_tree(root: str) -> bool:
+    """The tree holds the Mobile app's exports (result.json, results.json or the command-line
+    excerpts) under <division>/<submitter>/results/[<device>/]."""
+    for division in subdirs(root):
+        for sub in subdirs(os.path.join(root, division)):
+            results = os.path.join(root, division, sub, "results")
+            for folder in [results, *(os.path.join(results, d) for d in subdirs(results))]:
+                try:
+                    names = {n.lower() for n in os.listdir(folder)}
+                except OSError:
+                    continue
+                if names & {"result.json", "results.json", "performance_results.txt"}:
+                    return True
+    return False
+
+
+def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
+    profile, submitter = scope.profile, scope.submitter
     checker = MobileChecker(root, rules, profile)
     for division in subdirs(root):
         if division not in rules.divisions:
@@ -582,17 +596,10 @@ def check_mobile_tree(root: str, *, round: str | None = None, profile: str = "st
                 try:
                     dev = checker.device(division, sub_path, tree, systems)
                 except Exception as exc:  # a fault of ours: report it, check the other devices
-                    report.findings.append(CheckCrashed.at(
-                        tree.rel, found=f"{type(exc).__name__}: {exc}", check="mobile device",
-                        detail=traceback.format_exc()))
+                    report.findings.append(crash_finding(tree.rel, exc, "mobile device"))
                     continue
                 keys = sorted({*dev.runs, *tree.runs})
                 if not keys:
-                    report.findings.extend(apply_profile(dev.findings, profile))
+                    report.findings.extend(apply_profile(dev.findings, profile, CODES))
                 for key in keys:
                     report.results.append(checker.result(division, sub, dev, key))
-    report.results.sort(key=lambda e: e.result)
-    if not report.results:
-        where = f" for submitter {submitter!r}" if submitter else ""
-        report.findings.append(EmptyTree.at(None, found=0, where=where))
-    return report

@@ -17,8 +17,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from ..textfile import subdirs
-from .rules import MobileRules
+from infercheck.checker.core.textfile import subdirs
+from infercheck.checker.mobile.rules import MobileRules
 
 __all__ = ["DeviceTree", "LogFile", "RunDirs", "find_log", "scan_submitter"]
 

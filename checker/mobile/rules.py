@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
-__all__ = ["AccuracyTarget", "MobileRules", "RunRule", "folder_key"]
+from infercheck.checker.core.packs import PackStore
+
+__all__ = ["PACKS", "AccuracyTarget", "MobileRules", "RunRule", "available_rounds", "folder_key",
+           "load_rules"]
+
+PACKS = PackStore("mobile", resources.files("infercheck.checker.mobile").joinpath("packs"),
+                  "mobile_rules")
 
 SCENARIOS = ("SingleStream", "Offline")
 
@@ -65,6 +73,8 @@ class MobileRules:
         self.files: dict = data["files"]
         self.one_of: list[list[str]] = data.get("one_of") or []
         self.table_order: list[str] = data["table_order"]
+        # The app's measurements JSON must fill every implementation field (no round waives it).
+        self.measurements_nonempty: bool = bool(data.get("measurements_nonempty", True))
         self._by_id: dict[str, tuple[str, str]] = {}
         self._by_folder: dict[str, str] = {}
         for name, bench in self.benchmarks.items():
@@ -119,3 +129,13 @@ class MobileRules:
         """The seed table's "Mode" column."""
         names = {"SingleStream": "Single-stream", "Offline": "Offline"}
         return " & ".join(names[s] for s in self.allowed_scenarios(name))
+
+
+def available_rounds() -> list[str]:
+    return PACKS.rounds()
+
+
+@cache
+def load_rules(round_name: str) -> MobileRules:
+    """The resolved rules of one Mobile round."""
+    return MobileRules(PACKS.resolve(round_name))

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..textfile import read_text
+from infercheck.checker.core.textfile import read_text
 
 __all__ = ["SystemDescription", "read_system"]
 

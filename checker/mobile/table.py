@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..round_rules import available_rounds, load_rules, round_key
+from infercheck.checker.core.packs import round_key
+from infercheck.checker.mobile.rules import available_rounds, load_rules
 
 __all__ = ["benchmark_rows", "benchmark_table", "limits_table"]
 
@@ -11,12 +12,12 @@ HEADER = ("Area", "Task", "Model", "Dataset", "Mode", "Quality", "Latest Availab
 
 def benchmark_rows(round_name: str) -> list[tuple[str, ...]]:
     """The round's benchmarks, then the retired ones with the last round that had them."""
-    rules = load_rules("mobile", round_name)
+    rules = load_rules(round_name)
     last: dict[str, tuple[str, object]] = {}
-    for name in available_rounds("mobile"):
+    for name in available_rounds():
         if round_key(name) > round_key(round_name):
             break
-        pack = load_rules("mobile", name)
+        pack = load_rules(name)
         for bench in pack.benchmarks:
             last[bench] = (name, pack)
     current = [b for b in rules.table_order if b in rules.benchmarks]
@@ -42,7 +43,7 @@ def benchmark_table(round_name: str) -> list[str]:
 
 def limits_table(round_name: str) -> list[str]:
     """What infercheck enforces per benchmark: the numbers behind the table's words."""
-    rules = load_rules("mobile", round_name)
+    rules = load_rules(round_name)
     lines = [f"{'benchmark':<18} {'scenarios':<26} {'target (app scale)':<40} {'acc. samples':<13} run"]
     lines.append("-" * len(lines[0]))
     order = [b for b in rules.table_order if b in rules.benchmarks]

@@ -1,37 +1,42 @@
-"""Walks a submission tree, runs every check on every result, and assembles the Report."""
+"""The inference suite's walk of a tree: divisions, submitters, systems, benchmark and scenario
+folders; each result is checked in its own context, systems in parallel with --jobs."""
 
 from __future__ import annotations
 
 import os
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from . import __version__
-from .checks import CHECKS
-from .checks.internal import CheckCrashed, RulePackBroken
-from .checks.structure import (
+from infercheck.checker.core.codes import CORE_CODES
+from infercheck.checker.core.engine import crash_finding, run_checks
+from infercheck.checker.core.findings import CodeIndex, Finding, Severity
+from infercheck.checker.core.loadgen_log import read_detail_log
+from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.suite import Scope
+from infercheck.checker.core.textfile import ParseError, read_json, subdirs
+from infercheck.checker.core.tree_rules import (
     BrokenSymlink,
-    EmptyTree,
+    SymlinkOutsideTree,
+    UnknownDivision,
+    finding_for_parse_error,
+)
+from infercheck.checker.inference.checks import CHECKS, RULES
+from infercheck.checker.inference.checks.structure import (
     InvalidModelMapping,
     MissingScenario,
-    SymlinkOutsideTree,
     UnknownBenchmark,
-    UnknownDivision,
     UnknownScenario,
 )
-from .checks.system import load_system
-from .context import ResultContext, finding_for_parse_error, read_json
-from .findings import Finding, Severity, apply_profile, dedupe
-from .loadgen_log import read_detail_log
-from .report import Report, ResultEntry
-from .round_rules import RoundRules, RulePackError, available_rounds, load_rules
-from .textfile import ParseError, subdirs
+from infercheck.checker.inference.checks.system import load_system
+from infercheck.checker.inference.context import ResultContext
+from infercheck.checker.inference.layout import DIVISIONS
+from infercheck.checker.inference.rules import PACKS, RoundRules, load_rules
 
-__all__ = ["PROFILES", "check_tree", "detect_round", "detect_suite", "open_report"]
+__all__ = ["CODES", "detect_round", "walk"]
 
-DIVISIONS = ("closed", "open", "network")
-PROFILES = ("strict", "smoke")
+CODES = CORE_CODES | CodeIndex(RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
@@ -42,35 +47,13 @@ SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
 @dataclass(frozen=True)
 class _SystemTask:
     root: str
-    suite: str
     round: str
     profile: str
+    checks: CheckSet
     division: str
     submitter: str
     system: str
     extra_mapping: tuple[tuple[str, str], ...]
-
-
-# Tests set this so that a check yielding a code it did not declare fails loudly.
-_VERIFY_EMITS = os.environ.get("INFERCHECK_VERIFY_EMITS") == "1"
-
-
-def _run_checks(ctx: ResultContext) -> list[Finding]:
-    findings: list[Finding] = []
-    for chk in CHECKS:
-        try:
-            produced = list(chk.func(ctx))
-            if _VERIFY_EMITS:
-                undeclared = {f.code for f in produced} - {r.code for r in chk.emits}
-                if undeclared:
-                    raise AssertionError(f"{chk.name} emitted undeclared {sorted(undeclared)}")
-            findings.extend(produced)
-        except Exception as exc:  # one bad file must not stop the others
-            findings.append(CheckCrashed.at(
-                ctx.result_dir, found=f"{type(exc).__name__}: {exc}", check=chk.name,
-                detail=traceback.format_exc()))
-    findings.extend(ctx.load_findings)
-    return apply_profile(dedupe(findings), ctx.profile)
 
 
 def _system_info(data: dict | None) -> dict:
@@ -83,12 +66,11 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
         return _check_system_unguarded(task)
     except Exception as exc:  # a fault of ours must not end the run for other systems
         where = f"{task.division}/{task.submitter}/results/{task.system}"
-        return [], [CheckCrashed.at(where, found=f"{type(exc).__name__}: {exc}",
-                                    check="check_system", detail=traceback.format_exc())]
+        return [], [crash_finding(where, exc, "check_system")]
 
 
 def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
-    rules = load_rules(task.suite, task.round)
+    rules = load_rules(task.round)
     entries: list[ResultEntry] = []
     tree: list[Finding] = []
     sub_rel = f"{task.division}/{task.submitter}"
@@ -126,7 +108,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                                 division=task.division, submitter=task.submitter,
                                 system=task.system, benchmark=bench, scenario_folder=folder,
                                 scenario=scenario, model=model, system_info=info)
-            findings = _run_checks(ctx)
+            findings = run_checks(ctx, ctx.result_dir, task.checks, CODES, task.profile)
             bench_entries.append(ResultEntry(
                 result=ctx.result_dir, division=task.division, submitter=task.submitter,
                 system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
@@ -171,6 +153,9 @@ def _scan_links(root: str, top: str) -> list[Finding]:
     return sorted(out, key=lambda f: f.path or "")
 
 
+_LINK_CODES = (SymlinkOutsideTree.code, BrokenSymlink.code)
+
+
 def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEntry | None:
     parts = (finding.path or "").split("/")
     if len(parts) < 6:
@@ -180,26 +165,10 @@ def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEn
     return by_result.get("/".join(parts[:6]))
 
 
-def detect_suite(root: str) -> str:
-    """mobile when the tree holds the Mobile app's exports (result.json, results.json or the
-    command-line excerpts) under <division>/<submitter>/results/[<device>/]; else inference."""
-    for division in subdirs(root):
-        for sub in subdirs(os.path.join(root, division)):
-            results = os.path.join(root, division, sub, "results")
-            for folder in [results, *(os.path.join(results, d) for d in subdirs(results))]:
-                try:
-                    names = {n.lower() for n in os.listdir(folder)}
-                except OSError:
-                    continue
-                if names & {"result.json", "results.json", "performance_results.txt"}:
-                    return "mobile"
-    return "inference"
-
-
-def detect_round(root: str, suite: str = "inference") -> str | None:
+def detect_round(root: str) -> str | None:
     """The round of a tree: the pack whose seeds the first performance log carries; when several
     packs share those seeds (the demo round and v6.1), the one that knows the tree's benchmarks."""
-    packs = available_rounds(suite)
+    packs = PACKS.rounds()
     seed = None
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -213,7 +182,7 @@ def detect_round(root: str, suite: str = "inference") -> str | None:
     candidates = []
     for name in packs:
         try:
-            rules = load_rules(suite, name)
+            rules = load_rules(name)
         except RulePackError:
             continue
         if rules.loadgen["seeds"]["qsl_rng_seed"] == seed:
@@ -244,41 +213,11 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
     return data, []
 
 
-def open_report(root: str, round: str | None, suite: str, profile: str, detect,
-                unrecognised: str):
-    """A new report and the round's rules; (report, None) with a RUL001 finding when the round is
-    not given and `detect(root)` cannot tell it, or its pack cannot be loaded."""
-    report = Report(root=root, round=round or "", suite=suite, profile=profile,
-                    tool_version=__version__)
-    if round is None:
-        round = detect(root)
-        if round is None:
-            report.findings.append(RulePackBroken.at(
-                None, found=f"round not given and {unrecognised}; "
-                            f"use --version (one of {', '.join(available_rounds(suite))})"))
-            return report, None
-        report.round = round
-    try:
-        return report, load_rules(suite, round)
-    except RulePackError as exc:
-        report.findings.append(RulePackBroken.at(None, found=str(exc)))
-        return report, None
-
-
-def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
-               profile: str = "strict", submitter: str | None = None, jobs: int = 1) -> Report:
+def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     """Check every result under `root` (the folder holding closed/, open/, network/)."""
-    if suite == "mobile":
-        from .mobile import check_mobile_tree
-
-        return check_mobile_tree(root, round=round, profile=profile, submitter=submitter)
-    root = os.path.abspath(root)
-    report, rules = open_report(root, round, suite, profile, lambda r: detect_round(r, suite),
-                                "not recognised from the logs' seeds")
-    if rules is None:
-        return report
-    round = report.round
-
+    round = rules.round
+    checks = scope.checks if scope.checks is not None else CHECKS
+    submitter = scope.submitter
     tasks: list[_SystemTask] = []
     for division in subdirs(root):
         if division not in DIVISIONS:
@@ -292,31 +231,26 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
-                tasks.append(_SystemTask(root, suite, round, profile, division, sub, system,
+                tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
                                          tuple(sorted(mapping.items()))))
 
-    if jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+    if scope.jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=scope.jobs) as pool:
             outcomes = list(pool.map(_check_system, tasks, chunksize=1))
     else:
         outcomes = [_check_system(t) for t in tasks]
     for entries, tree in outcomes:
         report.results.extend(entries)
         report.findings.extend(tree)
-    report.results.sort(key=lambda e: e.result)
 
     # A link finding belongs to the result whose results, measurements or compliance folder
     # holds the link; other links stay findings about the tree.
     by_result = {e.result: e for e in report.results}
     tree_only = []
     for f in report.findings:
-        owner = _link_owner(f, by_result) if f.code in ("STR006", "STR007") else None
+        owner = _link_owner(f, by_result) if f.code in _LINK_CODES else None
         if owner is not None:
             owner.findings.append(f)
         else:
             tree_only.append(f)
     report.findings = tree_only
-    if not report.results:
-        where = f" for submitter {submitter!r}" if submitter else ""
-        report.findings.append(EmptyTree.at(None, found=0, where=where))
-    return report

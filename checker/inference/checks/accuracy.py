@@ -6,11 +6,11 @@ import hashlib
 import json
 import re
 
-from ..findings import Rule, Severity
-from ..textfile import ParseError, file_size, read_bytes
-from ._registry import check
-from .loadgen import LoadgenError
-from .structure import MissingFile
+from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.core.textfile import ParseError, file_size, read_bytes
+from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.inference.checks.loadgen import LoadgenError
+from infercheck.checker.inference.checks.registry import check
 
 _HASH = re.compile(r"^hash=([\w\d]+)$")
 

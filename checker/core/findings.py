@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 import inspect
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from types import ModuleType
 from typing import Any, ClassVar
 
-__all__ = ["TOLERATED", "Finding", "Rule", "Severity", "all_rules", "apply_profile", "dedupe",
-           "rule_for"]
+__all__ = ["CodeIndex", "Finding", "Rule", "Severity", "dedupe", "rules_in"]
 
 EXPLAIN_SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix", "Rounds", "Source")
 _CODE = re.compile(r"^(STR|SYS|MEA|LG|ACC|CMP|PWR|MOB|RUL|INT)\d{3}$")
@@ -22,9 +23,6 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-_REGISTRY: dict[str, type[Rule]] = {}
 
 
 def _short(value: Any, limit: int = 200) -> Any:
@@ -63,9 +61,6 @@ class Rule:
             return
         if not _CODE.match(code):
             raise ValueError(f"bad rule code {code!r}")
-        if code in _REGISTRY and _REGISTRY[code] is not cls:
-            raise ValueError(f"rule code {code} used twice")
-        _REGISTRY[code] = cls
 
     @classmethod
     def at(
@@ -156,19 +151,58 @@ class Finding:
         return Finding(**{**asdict(self), "severity": severity.value})
 
 
-def all_rules() -> dict[str, type[Rule]]:
-    """Every registered rule, by code (imports the check modules so all are present)."""
-    from . import checks  # noqa: F401  (registers the rules)
-    from .mobile import codes  # noqa: F401
-
-    return dict(sorted(_REGISTRY.items()))
-
-
-def rule_for(code: str) -> type[Rule] | None:
-    return all_rules().get(code.upper())
+def rules_in(*modules: ModuleType) -> tuple[type[Rule], ...]:
+    """The rules defined (not merely imported) in these modules, in code order."""
+    found = {obj for module in modules for obj in vars(module).values()
+             if isinstance(obj, type) and issubclass(obj, Rule) and "code" in obj.__dict__
+             and obj.__module__ == module.__name__}
+    return tuple(sorted(found, key=lambda r: r.code))
 
 
-TOLERATED = "tolerated by --profile published"
+class CodeIndex:
+    """Every rule by its code, checked: a code names one rule, and a renamed code keeps working
+    through its alias (`aliases` maps the old code to the new one)."""
+
+    def __init__(self, rules: Iterable[type[Rule]], aliases: dict[str, str] | None = None) -> None:
+        self._rules: dict[str, type[Rule]] = {}
+        for rule in rules:
+            known = self._rules.get(rule.code)
+            if known is not None and known is not rule:
+                raise ValueError(f"rule code {rule.code} used by {known.__name__} and {rule.__name__}")
+            self._rules[rule.code] = rule
+        self._rules = dict(sorted(self._rules.items()))
+        self.aliases = dict(aliases or {})
+        for old, new in self.aliases.items():
+            if old in self._rules or new not in self._rules:
+                raise ValueError(f"alias {old} -> {new}: the old code must be free, the new one known")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rules)
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self.get(code) is not None
+
+    def __getitem__(self, code: str) -> type[Rule]:
+        rule = self.get(code)
+        if rule is None:
+            raise KeyError(code)
+        return rule
+
+    def get(self, code: str) -> type[Rule] | None:
+        code = code.upper()
+        return self._rules.get(self.aliases.get(code, code))
+
+    def items(self):
+        return self._rules.items()
+
+    def values(self):
+        return self._rules.values()
+
+    def __or__(self, other: CodeIndex) -> CodeIndex:
+        return CodeIndex([*self.values(), *other.values()], {**self.aliases, **other.aliases})
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
@@ -179,20 +213,4 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
         if key not in seen:
             seen.add(key)
             out.append(f)
-    return out
-
-
-def apply_profile(findings: list[Finding], profile: str) -> list[Finding]:
-    """smoke: run-length errors become warnings; published: the tolerated ones, marked as such."""
-    if profile not in ("smoke", "published"):
-        return findings
-    rules = all_rules()
-    out = []
-    for f in findings:
-        rule = rules[f.code]
-        if f.is_error and profile == "smoke" and rule.run_length:
-            f = f.downgraded(Severity.WARNING)
-        elif f.is_error and profile == "published" and rule.published_tolerated:
-            f = Finding(**{**asdict(f), "severity": Severity.WARNING.value, "detail": TOLERATED})
-        out.append(f)
     return out

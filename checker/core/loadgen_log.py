@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .textfile import ParseError, read_text
+from infercheck.checker.core.textfile import ParseError, read_text
 
 __all__ = ["DetailLog", "parse_detail_log", "read_detail_log"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from ..findings import Rule, Severity
-from ._registry import check
-from .loadgen import MissingLogKey
-from .structure import MalformedFile, MissingFile
+from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
+from infercheck.checker.inference.checks.loadgen import MissingLogKey
+from infercheck.checker.inference.checks.registry import check
 
 TIME_FORMAT = "%m-%d-%Y %H:%M:%S.%f"
 POWER_FILES = ("client.json", "client.log", "ptd_logs.txt", "server.json", "server.log")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..findings import Rule, Severity
-from ._registry import check
+from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.textfile import ParseError
 
 
 class MissingFile(Rule):
@@ -246,97 +246,6 @@ class UnknownDivision(Rule):
     message = "folder {found!r} is not a division (expected one of {expected})"
 
 
-class UnknownBenchmark(Rule):
-    """A benchmark folder does not name a benchmark of the round.
-
-    What it checks:
-        In closed and network, each folder under `results/<system>/` is a benchmark of the round
-        (or an alias such as resnet50); in open, it maps to one through `model_mapping.json`.
-
-    Why it matters:
-        Without a benchmark there are no targets, so the result cannot be judged.
-
-    Example:
-        found: resnet101 (closed division, round v2.1)
-
-    How to fix:
-        Rename the folder to the benchmark's name, or, in open, add the model to
-        `open/<submitter>/model_mapping.json`.
-
-    Rounds:
-        All; the names are the `benchmarks` and `model_mapping` of the rule pack.
-
-    Source:
-        Official checker: "has an invalid model".
-    """
-
-    code = "STR009"
-    name = "unknown-benchmark"
-    severity = Severity.ERROR
-    tags = ("structure",)
-    message = "benchmark folder {found!r} is not a benchmark of round {round}"
-
-
-class UnknownScenario(Rule):
-    """A scenario folder is not a scenario the benchmark has for this system type.
-
-    What it checks:
-        Folders under a benchmark are scenarios (any case) required for the system type.
-
-    Why it matters:
-        Results in other folders are not part of the submission and are not published.
-
-    Example:
-        found: Offline_old
-
-    How to fix:
-        Remove or rename the folder.
-
-    Rounds:
-        All.
-
-    Source:
-        Official checker: "ignoring scenario ... (neither required nor optional)".
-    """
-
-    code = "STR010"
-    name = "unknown-scenario"
-    severity = Severity.ERROR
-    tags = ("structure",)
-    message = "folder {found!r} is not a scenario of {model} for a {system_type} system"
-
-
-class MissingScenario(Rule):
-    """A benchmark lacks a scenario its system type requires (closed and network).
-
-    What it checks:
-        Each benchmark of a closed or network system has every scenario the round requires
-        for the system type (e.g. edge resnet: SingleStream, MultiStream, Offline).
-
-    Why it matters:
-        A closed submission of a benchmark is the whole set of its scenarios; a partial set is
-        not comparable.
-
-    Example:
-        expected: [MultiStream, Offline, SingleStream], found: [Offline, SingleStream]
-
-    How to fix:
-        Add the missing scenario, or (edge) infer it from another scenario's run.
-
-    Rounds:
-        All; the sets are `benchmarks.<name>.scenarios` in the rule pack.
-
-    Source:
-        Official checker: "does not have all required scenarios".
-    """
-
-    code = "STR011"
-    name = "missing-scenario"
-    severity = Severity.ERROR
-    tags = ("structure",)
-    message = "benchmark lacks required scenarios {missing}"
-
-
 class UnreadableFile(Rule):
     """A file exists but cannot be opened (permissions, a folder in its place).
 
@@ -396,42 +305,14 @@ class EmptyTree(Rule):
     message = "no results found{where}"
 
 
-@check(emits=(MissingFile,))
-def check_result_files(ctx):
-    """The performance run folder of a result is there, with LoadGen's summary beside the
-    detail log (the detail log itself is checked by the checks that read it)."""
-    run = ctx.in_result("performance", "run_1")
-    if not ctx.isdir(run):
-        yield MissingFile.at(run, expected="performance/run_1/")
-    elif not ctx.exists(f"{run}/mlperf_log_summary.txt"):
-        yield MissingFile.at(f"{run}/mlperf_log_summary.txt", expected="mlperf_log_summary.txt")
-
-
-class InvalidModelMapping(Rule):
-    """`model_mapping.json` of an open submitter is not an object of model name to benchmark.
-
-    What it checks:
-        `open/<submitter>/model_mapping.json` is a JSON object whose values are benchmark names.
-
-    Why it matters:
-        The mapping tells which benchmark's rules apply to a custom model; without it the
-        results cannot be judged.
-
-    Example:
-        expected: {"my-resnet": "resnet"}, found: list
-
-    How to fix:
-        Write the mapping as `{"<folder name>": "<benchmark>"}`.
-
-    Rounds:
-        v4.0 onwards (open division).
-
-    Source:
-        Official checker `--extra-model-benchmark-map` (which crashes on a bad file).
-    """
-
-    code = "STR014"
-    name = "invalid-model-mapping"
-    severity = Severity.ERROR
-    tags = ("structure",)
-    message = "model_mapping.json is not a name-to-benchmark object"
+def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
+    """The finding for a file that could not be read or parsed (path relative to the tree)."""
+    rule = {
+        "missing": MissingFile,
+        "empty": EmptyFile,
+        "not-utf8": NotUtf8,
+        "malformed": MalformedFile,
+        "invalid-json": InvalidJson,
+    }.get(err.kind, UnreadableFile)
+    locator = f"line {err.line}" if err.line else None
+    return rule.at(rel, expected=None, found=err.reason, locator=locator)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["ParseError", "read_bytes", "read_text", "subdirs"]
+__all__ = ["ParseError", "file_size", "read_bytes", "read_json", "read_text", "subdirs"]
 
 
 @dataclass
@@ -60,3 +62,12 @@ def file_size(path: str) -> int | None:
         return os.stat(path).st_size
     except OSError:
         return None
+
+
+def read_json(path: str) -> Any:
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(path, "invalid-json", f"{exc.msg} at line {exc.lineno} column {exc.colno}",
+                         exc.lineno) from None

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding
-from .loadgen_log import DetailLog, read_detail_log
-from .round_rules import RoundRules
-from .textfile import ParseError, read_text
+from infercheck.checker.core.findings import Finding
+from infercheck.checker.core.loadgen_log import DetailLog, read_detail_log
+from infercheck.checker.core.textfile import ParseError, read_json, read_text
+from infercheck.checker.core.tree_rules import finding_for_parse_error
+from infercheck.checker.inference.layout import ResultPaths
+from infercheck.checker.inference.rules import RoundRules
 
-__all__ = ["ResultContext", "SystemInfo", "finding_for_parse_error"]
-
-
-def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
-    from .checks.structure import (
-        EmptyFile,
-        InvalidJson,
-        MalformedFile,
-        MissingFile,
-        NotUtf8,
-        UnreadableFile,
-    )
-
-    rule = {
-        "missing": MissingFile,
-        "empty": EmptyFile,
-        "not-utf8": NotUtf8,
-        "malformed": MalformedFile,
-        "invalid-json": InvalidJson,
-    }.get(err.kind, UnreadableFile)
-    locator = f"line {err.line}" if err.line else None
-    return rule.at(rel, expected=None, found=err.reason, locator=locator)
+__all__ = ["ResultContext", "SystemInfo"]
 
 
 @dataclass
@@ -64,27 +44,28 @@ class ResultContext:
 
     # paths -------------------------------------------------------------------------------------
     @property
+    def paths(self) -> ResultPaths:
+        return ResultPaths(self.rules.layout, self.division, self.submitter, self.system,
+                           self.benchmark, self.scenario_folder)
+
+    @property
     def submitter_dir(self) -> str:
-        return f"{self.division}/{self.submitter}"
+        return self.paths.submitter_dir
 
     @property
     def result_dir(self) -> str:
-        return f"{self.submitter_dir}/results/{self.system}/{self.benchmark}/{self.scenario_folder}"
+        return self.paths.result_dir
 
     def in_result(self, *parts: str) -> str:
         return "/".join((self.result_dir, *parts))
 
     @property
     def measurements_dir(self) -> str:
-        if self.rules.layout.get("measurements") == "inside":
-            return self.result_dir
-        return f"{self.submitter_dir}/measurements/{self.system}/{self.benchmark}/{self.scenario_folder}"
+        return self.paths.measurements_dir
 
     @property
     def compliance_dir(self) -> str:
-        if self.rules.layout.get("compliance") == "inside":
-            return self.result_dir
-        return f"{self.submitter_dir}/compliance/{self.system}/{self.benchmark}/{self.scenario_folder}"
+        return self.paths.compliance_dir
 
     @property
     def system_type(self) -> str | None:
@@ -136,16 +117,8 @@ class ResultContext:
 
     @property
     def perf_log_path(self) -> str:
-        return self.in_result("performance", "run_1", "mlperf_log_detail.txt")
+        return f"{self.paths.run_dir()}/mlperf_log_detail.txt"
 
     def perf_log(self) -> DetailLog | None:
         return self.detail_log(self.perf_log_path)
 
-
-def read_json(path: str) -> Any:
-    text = read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ParseError(path, "invalid-json", f"{exc.msg} at line {exc.lineno} column {exc.colno}",
-                         exc.lineno) from None

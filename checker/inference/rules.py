@@ -1,133 +1,45 @@
-"""Rule packs: one YAML file per suite and round, merged along their `extends` chain."""
+"""The inference suite's rule packs and the read-only view the checks use (`RoundRules`)."""
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
 
 import yaml
+
+from infercheck.checker.core.packs import PackStore, RulePackError, schema_errors
 from infercheck.schemas import load_schema
-from jsonschema import Draft202012Validator
 
-__all__ = ["RoundRules", "RulePackError", "available_rounds", "known_seed_sets", "load_rules",
-           "merge", "resolve_pack", "round_key"]
+__all__ = ["PACKS", "SCENARIO_NAMES", "RoundRules", "Target", "available_rounds",
+           "known_seed_sets", "load_rules"]
 
-# The schema each suite's packs are written against.
-PACK_SCHEMAS = {"inference": "rules", "mobile": "mobile_rules"}
+PACKS = PackStore("inference", resources.files("infercheck.checker.inference").joinpath("packs"), "rules")
 
 SCENARIO_NAMES = ("SingleStream", "MultiStream", "Offline", "Server", "Interactive")
 _SCENARIO_BY_LOWER = {s.lower(): s for s in SCENARIO_NAMES}
 
 
-class RulePackError(Exception):
-    """A rule pack is missing, malformed or fails its schema (a fault of ours, not the user's)."""
-
-
-def merge(base: Any, change: Any) -> Any:
-    """Mappings merge key by key, lists and scalars replace, and `None` removes a key."""
-    if not isinstance(base, dict) or not isinstance(change, dict):
-        return copy.deepcopy(change)
-    out = copy.deepcopy(base)
-    for key, value in change.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _pack_dir(suite: str):
-    return resources.files("infercheck.checker").joinpath("rules", suite)
-
-
-def available_rounds(suite: str = "inference") -> list[str]:
-    names = [p.name[:-5] for p in _pack_dir(suite).iterdir()
-             if p.name.endswith(".yaml") and not p.name.startswith("_")]
-    return sorted(names, key=round_key)
-
-
-def round_key(name: str) -> tuple:
-    m = re.match(r"v(\d+)\.(\d+)", name)
-    return (0, int(m.group(1)), int(m.group(2))) if m else (1, 0, 0)
-
-
-def _schema_errors(instance: Any, schema: dict) -> list[str]:
-    validator = Draft202012Validator(schema)
-    return [
-        f"{e.json_path}: {e.message}"
-        for e in sorted(validator.iter_errors(instance), key=lambda e: e.json_path)
-    ]
+def available_rounds() -> list[str]:
+    return PACKS.rounds()
 
 
 @cache
-def known_seed_sets(suite: str = "inference") -> dict[tuple[int, int, int], str]:
+def load_rules(round_name: str) -> RoundRules:
+    """The resolved rules of one round."""
+    return RoundRules(PACKS.resolve(round_name))
+
+
+@cache
+def known_seed_sets() -> dict[tuple[int, int, int], str]:
     """(qsl, sample index, schedule) seeds of every known round, including rounds without a pack."""
-    path = _pack_dir(suite).joinpath("_seeds.yaml")
-    if not path.is_file():
-        return {}
+    path = PACKS.data_file("_seeds.yaml")
     data = yaml.safe_load(path.read_text("utf-8"))
-    errors = _schema_errors(data, load_schema("seed_sets"))
+    errors = schema_errors(data, load_schema("seed_sets"))
     if errors:
-        raise RulePackError(f"{suite}/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")
+        raise RulePackError(f"inference/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")
     return {tuple(seeds): name for name, seeds in data.items()}
-
-
-@cache
-def _raw_pack(suite: str, round_name: str) -> dict:
-    path = _pack_dir(suite).joinpath(f"{round_name}.yaml")
-    if not path.is_file():
-        raise RulePackError(f"no rule pack for suite {suite!r} round {round_name!r}")
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        raise RulePackError(f"{suite}/{round_name}.yaml is not valid YAML: {exc}") from exc
-    schema_name = PACK_SCHEMAS.get(suite, "rules")
-    errors = _schema_errors(data, load_schema(schema_name))
-    if errors:
-        raise RulePackError(f"{suite}/{round_name}.yaml fails {schema_name}.schema.json: {errors[0]}")
-    if data["round"] != round_name or data["suite"] != suite:
-        raise RulePackError(f"{suite}/{round_name}.yaml declares {data['suite']}/{data['round']}")
-    return data
-
-
-def _resolve(suite: str, round_name: str, seen: tuple[str, ...] = ()) -> dict:
-    if round_name in seen:
-        raise RulePackError(f"rule packs extend each other in a loop: {' -> '.join(seen)}")
-    raw = _raw_pack(suite, round_name)
-    parent = raw.get("extends")
-    if parent is None:
-        return copy.deepcopy(raw)
-    return merge(_resolve(suite, parent, (*seen, round_name)), raw)
-
-
-def resolve_pack(suite: str, round_name: str) -> dict:
-    """A round's pack merged along its `extends` chain, validated before and after merging."""
-    if suite not in PACK_SCHEMAS:
-        raise RulePackError(f"no rule packs for suite {suite!r}")
-    data = _resolve(suite, round_name)
-    data["extends"] = _raw_pack(suite, round_name).get("extends")
-    schema = load_schema(PACK_SCHEMAS[suite])
-    errors = _schema_errors(data, {**schema["$defs"]["resolved"], "$defs": schema["$defs"]})
-    if errors:
-        raise RulePackError(f"resolved {suite}/{round_name} is incomplete: {errors[0]}")
-    return data
-
-
-@cache
-def load_rules(suite: str = "inference", round_name: str = "v4.1"):
-    """The resolved rules of one round: RoundRules, or MobileRules for the mobile suite."""
-    data = resolve_pack(suite, round_name)
-    if suite == "mobile":
-        from .mobile.rules import MobileRules
-
-        return MobileRules(data)
-    return RoundRules(data)
 
 
 @dataclass(frozen=True)

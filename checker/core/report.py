@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .findings import Finding, Severity
+from infercheck.checker.core.findings import Finding, Severity
 
 __all__ = ["Report", "ResultEntry"]
 

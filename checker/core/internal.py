@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import Rule, Severity
+from infercheck.checker.core.findings import Rule, Severity
 
 
 class CheckCrashed(Rule):

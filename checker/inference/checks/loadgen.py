@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from ..findings import Rule, Severity
-from ..round_rules import known_seed_sets
-from ._registry import check
+from infercheck.checker.core.coerce import as_int, is_true
+from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.inference.checks.registry import check
+from infercheck.checker.inference.rules import known_seed_sets
 
 NS_PER_MS = 1000 * 1000
 SEED_KEYS = ("qsl_rng_seed", "sample_index_rng_seed", "schedule_rng_seed")
@@ -501,17 +502,6 @@ class NoEarlyStoppingEstimate(Rule):
     message = "early-stopping estimate is {found}"
 
 
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _truthy(value) -> bool:
-    return value is True or value == 1 or (isinstance(value, str) and value.lower() in ("true", "1"))
-
-
 def conf_setting(ctx, name: str):
     """A setting for this benchmark and scenario from the measurements' mlperf.conf/user.conf."""
     base = ctx.model.replace("-99.9", "").replace("-99", "").lower()
@@ -549,9 +539,9 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
 
     scenario = need("effective_scenario")
     seeds = rules.loadgen.get("test05_seeds") if test == "TEST05" else rules.loadgen["seeds"]
-    found_seeds = tuple(_as_int(need(f"effective_{k}")) for k in SEED_KEYS)
+    found_seeds = tuple(as_int(need(f"effective_{k}")) for k in SEED_KEYS)
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
-        other = known_seed_sets(rules.suite).get(found_seeds)
+        other = known_seed_sets().get(found_seeds)
         tolerated = ctx.profile == "smoke" and other is not None
         for key, got in zip(SEED_KEYS, found_seeds, strict=True):
             if got != seeds[key]:
@@ -560,13 +550,13 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
                     round=rules.round, other=f" (the seeds of round {other})" if other else "",
                     severity=Severity.WARNING if tolerated else None)
 
-    psc = _as_int(need("effective_performance_sample_count"))
+    psc = as_int(need("effective_performance_sample_count"))
     wanted = bench["performance_sample_count"]
     if psc is not None and psc < wanted:
         yield PerformanceSampleCountTooLow.at(rel, expected=wanted, found=psc, model=model,
                                               locator="effective_performance_sample_count")
 
-    duration = _as_int(need("effective_min_duration_ms"))
+    duration = as_int(need("effective_min_duration_ms"))
     wanted = rules.loadgen["min_duration_ms"]
     if duration is not None and duration < wanted:
         yield MinDurationTooShort.at(rel, expected=wanted, found=duration, round=rules.round,
@@ -574,12 +564,12 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
 
     if scenario in rules.loadgen["early_stopping_scenarios"]:
         met = need("early_stopping_met")
-        if met is not None and not _truthy(met):
+        if met is not None and not is_true(met):
             yield EarlyStoppingNotMet.at(rel, expected=True, found=log.get("early_stopping_result", met),
                                          locator="early_stopping_met")
         bound = (bench.get("latency_constraint_ns") or {}).get(scenario)
         if bound:
-            target = _as_int(need("effective_target_latency_ns"))
+            target = as_int(need("effective_target_latency_ns"))
             if target is not None and target > bound:
                 yield LatencyConstraintExceeded.at(rel, expected=bound, found=target,
                                                    key="effective_target_latency_ns",
@@ -589,19 +579,19 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
         bound = (bench.get("latency_constraint_ns") or {}).get(scenario)
         if bound:
             key = "result_99.00_percentile_latency_ns"
-            p99 = _as_int(need(key))
+            p99 = as_int(need(key))
             if p99 is not None and p99 > bound:
                 yield LatencyConstraintExceeded.at(rel, expected=bound, found=p99, key=key,
                                                    scenario=scenario, locator=key)
         wanted = (bench.get("min_query_count") or {}).get(scenario)
-        count = _as_int(need("effective_min_query_count"))
+        count = as_int(need("effective_min_query_count"))
         if wanted and count is not None and count < wanted:
             yield MinQueryCountTooLow.at(rel, expected=wanted, found=count, scenario=scenario,
                                          locator="effective_min_query_count")
 
     if scenario == "Offline" and ctx.is_closed_like:
         wanted = rules.offline_min_spq(model)
-        spq = _as_int(need("effective_samples_per_query"))
+        spq = as_int(need("effective_samples_per_query"))
         if wanted and spq is not None and spq < wanted:
             yield OfflineSamplesPerQueryTooLow.at(rel, expected=wanted, found=spq, model=model,
                                                   locator="effective_samples_per_query")
@@ -612,17 +602,17 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
         # Some LoadGen builds do not log the key; the official tool then reads the conf files.
         if value is None:
             value = conf_setting(ctx, "sample_concatenate_permutation")
-        if not _truthy(value):
+        if not is_true(value):
             yield EqualIssueModeOff.at(rel, expected=True, found=value, model=model, locator=key)
 
     limits = bench.get("token_latencies")
     if limits is not None:  # {} still requires token latencies, with no bounds
         flag = need("requested_use_token_latencies")
-        if flag is not None and not _truthy(flag):
+        if flag is not None and not is_true(flag):
             yield TokenLatenciesOff.at(rel, expected=True, found=flag, model=model,
                                        locator="requested_use_token_latencies")
         bound = limits.get(ctx.scenario)
-        if bound and flag is not None and _truthy(flag):
+        if bound and flag is not None and is_true(flag):
             for key, limit in (("result_first_token_99.00_percentile_latency_ns", bound["ttft_ns"]),
                                ("result_time_per_output_token_99.00_percentile_ns", bound["tpot_ns"])):
                 got = need(key)

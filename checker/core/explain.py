@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 
-from .findings import rule_for
+from infercheck.checker.core.findings import Rule
 
 __all__ = ["explain"]
 
 
-def explain(code: str, fmt: str = "text") -> str | None:
-    """The page of rule `code` (e.g. "LG003"), or None when no rule has that code."""
-    rule = rule_for(code)
-    if rule is None:
-        return None
+def explain(rule: type[Rule], fmt: str = "text") -> str:
+    """The page of `rule` (look it up by code in a CodeIndex)."""
     if fmt == "json":
         return json.dumps(rule.to_dict(), indent=2)
     head = f"{rule.code} {rule.name} ({rule.severity.value}"

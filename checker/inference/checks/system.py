@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from infercheck.schemas import load_schema
+import os
+
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
-from ..context import SystemInfo, finding_for_parse_error, read_json
-from ..findings import Finding, Rule, Severity
-from ..textfile import ParseError
-from ._registry import check
-from .structure import EmptyFile, InvalidJson, MissingFile, NotUtf8, UnreadableFile
+from infercheck.checker.core.coerce import is_true
+from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.textfile import ParseError, read_json
+from infercheck.checker.core.tree_rules import (
+    EmptyFile,
+    InvalidJson,
+    MissingFile,
+    NotUtf8,
+    UnreadableFile,
+    finding_for_parse_error,
+)
+from infercheck.checker.inference.checks.registry import check
+from infercheck.checker.inference.context import SystemInfo
+from infercheck.schemas import load_schema
 
 NETWORK_FIELDS = (
     "is_network", "network_type", "network_media", "network_rate", "nic_loadgen",
@@ -285,14 +295,8 @@ def _schema_findings(data, path: str, schema_name: str, round_name: str) -> list
     return out
 
 
-def _is_true(value) -> bool:
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
 def load_system(root: str, division: str, submitter: str, system: str, rules) -> SystemInfo:
     """Read and check one system description; its findings go to every result of the system."""
-    import os
-
     rel = f"{division}/{submitter}/systems/{system}.json"
     try:
         data = read_json(os.path.join(root, *rel.split("/")))
@@ -313,7 +317,7 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
     got = data.get("division")
     if isinstance(got, str) and got != division:
         findings.append(DivisionMismatch.at(rel, expected=division, found=got, locator="$.division"))
-    is_network = _is_true(data.get("is_network"))
+    is_network = is_true(data.get("is_network"))
     if division in ("network", "closed") and is_network != (division == "network"):
         findings.append(NetworkModeMismatch.at(
             rel, expected=division == "network", found=data.get("is_network"),
@@ -332,7 +336,7 @@ def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings
     data = ctx.system_info.data or {}
-    if _is_true(data.get("is_network")):
+    if is_true(data.get("is_network")):
         log = ctx.perf_log()
         wanted = ctx.rules.system["network_sut_substring"]
         sut = log.get("sut_name") if log else None

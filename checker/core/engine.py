@@ -1,0 +1,84 @@
+"""Runs a suite over a tree: opens the report (round and rules), walks the tree through the
+suite, runs the checks on each result with faults contained, and closes the report."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from typing import Any
+
+from infercheck.checker.core import __version__
+from infercheck.checker.core.findings import CodeIndex, Finding, dedupe
+from infercheck.checker.core.internal import CheckCrashed, RulePackBroken
+from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.profiles import apply_profile
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.report import Report
+from infercheck.checker.core.suite import Scope, Suite
+from infercheck.checker.core.tree_rules import EmptyTree
+
+__all__ = ["check_tree", "crash_finding", "open_report", "run_checks"]
+
+
+def crash_finding(where: str | None, exc: BaseException, check: str) -> Finding:
+    """INT001 for a fault of ours, with the traceback kept for the JSON report."""
+    return CheckCrashed.at(where, found=f"{type(exc).__name__}: {exc}", check=check,
+                           detail=traceback.format_exc())
+
+
+def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile: str,
+               first: list[Finding] = ()) -> list[Finding]:
+    """Every check on one result's context; a check that raises, or yields a code it did not
+    declare, is a fault of ours (INT001) and never stops the others. `first` (findings shared
+    by several results, such as the device's) lead the list."""
+    findings: list[Finding] = list(first)
+    for chk in checks:
+        try:
+            produced = list(chk.func(ctx))
+        except Exception as exc:  # one bad file must not stop the others
+            findings.append(crash_finding(where, exc, chk.name))
+            continue
+        findings.extend(produced)
+        undeclared = {f.code for f in produced} - chk.codes
+        if undeclared:
+            findings.append(CheckCrashed.at(
+                where, found=f"yielded undeclared codes {', '.join(sorted(undeclared))}",
+                check=chk.name))
+    findings.extend(getattr(ctx, "load_findings", ()))
+    return apply_profile(dedupe(findings), profile, codes)
+
+
+def open_report(root: str, round: str | None, suite: Suite, profile: str):
+    """A new report and the round's rules; (report, None) with a RUL001 finding when the round is
+    not given and the suite cannot tell it from the tree, or its pack cannot be loaded."""
+    report = Report(root=root, round=round or "", suite=suite.name, profile=profile,
+                    tool_version=__version__)
+    if round is None:
+        round = suite.detect_round(root)
+        if round is None:
+            report.findings.append(RulePackBroken.at(
+                None, found=f"round not given and {suite.unrecognised}; "
+                            f"use --version (one of {', '.join(suite.packs.rounds())})"))
+            return report, None
+        report.round = round
+    try:
+        return report, suite.load_rules(round)
+    except RulePackError as exc:
+        report.findings.append(RulePackBroken.at(None, found=str(exc)))
+        return report, None
+
+
+def check_tree(root: str, suite: Suite, *, round: str | None = None,
+               scope: Scope | None = None) -> Report:
+    """Check every result of `suite` under `root` (the folder holding closed/, open/, ...)."""
+    scope = scope or Scope()
+    root = os.path.abspath(root)
+    report, rules = open_report(root, round, suite, scope.profile)
+    if rules is None:
+        return report
+    suite.walk(root, rules, report, scope)
+    report.results.sort(key=lambda e: e.result)
+    if not report.results:
+        where = f" for submitter {scope.submitter!r}" if scope.submitter else ""
+        report.findings.append(EmptyTree.at(None, found=0, where=where))
+    return report

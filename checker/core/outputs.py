@@ -1,0 +1,129 @@
+"""Writers of a Report: JSON, a suite's summary CSV, and the tidy results table."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from infercheck.checker.core.coerce import as_float, as_int
+from infercheck.checker.core.report import Report, ResultEntry
+
+__all__ = ["TABLE_TYPES", "notes_text", "results_table", "text_value", "write_csv", "write_json",
+           "write_parquet"]
+
+
+def notes_text(info: dict) -> str:
+    notes = info.get("hw_notes") or ""
+    if info.get("sw_notes"):
+        notes = (notes + ". " if notes else "") + str(info["sw_notes"])
+    return str(notes)
+
+
+def text_value(value: Any) -> str:
+    # The official writer formats every value with str(); keep that so files diff cleanly.
+    return "" if value is None else str(value)
+
+
+def write_csv(summary: tuple[list[str], list[dict[str, str]]], path: str) -> None:
+    """A suite's summary table (its `summary_rows` of a report) as CSV."""
+    columns, rows = summary
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def write_json(report: Report, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(report.to_dict(), f, indent=2, default=str)
+        f.write("\n")
+
+
+def _row(report: Report, e: ResultEntry) -> dict[str, Any]:
+    m, info = e.metrics, e.system_info
+    nodes = as_int(info.get("number_of_nodes"))
+    per_node = as_int(info.get("accelerators_per_node"))
+    return {
+        "round": report.round,
+        "suite": report.suite,
+        "profile": report.profile,
+        "result": e.result,
+        "valid": e.valid,
+        "division": e.division,
+        "submitter": e.submitter,
+        "availability": e.availability,
+        "system": e.system,
+        "system_name": text_value(info.get("system_name")) or None,
+        "system_type": e.system_type,
+        "benchmark": e.benchmark,
+        "model": e.model,
+        "scenario": e.scenario,
+        "value": as_float(m.get("value")),
+        "units": m.get("units"),
+        "lower_is_better": e.scenario in ("SingleStream", "MultiStream"),
+        "inferred": bool(m.get("inferred")),
+        "loadgen_scenario": m.get("loadgen_scenario"),
+        "accuracy": as_float(m.get("accuracy")),
+        "accuracy_metrics": json.dumps(m.get("accuracy_metrics") or {}, sort_keys=True),
+        "has_power": bool(m.get("has_power")),
+        "power_value": as_float(m.get("power_value")),
+        "power_units": m.get("power_units"),
+        "number_of_nodes": nodes,
+        "host_processor_model_name": text_value(info.get("host_processor_model_name")) or None,
+        "host_processors_per_node": as_int(info.get("host_processors_per_node")),
+        "host_processor_core_count": as_int(info.get("host_processor_core_count")),
+        "accelerator_model_name": text_value(info.get("accelerator_model_name")) or None,
+        "accelerators_per_node": per_node,
+        "total_accelerators": nodes * per_node if nodes is not None and per_node is not None else None,
+        "framework": text_value(info.get("framework")) or None,
+        "operating_system": text_value(info.get("operating_system")) or None,
+        "notes": notes_text(info) or None,
+        "weight_data_types": text_value(m.get("weight_data_types")) or None,
+        "errors": sum(f.severity == "error" for f in e.findings),
+        "warnings": sum(f.severity == "warning" for f in e.findings),
+        "codes": ",".join(sorted({f.code for f in e.findings})),
+        "device": m.get("device"),
+        "soc": text_value(m.get("soc")) or None,
+        "accelerator": text_value(m.get("accelerator")) or None,
+        "latency_ms": as_float(m.get("latency_ms")),
+        "throughput": as_float(m.get("throughput")),
+        "accuracy_unit": m.get("accuracy_unit"),
+        "accuracy_display": m.get("accuracy_display"),
+    }
+
+
+TABLE_TYPES = {
+    "round": "string", "suite": "string", "profile": "string", "result": "string", "valid": "bool",
+    "division": "string", "submitter": "string", "availability": "string", "system": "string",
+    "system_name": "string", "system_type": "string", "benchmark": "string", "model": "string",
+    "scenario": "string", "value": "float64", "units": "string", "lower_is_better": "bool",
+    "inferred": "bool", "loadgen_scenario": "string", "accuracy": "float64",
+    "accuracy_metrics": "string", "has_power": "bool", "power_value": "float64",
+    "power_units": "string", "number_of_nodes": "int64", "host_processor_model_name": "string",
+    "host_processors_per_node": "int64", "host_processor_core_count": "int64",
+    "accelerator_model_name": "string", "accelerators_per_node": "int64",
+    "total_accelerators": "int64", "framework": "string", "operating_system": "string",
+    "notes": "string", "weight_data_types": "string", "errors": "int64", "warnings": "int64",
+    "codes": "string",
+    # MLPerf Mobile: the device's row of the published table
+    "device": "string", "soc": "string", "accelerator": "string", "latency_ms": "float64",
+    "throughput": "float64", "accuracy_unit": "string", "accuracy_display": "string",
+}
+
+
+def results_table(report: Report):
+    """One row per result (valid or not), typed columns; what the report builder reads."""
+    import pyarrow as pa  # heavy: loaded only when a table is asked for
+
+    rows = [_row(report, e) for e in report.results]
+    fields = [pa.field(name, getattr(pa, kind)() if kind != "bool" else pa.bool_())
+              for name, kind in TABLE_TYPES.items()]
+    schema = pa.schema(fields, metadata={"infercheck.table": "results", "infercheck.version": "1"})
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def write_parquet(report: Report, path: str) -> None:
+    import pyarrow.parquet as pq  # heavy: loaded only when a table is asked for
+
+    pq.write_table(results_table(report), path)

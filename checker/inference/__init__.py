@@ -1,0 +1,27 @@
+"""The MLPerf Inference suite (datacenter, edge): its packs, checks, tree walk and summary."""
+
+from __future__ import annotations
+
+from infercheck.checker.core.suite import Suite
+from infercheck.checker.inference.checks import CHECKS
+from infercheck.checker.inference.engine import CODES, detect_round, walk
+from infercheck.checker.inference.rules import PACKS, load_rules
+from infercheck.checker.inference.summary import summary_rows
+
+__all__ = ["SUITE"]
+
+SUITE = Suite(
+    name="inference",
+    title="MLPerf Inference",
+    packs=PACKS,
+    load_rules=load_rules,
+    codes=CODES,
+    checks=CHECKS,
+    profiles=("strict", "smoke"),
+    # The default suite: any tree no other suite claims is an inference tree.
+    owns_tree=lambda root: True,
+    detect_round=detect_round,
+    unrecognised="not recognised from the logs' seeds",
+    walk=walk,
+    summary_rows=summary_rows,
+)

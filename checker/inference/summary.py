@@ -1,0 +1,57 @@
+"""The official summary.csv of an inference round, as its checker writes it."""
+
+from __future__ import annotations
+
+from infercheck.checker.core.outputs import notes_text, text_value
+from infercheck.checker.core.report import Report
+from infercheck.checker.inference.rules import load_rules
+
+__all__ = ["summary_rows"]
+
+
+def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows of the official summary.csv: valid results only, a second row for power."""
+    rules = load_rules(report.round)
+    columns = rules.csv_columns
+    rows = []
+    for entry in report.results:
+        m, info = entry.metrics, entry.system_info
+        if not entry.valid or m.get("value") is None:
+            continue
+        has_power = bool(m.get("power_value"))
+        base = {
+            "Organization": entry.submitter,
+            "Availability": entry.availability or "",
+            "Division": entry.division,
+            "SystemType": text_value(entry.system_type),
+            "SystemName": text_value(info.get("system_name")),
+            "Platform": entry.system,
+            "Model": entry.benchmark,
+            "MlperfModel": entry.model,
+            "Scenario": entry.scenario,
+            "Result": text_value(m["value"]),
+            "Accuracy": text_value(m.get("accuracy")),
+            "number_of_nodes": text_value(info.get("number_of_nodes")),
+            "host_processor_model_name": text_value(info.get("host_processor_model_name")),
+            "host_processors_per_node": text_value(info.get("host_processors_per_node")),
+            "host_processor_core_count": text_value(info.get("host_processor_core_count")),
+            "accelerator_model_name": text_value(info.get("accelerator_model_name")),
+            "accelerators_per_node": text_value(info.get("accelerators_per_node")),
+            "Location": entry.result,
+            "framework": text_value(info.get("framework")),
+            "operating_system": text_value(info.get("operating_system")),
+            "notes": notes_text(info),
+            "compilance": "1",
+            "compliance": "1",
+            "errors": "0",
+            "version": report.round,
+            "inferred": "1" if m.get("inferred") else "0",
+            "has_power": str(has_power),
+            "Units": text_value(m.get("units")),
+            "weight_data_types": text_value(m.get("weight_data_types")),
+        }
+        rows.append({c: base.get(c, "") for c in columns})
+        if has_power:
+            power = dict(base, Result=text_value(m["power_value"]), Units=text_value(m.get("power_units")))
+            rows.append({c: power.get(c, "") for c in columns})
+    return columns, rows

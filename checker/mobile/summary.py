@@ -1,0 +1,33 @@
+"""The Mobile summary CSV: valid results, in the columns of the round's published table."""
+
+from __future__ import annotations
+
+from infercheck.checker.core.outputs import text_value
+from infercheck.checker.core.report import Report
+
+__all__ = ["MOBILE_CSV_COLUMNS", "summary_rows"]
+
+MOBILE_CSV_COLUMNS = ["Organization", "Availability", "Division", "Device", "SystemName", "SoC",
+                      "Accelerator", "Framework", "Model", "Benchmark", "Scenario", "Result",
+                      "Units", "Accuracy", "AccuracyMetric", "Location", "version"]
+
+
+def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    # Mobile has no official summary.csv; these columns follow the round's published table.
+    rows = []
+    for entry in report.results:
+        m, info = entry.metrics, entry.system_info
+        if not entry.valid or m.get("value") is None:
+            continue
+        rows.append({
+            "Organization": entry.submitter, "Availability": entry.availability or "",
+            "Division": entry.division, "Device": entry.system,
+            "SystemName": text_value(info.get("system_name")), "SoC": text_value(m.get("soc")),
+            "Accelerator": text_value(m.get("accelerator")), "Framework": text_value(m.get("framework")),
+            "Model": text_value(m.get("benchmark_title")), "Benchmark": entry.benchmark,
+            "Scenario": entry.scenario, "Result": text_value(m["value"]), "Units": text_value(m.get("units")),
+            "Accuracy": text_value(m.get("accuracy_display")),
+            "AccuracyMetric": text_value(m.get("accuracy_metric")),
+            "Location": entry.result, "version": report.round,
+        })
+    return MOBILE_CSV_COLUMNS, rows

@@ -1,0 +1,68 @@
+"""The suites infercheck knows, and the library's entry points over them. A new suite is a new
+folder beside inference/ and mobile/ and one line here."""
+
+from __future__ import annotations
+
+from infercheck.checker import inference, mobile
+from infercheck.checker.core import engine
+from infercheck.checker.core.findings import CodeIndex, Rule
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.report import Report
+from infercheck.checker.core.suite import Scope, Suite
+
+__all__ = ["ALL_CODES", "SUITES", "UnknownSuite", "all_rules", "available_rounds", "check_tree",
+           "detect_suite", "load_rules",
+           "rule_for", "suite_named"]
+
+# In the order they claim a tree: the first whose owns_tree() says yes checks it.
+SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, inference.SUITE)}
+
+# Codes renamed since they were published: old code -> new code (none yet).
+ALIASES: dict[str, str] = {}
+
+ALL_CODES = CodeIndex([rule for s in SUITES.values() for rule in s.codes.values()], ALIASES)
+
+
+class UnknownSuite(ValueError):
+    """A suite name that no suite has."""
+
+
+def suite_named(name: str) -> Suite:
+    try:
+        return SUITES[name]
+    except KeyError:
+        raise UnknownSuite(f"no suite {name!r} (known: {', '.join(SUITES)})") from None
+
+
+def detect_suite(root: str) -> str:
+    """The name of the first suite that claims the tree."""
+    return next(s.name for s in SUITES.values() if s.owns_tree(root))
+
+
+def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
+               profile: str = "strict", submitter: str | None = None, jobs: int = 1,
+               checks: CheckSet | None = None) -> Report:
+    """Check every result under `root` (the folder holding closed/, open/, network/) by the
+    rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
+    `checks` replaces the suite's own checks (tests use it)."""
+    name = detect_suite(root) if suite == "auto" else suite
+    scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks)
+    return engine.check_tree(root, suite_named(name), round=round, scope=scope)
+
+
+def all_rules() -> CodeIndex:
+    return ALL_CODES
+
+
+def rule_for(code: str) -> type[Rule] | None:
+    return ALL_CODES.get(code)
+
+
+def available_rounds(suite: str = "inference") -> list[str]:
+    """The rounds `suite` has rule packs for, oldest first."""
+    return suite_named(suite).packs.rounds()
+
+
+def load_rules(suite: str, round_name: str):
+    """The resolved rules of one round of `suite` (RulePackError if it has none)."""
+    return suite_named(suite).load_rules(round_name)
