@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from infercheck.checker import check_tree
-from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.core.registry import CheckSet, check
 from infercheck.checker.core.report import Report
 from infercheck.checker.core.tree_rules import EmptyTree
 from infercheck.checker.inference import SUITE as INFERENCE
@@ -107,14 +107,12 @@ def test_smoke_profile_says_so_on_every_verdict_line():
 
 
 def _exploding_checks() -> CheckSet:
-    extra = CheckSet()
-
-    @extra.check(emits=())
+    @check(emits=())
     def check_explodes(ctx):
         raise ZeroDivisionError("boom")
         yield
 
-    return INFERENCE.checks + extra
+    return INFERENCE.checks + CheckSet.of(check_explodes)
 
 
 def test_a_crashing_check_is_an_internal_fault(broken_tree):
@@ -130,14 +128,13 @@ def test_a_crashing_check_is_an_internal_fault(broken_tree):
 
 
 def test_a_check_yielding_an_undeclared_code_is_an_internal_fault(broken_tree):
-    extra = CheckSet()
-
-    @extra.check(emits=())
+    @check(emits=())
     def check_says_too_much(ctx):
         yield EmptyTree.at(None, found=0, where="")
 
     tree = broken_tree("edge")
-    report = check_tree(str(tree.root), round="v4.1", checks=INFERENCE.checks + extra)
+    report = check_tree(str(tree.root), round="v4.1",
+                        checks=INFERENCE.checks + CheckSet.of(check_says_too_much))
     crashed = [f for f in report.all_findings() if f.code == "INT001"]
     assert len(crashed) == 3 and "undeclared codes STR013" in crashed[0].message
 

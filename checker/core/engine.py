@@ -17,7 +17,7 @@ from infercheck.checker.core.report import Report
 from infercheck.checker.core.suite import Scope, Suite
 from infercheck.checker.core.tree_rules import EmptyTree
 
-__all__ = ["check_tree", "crash_finding", "open_report", "run_checks"]
+__all__ = ["check_tree", "collect_findings", "crash_finding", "open_report", "run_checks"]
 
 
 def crash_finding(where: str | None, exc: BaseException, check: str) -> Finding:
@@ -26,12 +26,10 @@ def crash_finding(where: str | None, exc: BaseException, check: str) -> Finding:
                            detail=traceback.format_exc())
 
 
-def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile: str,
-               first: list[Finding] = ()) -> list[Finding]:
-    """Every check on one result's context; a check that raises, or yields a code it did not
-    declare, is a fault of ours (INT001) and never stops the others. `first` (findings shared
-    by several results, such as the device's) lead the list."""
-    findings: list[Finding] = list(first)
+def collect_findings(ctx: Any, where: str, checks: CheckSet) -> list[Finding]:
+    """Every check on one context, in order; a check that raises, or yields a code it did not
+    declare, is a fault of ours (INT001 at `where`) and never stops the others."""
+    findings: list[Finding] = []
     for chk in checks:
         try:
             produced = list(chk.func(ctx))
@@ -44,7 +42,14 @@ def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile
             findings.append(CheckCrashed.at(
                 where, found=f"yielded undeclared codes {', '.join(sorted(undeclared))}",
                 check=chk.name))
-    findings.extend(getattr(ctx, "load_findings", ()))
+    return findings
+
+
+def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile: str,
+               first: list[Finding] = ()) -> list[Finding]:
+    """The findings of one result: `first` (those it shares, such as its device's), then its
+    checks', then what its context's loaders recorded; deduplicated, the profile applied."""
+    findings = [*first, *collect_findings(ctx, where, checks), *getattr(ctx, "load_findings", ())]
     return apply_profile(dedupe(findings), profile, codes)
 
 

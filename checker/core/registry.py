@@ -1,17 +1,19 @@
-"""Checks: functions of one result's context that yield findings, collected per suite.
+"""Checks: functions of one context (a result, a device) that yield findings.
 
-A suite fills its own `CheckSet` with `@checks.check(emits=...)`; the engine is handed the set
-to run (tests hand it another), so nothing global is mutated.
+`@check(emits=...)` marks a function as a check and says which rules it may yield; a suite lists
+its checks, in the order they run, in a `CheckSet`. The engine is handed the set to run (tests
+hand it another), so nothing global is filled or mutated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 from infercheck.checker.core.findings import Finding, Rule
 
-__all__ = ["Check", "CheckSet"]
+__all__ = ["Check", "CheckSet", "check", "checks_in"]
 
 
 @dataclass(frozen=True)
@@ -25,20 +27,33 @@ class Check:
         return frozenset(r.code for r in self.emits)
 
 
+def check(*, emits: tuple[type[Rule], ...]):
+    """Mark a check; `emits` lists the rules it may yield (the engine holds it to that)."""
+
+    def wrap(func):
+        func.check = Check(func.__name__, func, tuple(emits))
+        return func
+
+    return wrap
+
+
+def checks_in(*modules: ModuleType) -> list[Check]:
+    """The checks defined in these modules (to test that a suite's set misses none)."""
+    return [obj.check for module in modules for obj in vars(module).values()
+            if callable(obj) and isinstance(getattr(obj, "check", None), Check)
+            and obj.__module__ == module.__name__]
+
+
 class CheckSet:
-    """An ordered set of checks; `check` is the decorator that adds one."""
+    """An ordered set of checks."""
 
     def __init__(self, checks: Iterable[Check] = ()) -> None:
         self._checks: list[Check] = list(checks)
 
-    def check(self, *, emits: tuple[type[Rule], ...]):
-        """Register a check; `emits` lists the rules it may yield (the engine holds it to that)."""
-
-        def wrap(func):
-            self._checks.append(Check(func.__name__, func, emits))
-            return func
-
-        return wrap
+    @classmethod
+    def of(cls, *funcs: Callable) -> CheckSet:
+        """The checks marked by @check, in the order given."""
+        return cls(f.check for f in funcs)
 
     def __iter__(self) -> Iterator[Check]:
         return iter(self._checks)

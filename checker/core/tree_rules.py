@@ -305,6 +305,10 @@ class EmptyTree(Rule):
     message = "no results found{where}"
 
 
+# Every rule finding_for_parse_error can give: what a check that reads files declares.
+PARSE_RULES = (MissingFile, EmptyFile, NotUtf8, MalformedFile, InvalidJson, UnreadableFile)
+
+
 def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
     """The finding for a file that could not be read or parsed (path relative to the tree)."""
     rule = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.suite import Suite
+from infercheck.checker.mobile.checks import RESULT_CHECKS
 from infercheck.checker.mobile.engine import CODES, detect_mobile_round, owns_tree, walk
 from infercheck.checker.mobile.rules import PACKS, load_rules
 from infercheck.checker.mobile.summary import summary_rows
@@ -16,7 +16,7 @@ SUITE = Suite(
     packs=PACKS,
     load_rules=load_rules,
     codes=CODES,
-    checks=CheckSet(),
+    checks=RESULT_CHECKS,
     profiles=("strict", "smoke", "published"),
     owns_tree=owns_tree,
     detect_round=detect_mobile_round,

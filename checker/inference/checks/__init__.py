@@ -1,18 +1,35 @@
-"""The inference checks, one module per topic; importing this package fills `CHECKS`.
+"""The inference checks, one module per topic, and the order they run in on each result.
 
-The modules are imported in the order their checks run (performance first: other checks read
-what it records), which is also the order findings are listed in.
+Performance runs first: later checks read what it records (the result's value, its scenario).
+The order is also the order findings are listed in.
 """
 
 from __future__ import annotations
 
-# isort: off
-from infercheck.checker.inference.checks import loadgen, structure, accuracy, compliance
-from infercheck.checker.inference.checks import measurements, power, system
-# isort: on
 from infercheck.checker.core.findings import rules_in
-from infercheck.checker.inference.checks.registry import CHECKS
+from infercheck.checker.core.registry import CheckSet
+from infercheck.checker.inference.checks import (
+    accuracy,
+    compliance,
+    loadgen,
+    measurements,
+    power,
+    structure,
+    system,
+)
 
-__all__ = ["CHECKS", "RULES"]
+__all__ = ["CHECKS", "MODULES", "RULES"]
 
-RULES = rules_in(loadgen, structure, accuracy, compliance, measurements, power, system)
+MODULES = (loadgen, structure, accuracy, compliance, measurements, power, system)
+
+CHECKS = CheckSet.of(
+    loadgen.check_performance,
+    structure.check_result_files,
+    accuracy.check_accuracy,
+    compliance.check_compliance,
+    measurements.check_measurements,
+    power.check_power,
+    system.check_system_description,
+)
+
+RULES = rules_in(*MODULES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infercheck.checker.core.coerce import as_int, is_true
 from infercheck.checker.core.findings import Rule, Severity
-from infercheck.checker.inference.checks.registry import check
+from infercheck.checker.core.registry import check
 from infercheck.checker.inference.rules import known_seed_sets
 
 NS_PER_MS = 1000 * 1000

@@ -7,8 +7,8 @@ from infercheck.checker.core.measurements import (
     ImplementationFieldMissing,
     implementation_findings,
 )
+from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import EmptyFile, MissingFile
-from infercheck.checker.inference.checks.registry import check
 
 
 def _implementation_json(ctx, names: list[str]) -> str | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import MissingFile
-from infercheck.checker.inference.checks.registry import check
 
 
 class UnknownBenchmark(Rule):

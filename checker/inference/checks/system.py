@@ -9,6 +9,7 @@ from jsonschema.exceptions import best_match
 
 from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, read_json
 from infercheck.checker.core.tree_rules import (
     EmptyFile,
@@ -18,7 +19,6 @@ from infercheck.checker.core.tree_rules import (
     UnreadableFile,
     finding_for_parse_error,
 )
-from infercheck.checker.inference.checks.registry import check
 from infercheck.checker.inference.context import SystemInfo
 from infercheck.schemas import load_schema
 
