@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import shutil
+from importlib.metadata import PackageNotFoundError, version
 
 from . import harness
 from .sysinfo import describe_system
@@ -100,8 +101,6 @@ class TreeWriter:
                 f"Reproduce with:\n\n    {' '.join(cmd)}\n")
 
     def _requirements(self) -> list[str]:
-        from importlib.metadata import PackageNotFoundError, version
-
         names = ["infercheck", "mlcommons-loadgen", "numpy",
                  "scikit-learn" if self.backend.framework.startswith("scikit") else "onnxruntime"]
         out = []

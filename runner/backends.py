@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
+from PIL import Image
 
 __all__ = ["Backend", "DigitsBackend", "OnnxImageBackend", "BackendError"]
 
@@ -49,6 +50,7 @@ class DigitsBackend(Backend):
     """
 
     def __init__(self) -> None:
+        # scikit-learn takes over a second to import: only the digits model pays for it
         import sklearn
         from sklearn.datasets import load_digits
         from sklearn.svm import SVC
@@ -93,7 +95,7 @@ class OnnxImageBackend(Backend):
     def __init__(self, model_path: str, dataset: str, *, name: str | None = None,
                  normalize: bool = True, label_offset: int = 0, threads: int = 1,
                  max_count: int | None = None) -> None:
-        try:
+        try:  # only ONNX models need onnxruntime, and its import is slow
             import onnxruntime as ort
         except ImportError as exc:  # pragma: no cover - installed with the project
             raise BackendError("onnxruntime is not installed") from exc
@@ -150,8 +152,6 @@ class OnnxImageBackend(Backend):
         )
 
     def _image(self, index: int) -> np.ndarray:
-        from PIL import Image
-
         with Image.open(os.path.join(self._dataset, self._files[index])) as img:
             img = img.convert("RGB").resize((self._hw[1], self._hw[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / 255.0

@@ -7,7 +7,9 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 
+import mlperf_loadgen as lg
 import numpy as np
 
 __all__ = ["RunSettings", "loadgen_round_seeds", "loadgen_version", "run_loadgen"]
@@ -16,15 +18,7 @@ __all__ = ["RunSettings", "loadgen_round_seeds", "loadgen_version", "run_loadgen
 LOADGEN_MODEL_NAMES = {"resnet": "resnet50"}
 
 
-def _lg():
-    import mlperf_loadgen
-
-    return mlperf_loadgen
-
-
 def loadgen_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("mlcommons-loadgen")
     except PackageNotFoundError:  # pragma: no cover - a dependency of the project
@@ -33,7 +27,6 @@ def loadgen_version() -> str:
 
 def loadgen_round_seeds() -> tuple[int, int, int]:
     """The seeds of the mlperf.conf compiled into the installed LoadGen."""
-    lg = _lg()
     ts = lg.TestSettings()
     ts.FromConfig("", "resnet50", "Offline", 0)
     return ts.qsl_rng_seed, ts.sample_index_rng_seed, ts.schedule_rng_seed
@@ -100,7 +93,6 @@ class Progress:
 
 def run_loadgen(backend, settings: RunSettings, progress: Progress | None = None) -> float:
     """Run LoadGen once; its logs land in settings.outdir. Returns the wall time in seconds."""
-    lg = _lg()
     progress = progress or Progress()
     os.makedirs(settings.outdir, exist_ok=True)
     ts = lg.TestSettings()
