@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 import numpy as np
+from PIL import Image
 
 __all__ = ["Backend", "DigitsBackend", "OnnxImageBackend", "BackendError"]
 
@@ -49,7 +50,7 @@ class DigitsBackend(Backend):
     """
 
     def __init__(self) -> None:
-        # scikit-learn is heavy: only the embedded backend loads it
+        # scikit-learn takes over a second to import: only the digits model pays for it
         import sklearn
         from sklearn.datasets import load_digits
         from sklearn.svm import SVC
@@ -95,7 +96,7 @@ class OnnxImageBackend(Backend):
                  normalize: bool = True, label_offset: int = 0, threads: int = 1,
                  max_count: int | None = None) -> None:
         try:
-            import onnxruntime as ort  # heavy: only the ONNX backend loads it
+            import onnxruntime as ort  # only ONNX models need it, and its import is slow
         except ImportError as exc:  # pragma: no cover - installed with the project
             raise BackendError("onnxruntime is not installed") from exc
         if not os.path.isfile(model_path):
@@ -151,8 +152,6 @@ class OnnxImageBackend(Backend):
         )
 
     def _image(self, index: int) -> np.ndarray:
-        from PIL import Image  # only image datasets need it
-
         with Image.open(os.path.join(self._dataset, self._files[index])) as img:
             img = img.convert("RGB").resize((self._hw[1], self._hw[0]), Image.BILINEAR)
             arr = np.asarray(img, dtype=np.float32) / 255.0

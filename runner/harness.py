@@ -9,18 +9,13 @@ import time
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
+import mlperf_loadgen as lg
 import numpy as np
 
 __all__ = ["RunSettings", "loadgen_round_seeds", "loadgen_version", "run_loadgen"]
 
 # LoadGen's compiled-in mlperf.conf knows the official model names; these are the ones it uses.
 LOADGEN_MODEL_NAMES = {"resnet": "resnet50"}
-
-
-def _lg():
-    import mlperf_loadgen  # a compiled extension: loaded when a run starts, not by `check`
-
-    return mlperf_loadgen
 
 
 def loadgen_version() -> str:
@@ -32,7 +27,6 @@ def loadgen_version() -> str:
 
 def loadgen_round_seeds() -> tuple[int, int, int]:
     """The seeds of the mlperf.conf compiled into the installed LoadGen."""
-    lg = _lg()
     ts = lg.TestSettings()
     ts.FromConfig("", "resnet50", "Offline", 0)
     return ts.qsl_rng_seed, ts.sample_index_rng_seed, ts.schedule_rng_seed
@@ -99,7 +93,6 @@ class Progress:
 
 def run_loadgen(backend, settings: RunSettings, progress: Progress | None = None) -> float:
     """Run LoadGen once; its logs land in settings.outdir. Returns the wall time in seconds."""
-    lg = _lg()
     progress = progress or Progress()
     os.makedirs(settings.outdir, exist_ok=True)
     ts = lg.TestSettings()
