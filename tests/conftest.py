@@ -19,6 +19,13 @@ SLICES = {
     "edge": ("inference-v4.1", "v4.1", "closed", "UntetherAI", "h13_u1_preview", "resnet50"),
     # A datacenter system with power on Offline and Server.
     "power": ("inference-v4.1", "v4.1", "closed", "UntetherAI", "r760_u6_slim", "resnet50"),
+    # An LLM (equal issue, token latencies, TEST06) on a datacenter system: Offline and Server.
+    "llm": ("inference-v4.1", "v4.1", "closed", "RedHat", "L40S-RedHat-OpenShift", "llama2-70b-99.9"),
+    # Stable Diffusion XL in the open division (no compliance folder), published without its
+    # accuracy/images/ (ACC008, a warning in open).
+    "sdxl": ("inference-v4.1", "v4.1", "open", "CTuning",
+             "cm-demo-gfursin-scaleway-L4-1-24G-reference-gpu-pytorch-v2.3.1-default_config",
+             "stable-diffusion-xl"),
 }
 
 
@@ -45,8 +52,12 @@ def copy_slice(dest: Path, key: str) -> Path:
     (out / "systems").mkdir(parents=True)
     shutil.copy2(src / "systems" / f"{system}.json", out / "systems")
     for part in ("results", "measurements", "compliance"):
+        if part == "compliance" and division == "open" and not (src / part / system).is_dir():
+            continue  # the open division needs no audit tests (CTuning published none)
         shutil.copytree(src / part / system / bench, out / part / system / bench)
     shutil.copytree(src / "code" / bench, out / "code" / bench)
+    for path in [out, *out.rglob("*")]:  # the corpus is read-only; copies must be writable
+        path.chmod(0o755 if path.is_dir() else 0o644)
     return dest
 
 
@@ -69,7 +80,15 @@ class Tree:
         return self.root / self.division / self.submitter
 
     def result(self, scenario: str) -> Path:
-        return self.sub / "results" / self.system / self.bench / scenario
+        """The scenario folder, whatever its case in the slice ("offline", "Offline")."""
+        bench = self.sub / "results" / self.system / self.bench
+        for folder in bench.iterdir():
+            if folder.name.lower() == scenario.lower():
+                return folder
+        return bench / scenario
+
+    def compliance(self, scenario: str, test: str) -> Path:
+        return self.sub / "compliance" / self.system / self.bench / self.result(scenario).name / test
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()

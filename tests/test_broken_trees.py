@@ -1,15 +1,19 @@
-"""Real corpus slices broken one way each: the specific code, exit 1, no traceback."""
+"""Real corpus slices broken one way each: the exact codes, exit 1, no traceback."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from infercheck.checker import check_tree
+from infercheck.checker.inference.checks.system import NETWORK_FIELDS
 from infercheck.cli import main
+
+from .conftest import SLICES, corpus
 
 
 def _run(tree):
@@ -25,11 +29,37 @@ def error_codes(report, result: str | None = None) -> set[str]:
     return out
 
 
+def other_codes(report) -> set[str]:
+    """The codes of the findings that are not errors (warnings and notes)."""
+    return {f.code for f in report.all_findings() if not f.is_error}
+
+
+def _keyed(report, errors: bool) -> set[tuple]:
+    return {(f.code, f.path, f.message) for f in report.all_findings() if f.is_error == errors}
+
+
+# Each slice as published: (results, the codes of its warnings and notes). None has an error.
+UNTOUCHED = {
+    "edge": (3, {"SYS003"}),   # host_processor_url is not a field of v4.1
+    "power": (2, {"SYS003"}),
+    "llm": (2, {"SYS003"}),    # host_processor_vcpu_count
+    "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
+}
+
+
+@pytest.fixture(scope="module")
+def untouched(pristine):
+    return {key: check_tree(str(root), round=SLICES[key][1]) for key, root in pristine.items()}
+
+
 def test_untouched_slices_are_valid(broken_tree):
-    for key in ("edge", "power"):
+    assert set(UNTOUCHED) == set(SLICES)
+    for key, (count, others) in UNTOUCHED.items():
         report = _run(broken_tree(key))
         assert report.valid, [f.to_dict() for f in report.all_findings() if f.is_error]
-        assert len(report.results) in (2, 3)
+        assert not error_codes(report)
+        assert other_codes(report) == others, key
+        assert len(report.results) == count
 
 
 # --- mutations --------------------------------------------------------------------------------
@@ -123,8 +153,6 @@ def offline_spq_low(t):
 
 
 def compliance_test_removed(t):
-    import shutil
-
     shutil.rmtree(t.sub / "compliance" / t.system / t.bench / "offline" / "TEST04")
 
 
@@ -153,14 +181,10 @@ def accuracy_log_untruncated(t):
 
 
 def scenario_removed(t):
-    import shutil
-
     shutil.rmtree(t.result("multistream"))
 
 
 def stray_scenario(t):
-    import shutil
-
     shutil.copytree(t.result("offline"), t.result("offline_old"))
 
 
@@ -206,66 +230,286 @@ def system_not_an_object(t):
     t.system_json.write_text("[1, 2, 3]", "utf-8")
 
 
+def folder_in_place_of_log(t):
+    t.perf_log().unlink()
+    t.perf_log().mkdir()
+
+
+def unknown_benchmark_folder(t):
+    (t.sub / "results" / t.system / "resnet101").mkdir()
+
+
+def results_removed(t):
+    shutil.rmtree(t.sub / "results")
+
+
+def to_open(t):
+    os.rename(t.root / "closed", t.root / "open")
+    t.division = "open"
+    t.edit_json(t.system_json, division="open")
+
+
+def model_mapping_not_an_object(t):
+    to_open(t)
+    (t.sub / "model_mapping.json").write_text("[1]")
+
+
+def system_field_empty(t):  # v3.1 onwards: a meaningful answer
+    t.edit_json(t.system_json, cooling="")
+
+
+def to_network(t, is_network):
+    os.rename(t.root / "closed", t.root / "network")
+    t.division = "network"
+    t.edit_json(t.system_json, division="network", is_network=is_network)
+
+
+def network_mode_off(t):
+    to_network(t, False)
+
+
+def network_without_network_sut(t):
+    # The network fields of a real network-division system (HPE, v3.0); the logs still name
+    # the local SUT (KILT_SERVER), not a "Network SUT".
+    hpe = next((corpus("inference-v3.0") / "network" / "HPE" / "systems").glob("*.json"))
+    fields = json.loads(hpe.read_text("utf-8"))
+    to_network(t, True)
+    t.edit_json(t.system_json, **{k: fields[k] for k in NETWORK_FIELDS if k != "is_network"})
+
+
+def measurements_field_empty(t):
+    folder = t.sub / "measurements" / t.system / t.bench / "offline"
+    impl = next(p for p in folder.iterdir() if p.suffix == ".json")
+    t.edit_json(impl, retraining="")
+
+
+def accuracy_value_missing(t):
+    (t.result("offline") / "accuracy" / "accuracy.txt").write_text("hash=00\n")
+
+
+def min_query_count_zero(t):  # Offline needs at least one query
+    t.set_log_key(t.perf_log(), "effective_min_query_count", 0)
+
+
+def multistream_from_singlestream(t):
+    shutil.rmtree(t.result("multistream") / "performance")
+    shutil.copytree(t.result("singlestream") / "performance", t.result("multistream") / "performance")
+
+
+def multistream_without_estimate(t):
+    multistream_from_singlestream(t)
+    t.set_log_key(t.perf_log("multistream"), "early_stopping_latency_ms", 0)
+
+
+def equal_issue_off(t):
+    t.set_log_key(t.perf_log(), "effective_sample_concatenate_permutation", False)
+
+
+def token_latencies_off(t):
+    t.set_log_key(t.perf_log(), "requested_use_token_latencies", False)
+
+
+def first_token_latency_exceeded(t):  # llama2-70b Server: TTFT p99 below 2 s
+    t.set_log_key(t.perf_log("server"), "result_first_token_99.00_percentile_latency_ns", 2500000000)
+
+
+def time_per_output_token_exceeded(t):  # llama2-70b Server: TPOT p99 below 200 ms
+    t.set_log_key(t.perf_log("server"), "result_time_per_output_token_99.00_percentile_ns", 250000000)
+
+
+def tokens_per_sample_above_limit(t):  # llama2-70b: at most 294.45 x 1.1
+    path = t.result("offline") / "accuracy" / "accuracy.txt"
+    text = path.read_text("utf-8")
+    assert "'tokens_per_sample': 291.4" in text
+    path.write_text(text.replace("'tokens_per_sample': 291.4", "'tokens_per_sample': 400.0"), "utf-8")
+
+
+def eos_check_failed(t):
+    path = t.compliance("offline", "TEST06") / "verify_accuracy.txt"
+    text = path.read_text("utf-8")
+    assert "EOS check pass: True" in text
+    path.write_text(text.replace("EOS check pass: True", "EOS check pass: False"), "utf-8")
+
+
+def output_audit_removed(t):
+    shutil.rmtree(t.compliance("offline", "TEST06"))
+
+
+def sdxl_moved_to_closed(t):
+    os.rename(t.root / "open", t.root / "closed")
+    t.division = "closed"
+    t.edit_json(t.system_json, division="closed")
+
+
+# Mutations that only add warnings or notes: the report stays valid.
+def unknown_division_folder(t):
+    (t.root / "Closed").mkdir()
+
+
+def unknown_system_field(t):
+    t.edit_json(t.system_json, favourite_colour="blue")
+
+
+def extra_power_file(t):
+    (t.result("offline") / "performance" / "power" / "ptd_out.txt").write_text("x")
+
+
+def clip_above_limit_in_open(t):  # SDXL CLIP_SCORE at most 31.81331801; open only warns
+    path = t.result("offline") / "accuracy" / "accuracy.txt"
+    text = path.read_text("utf-8")
+    assert "'CLIP_SCORE': 31.750536930561065" in text
+    path.write_text(text.replace("'CLIP_SCORE': 31.750536930561065", "'CLIP_SCORE': 32.5"), "utf-8")
+
+
 MUTATIONS = [
-    # (slice, mutation, the code it must produce, the result it concerns or None for any)
-    ("edge", delete_perf_log, "STR001"),
-    ("edge", empty_perf_log, "STR002"),
-    ("edge", accuracy_not_utf8, "STR003"),
-    ("edge", truncate_perf_log_mid_line, "STR004"),
-    ("edge", system_json_invalid, "STR005"),
-    ("edge", symlink_outside, "STR006"),
-    ("edge", broken_symlink, "STR007"),
-    ("edge", stray_scenario, "STR010"),
-    ("edge", scenario_removed, "STR011"),
-    ("edge", system_field_missing, "SYS001"),
-    ("edge", invalid_status, "SYS002"),
-    ("edge", system_not_an_object, "SYS002"),
-    ("edge", submitter_mismatch, "SYS005"),
-    ("edge", wrong_division, "SYS006"),
-    ("edge", measurements_field_missing, "MEA001"),
-    ("edge", loadgen_error_added, "LG001"),
-    ("edge", result_invalid, "LG002"),
-    ("edge", seed_changed, "LG003"),
-    ("edge", min_duration_short, "LG004"),
-    ("edge", perf_sample_count_low, "LG006"),
-    ("edge", early_stopping_not_met, "LG007"),
-    ("edge", offline_spq_low, "LG009"),
-    ("edge", log_key_missing, "LG013"),
-    ("edge", scenario_mismatch, "LG014"),
-    ("edge", accuracy_below_target, "ACC001"),
-    ("edge", hash_line_removed, "ACC004"),
-    ("edge", accuracy_log_untruncated, "ACC005"),
-    ("edge", accuracy_log_untruncated, "ACC006"),
-    ("edge", dataset_not_covered, "ACC007"),
-    ("edge", compliance_test_removed, "CMP001"),
-    ("edge", compliance_perf_failed, "CMP002"),
-    ("edge", compliance_acc_failed, "CMP003"),
-    ("power", spl_outside_window, "PWR001"),
-    ("power", power_file_removed, "STR001"),
-    ("power", measurements_readme_empty, "STR002"),
-    ("power", latency_bound_exceeded, "LG008"),
+    # (slice, mutation, the exact set of error codes of the report: tree-level and all results).
+    # The first twelve are also run through the command line.
+    ("edge", delete_perf_log, {"STR001"}),
+    ("edge", empty_perf_log, {"STR002"}),
+    ("edge", accuracy_not_utf8, {"STR003"}),
+    ("edge", truncate_perf_log_mid_line, {"STR004"}),
+    ("edge", system_json_invalid, {"STR005"}),
+    # The link is flagged, yet the checks still read the file it points to outside the tree
+    # (which has no hash= line): a suspected bug, see test_a_link_outside_the_tree_is_not_read.
+    ("edge", symlink_outside, {"STR006", "ACC004"}),
+    ("edge", broken_symlink, {"STR007"}),
+    ("edge", stray_scenario, {"STR010"}),
+    ("edge", scenario_removed, {"STR011"}),
+    ("edge", system_field_missing, {"SYS001"}),
+    ("edge", invalid_status, {"SYS002"}),
+    ("edge", system_not_an_object, {"SYS002"}),
+    ("edge", folder_in_place_of_log, {"STR012"}),
+    ("edge", unknown_benchmark_folder, {"STR009"}),
+    ("edge", results_removed, {"STR013"}),
+    ("edge", model_mapping_not_an_object, {"STR014"}),
+    ("edge", system_field_empty, {"SYS004"}),
+    ("edge", submitter_mismatch, {"SYS005"}),
+    ("edge", wrong_division, {"SYS006"}),
+    ("edge", network_mode_off, {"SYS007"}),
+    ("edge", network_without_network_sut, {"SYS008"}),
+    ("edge", measurements_field_missing, {"MEA001"}),
+    ("edge", measurements_field_empty, {"MEA002"}),
+    ("edge", loadgen_error_added, {"LG001"}),
+    ("edge", result_invalid, {"LG002"}),
+    ("edge", seed_changed, {"LG003"}),
+    ("edge", min_duration_short, {"LG004"}),
+    ("edge", min_query_count_zero, {"LG005"}),
+    ("edge", perf_sample_count_low, {"LG006"}),
+    ("edge", early_stopping_not_met, {"LG007"}),
+    ("edge", offline_spq_low, {"LG009"}),
+    ("llm", equal_issue_off, {"LG010"}),
+    ("llm", token_latencies_off, {"LG011"}),
+    ("llm", first_token_latency_exceeded, {"LG012"}),
+    ("llm", time_per_output_token_exceeded, {"LG012"}),
+    ("edge", log_key_missing, {"LG013"}),
+    ("edge", scenario_mismatch, {"LG014"}),
+    ("edge", multistream_without_estimate, {"LG016"}),
+    ("edge", accuracy_below_target, {"ACC001"}),
+    ("llm", tokens_per_sample_above_limit, {"ACC002"}),
+    ("edge", accuracy_value_missing, {"ACC003"}),
+    ("edge", hash_line_removed, {"ACC004"}),
+    # An untruncated log is also one whose hash differs from the one recorded.
+    ("edge", accuracy_log_untruncated, {"ACC005", "ACC006"}),
+    ("edge", dataset_not_covered, {"ACC007"}),
+    # In closed, SDXL needs its sample images, the audit tests and (datacenter) Server.
+    ("sdxl", sdxl_moved_to_closed, {"ACC008", "CMP001", "STR011"}),
+    ("edge", compliance_test_removed, {"CMP001"}),
+    ("llm", output_audit_removed, {"CMP001"}),
+    ("edge", compliance_perf_failed, {"CMP002"}),
+    ("edge", compliance_acc_failed, {"CMP003"}),
+    ("llm", eos_check_failed, {"CMP004"}),
+    ("power", spl_outside_window, {"PWR001"}),
+    ("power", power_file_removed, {"STR001"}),
+    ("power", measurements_readme_empty, {"STR002"}),
+    ("power", latency_bound_exceeded, {"LG008"}),
+]
+
+NOTICES = [
+    # (slice, mutation, the exact set of codes of the findings it adds: warnings and notes only)
+    ("edge", unknown_division_folder, {"STR008"}),
+    ("edge", unknown_system_field, {"SYS003"}),
+    ("edge", multistream_from_singlestream, {"LG015"}),
+    ("power", extra_power_file, {"PWR002"}),
+    ("sdxl", clip_above_limit_in_open, {"ACC002"}),
 ]
 
 
-@pytest.mark.parametrize("key,mutate,code", MUTATIONS,
-                         ids=[f"{code}-{m.__name__}" for _, m, code in MUTATIONS])
-def test_mutation_gives_its_code(broken_tree, key, mutate, code):
+def _ids(table):
+    return [f"{'+'.join(sorted(codes))}-{m.__name__}" for _, m, codes in table]
+
+
+@pytest.mark.parametrize("key,mutate,codes", MUTATIONS, ids=_ids(MUTATIONS))
+def test_mutation_gives_its_codes(broken_tree, key, mutate, codes):
     tree = broken_tree(key, mutate)
     report = _run(tree)
-    assert code in error_codes(report), [f.to_dict() for f in report.all_findings()]
+    assert error_codes(report) == codes, [f.to_dict() for f in report.all_findings() if f.is_error]
     assert not report.valid
     assert not report.crashed, [f.detail for f in report.all_findings() if f.code == "INT001"]
 
 
-@pytest.mark.parametrize("key,mutate,code", MUTATIONS[:12],
-                         ids=[f"{code}-{m.__name__}" for _, m, code in MUTATIONS[:12]])
-def test_cli_exits_1_without_traceback(broken_tree, key, mutate, code):
+@pytest.mark.parametrize("key,mutate,codes", NOTICES, ids=_ids(NOTICES))
+def test_notice_mutation_adds_only_its_codes(broken_tree, untouched, key, mutate, codes):
+    tree = broken_tree(key, mutate)
+    report = _run(tree)
+    assert not error_codes(report), [f.to_dict() for f in report.all_findings() if f.is_error]
+    assert report.valid and not report.crashed
+    added = _keyed(report, errors=False) - _keyed(untouched[key], errors=False)
+    assert {code for code, _, _ in added} == codes, added
+    assert other_codes(report) == UNTOUCHED[key][1] | codes
+
+
+def test_tables_name_their_mutations_once():
+    for table in (MUTATIONS, NOTICES):
+        assert all(codes and isinstance(codes, set) for _, _, codes in table)
+        assert len(_ids(table)) == len(set(_ids(table)))
+        assert {key for key, _, _ in table} <= set(SLICES)
+
+
+@pytest.mark.parametrize("key,mutate,codes", MUTATIONS[:12], ids=_ids(MUTATIONS[:12]))
+def test_cli_exits_1_without_traceback(broken_tree, key, mutate, codes):
     tree = broken_tree(key, mutate)
     result = CliRunner().invoke(main, ["check", str(tree.root), "--version", tree.round])
     assert result.exit_code == 1, result.output
-    assert code in result.output or code in {"STR006", "STR007"}
+    assert all(code in result.output for code in codes), result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="suspected checker bug: the checks follow a link that "
+                   "STR006 flags and judge the file outside the tree (here ACC001 for its 10 %)")
+def test_a_link_outside_the_tree_is_not_read(broken_tree):
+    def mutate(t):
+        outside = t.root.parent / "elsewhere.txt"
+        outside.write_text("accuracy=10.0%\nhash=00\n", "utf-8")
+        target = t.result("offline") / "accuracy" / "accuracy.txt"
+        target.unlink()
+        os.symlink(outside, target)
+
+    report = _run(broken_tree("edge", mutate))
+    assert error_codes(report) == {"STR006"}
+
+
+def test_a_round_no_pack_knows_is_rul001(broken_tree):
+    def seeds_of_no_round(t):
+        for log in t.sub.rglob("mlperf_log_detail.txt"):
+            t.set_log_key(log, "effective_qsl_rng_seed", 1234)
+
+    tree = broken_tree("edge", seeds_of_no_round)
+    report = check_tree(str(tree.root))  # the round must come from the logs' seeds
+    assert error_codes(report) == {"RUL001"} and not report.results
+    assert "not recognised from the logs' seeds" in report.findings[0].message
+    report = check_tree(str(broken_tree("power").root), round="v9.9")
+    assert error_codes(report) == {"RUL001"} and not report.results
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_a_file_without_read_permission_is_str012(broken_tree):
+    tree = broken_tree("edge", lambda t: t.perf_log().chmod(0))
+    try:
+        assert error_codes(_run(tree)) == {"STR012"}
+    finally:
+        tree.perf_log().chmod(0o644)
 
 
 def test_findings_name_the_path_and_values(broken_tree):
@@ -290,13 +534,7 @@ def test_a_link_in_the_compliance_folder_belongs_to_its_result(broken_tree):
 
 
 def test_multistream_inferred_from_singlestream(broken_tree):
-    import shutil
-
-    def mutate(t):
-        shutil.rmtree(t.result("multistream") / "performance")
-        shutil.copytree(t.result("singlestream") / "performance", t.result("multistream") / "performance")
-
-    tree = broken_tree("edge", mutate)
+    tree = broken_tree("edge", multistream_from_singlestream)
     log = tree.perf_log("singlestream").read_text("utf-8")
     estimate = next(json.loads(x[x.index("{"):])["value"] for x in log.splitlines()
                     if '"key": "early_stopping_latency_ms"' in x)
@@ -308,13 +546,11 @@ def test_multistream_inferred_from_singlestream(broken_tree):
 
 
 def test_open_division_accuracy_is_a_warning(broken_tree):
-    def to_open(t):
+    def below_in_open(t):
         accuracy_below_target(t)
-        os.rename(t.root / "closed", t.root / "open")
-        t.division = "open"
-        t.edit_json(t.system_json, division="open")
+        to_open(t)
 
-    report = _run(broken_tree("edge", to_open))
+    report = _run(broken_tree("edge", below_in_open))
     below = [f for f in report.all_findings() if f.code == "ACC001"]
     assert below and all(f.severity == "warning" for f in below)
     assert report.valid

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import ast
+import re
+
 import pytest
 import yaml
 
-from infercheck.checker.core.findings import EXPLAIN_SECTIONS
+from infercheck.checker.core.findings import EXPLAIN_SECTIONS, CodeIndex, Rule, rules_in
 from infercheck.checker.core.packs import PackStore, RulePackError, merge
-from infercheck.checker.inference.checks import CHECKS
+from infercheck.checker.core.registry import checks_in
+from infercheck.checker.inference import checks as inference_checks
 from infercheck.checker.inference.rules import known_seed_sets
-from infercheck.checker.suites import all_rules, available_rounds, load_rules
+from infercheck.checker.mobile import checks as mobile_checks
+from infercheck.checker.suites import SUITES, all_rules, available_rounds, load_rules
 
-from .test_broken_trees import MUTATIONS
-from .test_mobile import MOBILE_MUTATIONS
+from .conftest import PROJECT
+from .test_broken_trees import MUTATIONS, NOTICES
+from .test_mobile import MOBILE_MUTATIONS, MOBILE_NOTICES
 
 
 def test_merge_semantics():
@@ -78,45 +84,83 @@ def test_codes_are_unique_and_named():
     assert len(names) == len(set(names))
 
 
-# Codes no broken-tree test produces yet, each with the reason.
+def mutated_codes() -> set[str]:
+    """Every code a table of broken real trees states exactly (errors and notices, both suites;
+    for Mobile the strict profile's set, which holds the published one)."""
+    tables = [(codes for _, _, codes in MUTATIONS), (codes for _, _, codes in NOTICES),
+              (strict for _, _, strict, _ in MOBILE_MUTATIONS), (codes for _, _, codes in MOBILE_NOTICES)]
+    return {code for table in tables for codes in table for code in codes}
+
+
+# Codes no table of broken trees produces, each with the test that does produce it (checked:
+# the test exists and its source names the code).
 NOT_YET_MUTATED = {
-    "INT001": "tested in test_cli (a check that raises)",
-    "RUL001": "tested in test_cli (unknown round)",
-    "STR008": "test_cli::test_tree_level_findings",
-    "STR009": "test_cli::test_tree_level_findings",
-    "STR012": "needs an unreadable file; root ignores permissions",
-    "STR013": "tested in test_cli (empty tree)",
-    "STR014": "tested in test_cli (bad model_mapping.json)",
-    "SYS003": "present in the real UntetherAI slice (host_processor_url)",
-    "SYS004": "test_cli::test_tree_level_findings",
-    "SYS007": "test_cli::test_tree_level_findings",
-    "SYS008": "network division: no slice yet",
-    "MEA002": "test_cli::test_tree_level_findings",
-    "LG005": "no scenario without early stopping has a minimum above 1 in v4.1",
-    "LG010": "equal-issue benchmarks are LLMs; no slice yet",
-    "LG011": "LLM slice not in the tests yet",
-    "LG012": "LLM slice not in the tests yet",
-    "LG015": "info; test_multistream_inferred_from_singlestream",
-    "LG016": "needs an inferred MultiStream slice",
-    "ACC002": "SDXL/LLM slice not in the tests yet",
-    "ACC003": "test_cli::test_tree_level_findings",
-    "ACC008": "SDXL images: tested on the v4.1 corpus (CTuning) in test_cli",
-    "CMP004": "TEST06: LLM slice not in the tests yet",
-    "PWR002": "test_cli::test_extra_power_file_is_a_warning",
-    "MOB019": "warning: test_mobile::test_mobile_warnings",
-    "MOB024": "warning: test_mobile::test_mobile_warnings",
-    "MOB028": "in the real v4.1 slice: test_mobile::test_padded_offline_throughput_is_named...",
+    # No tree can make a check raise: the test adds a check that does.
+    "INT001": "tests/test_cli.py::test_a_crashing_check_is_an_internal_fault",
+    # The tables always give the round; the test lets it come from seeds no pack has.
+    "RUL001": "tests/test_broken_trees.py::test_a_round_no_pack_knows_is_rul001",
 }
 
 
+def _test_source(ref: str) -> str:
+    """The source of the test function `ref` names ("tests/test_x.py::test_name")."""
+    match = re.fullmatch(r"(tests/test_\w+\.py)::(test_\w+)", ref)
+    assert match, f"{ref!r} is not tests/test_x.py::test_name"
+    path = PROJECT / match.group(1)
+    assert path.is_file(), f"{ref}: no such file"
+    text = path.read_text("utf-8")
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name == match.group(2):
+            return ast.get_source_segment(text, node)
+    raise AssertionError(f"{ref}: no such test")
+
+
 def test_every_code_is_exercised_or_excused():
-    mutated = {code for _, _, code in MUTATIONS} | {code for _, _, code, _ in MOBILE_MUTATIONS}
+    mutated = mutated_codes()
+    assert mutated <= set(all_rules()), sorted(mutated - set(all_rules()))
     for code in all_rules():
         assert code in mutated or code in NOT_YET_MUTATED, f"{code} has no broken-tree test"
     assert not mutated & set(NOT_YET_MUTATED)
+    assert set(NOT_YET_MUTATED) <= set(all_rules())
 
 
-def test_every_check_declares_rules():
-    assert CHECKS and all(c.emits for c in CHECKS)
-    registered = set(all_rules().values())
-    assert all(set(c.emits) <= registered for c in CHECKS)
+@pytest.mark.parametrize("code,ref", sorted(NOT_YET_MUTATED.items()))
+def test_every_excuse_names_a_test_of_the_code(code, ref):
+    assert re.search(rf"\b{code}\b", _test_source(ref)), f"{ref} does not mention {code}"
+
+
+SUITE_CHECKS = {
+    "inference": (inference_checks.MODULES, [inference_checks.CHECKS]),
+    "mobile": (mobile_checks.MODULES, [mobile_checks.DEVICE_CHECKS, mobile_checks.RESULT_CHECKS]),
+}
+
+
+@pytest.mark.parametrize("suite", sorted(SUITE_CHECKS))
+def test_every_check_declares_rules_of_its_suite(suite):
+    modules, sets = SUITE_CHECKS[suite]
+    listed = [c for s in sets for c in s]
+    assert listed and all(c.emits for c in listed)
+    codes = SUITES[suite].codes
+    for c in listed:
+        assert all(codes.get(r.code) is r for r in c.emits), c.name
+    # every check its modules define runs, exactly once
+    assert sorted(c.name for c in listed) == sorted(c.name for c in checks_in(*modules))
+
+
+@pytest.mark.parametrize("suite", sorted(SUITE_CHECKS))
+def test_every_rule_of_a_suite_is_emitted_by_one_of_its_checks(suite):
+    modules, sets = SUITE_CHECKS[suite]
+    emitted = {r for s in sets for r in s.emitted()} | set(SUITES[suite].walk_emits)
+    own = set(rules_in(*modules))
+    assert own <= emitted, sorted(r.code for r in own - emitted)
+
+
+def test_the_code_index_refuses_a_code_used_twice_and_resolves_aliases():
+    first, second = (type(name, (Rule,), {"code": "STR901", "name": name, "message": ""})
+                     for name in ("one", "two"))
+    with pytest.raises(ValueError, match="STR901"):
+        CodeIndex([first, second])
+    index = CodeIndex([first], aliases={"STR900": "STR901"})
+    assert index.get("str900") is first and "STR900" in index
+    with pytest.raises(ValueError):
+        CodeIndex([first], aliases={"STR901": "STR901"})

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from infercheck.checker.core.findings import CodeIndex
+from infercheck.checker.core.findings import CodeIndex, Rule
 from infercheck.checker.core.packs import PackStore
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report
@@ -37,4 +37,5 @@ class Suite:
     detect_round: Callable[[str], str | None]
     unrecognised: str  # why detect_round found nothing, as RUL001 says it
     walk: Callable[[str, Any, Report, Scope], None]  # check every result into the report
+    walk_emits: tuple[type[Rule], ...]  # what the walk itself finds (stray folders, links...)
     summary_rows: Callable[[Report], tuple[list[str], list[dict[str, str]]]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infercheck.checker.core.suite import Suite
 from infercheck.checker.inference.checks import CHECKS
-from infercheck.checker.inference.engine import CODES, detect_round, walk
+from infercheck.checker.inference.engine import CODES, WALK_RULES, detect_round, walk
 from infercheck.checker.inference.rules import PACKS, load_rules
 from infercheck.checker.inference.summary import summary_rows
 
@@ -23,5 +23,6 @@ SUITE = Suite(
     detect_round=detect_round,
     unrecognised="not recognised from the logs' seeds",
     walk=walk,
+    walk_emits=WALK_RULES,
     summary_rows=summary_rows,
 )

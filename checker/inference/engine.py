@@ -17,6 +17,7 @@ from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.suite import Scope
 from infercheck.checker.core.textfile import ParseError, read_json, subdirs
 from infercheck.checker.core.tree_rules import (
+    PARSE_RULES,
     BrokenSymlink,
     SymlinkOutsideTree,
     UnknownDivision,
@@ -34,9 +35,11 @@ from infercheck.checker.inference.context import ResultContext
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rules import PACKS, RoundRules, load_rules
 
-__all__ = ["CODES", "detect_round", "walk"]
+__all__ = ["CODES", "WALK_RULES", "detect_round", "walk"]
 
 CODES = CORE_CODES | CodeIndex(RULES)
+WALK_RULES = (UnknownDivision, SymlinkOutsideTree, BrokenSymlink, UnknownBenchmark, UnknownScenario,
+              MissingScenario, InvalidModelMapping, *PARSE_RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",

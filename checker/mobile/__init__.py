@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infercheck.checker.core.suite import Suite
 from infercheck.checker.mobile.checks import RESULT_CHECKS
-from infercheck.checker.mobile.engine import CODES, detect_mobile_round, owns_tree, walk
+from infercheck.checker.mobile.engine import CODES, WALK_RULES, detect_mobile_round, owns_tree, walk
 from infercheck.checker.mobile.rules import PACKS, load_rules
 from infercheck.checker.mobile.summary import summary_rows
 
@@ -22,5 +22,6 @@ SUITE = Suite(
     detect_round=detect_mobile_round,
     unrecognised="no app build names its submission branch",
     walk=walk,
+    walk_emits=WALK_RULES,
     summary_rows=summary_rows,
 )

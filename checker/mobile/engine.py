@@ -20,9 +20,10 @@ from infercheck.checker.mobile.context import Device, MobileContext, system_info
 from infercheck.checker.mobile.layout import scan_submitter
 from infercheck.checker.mobile.rules import MobileRules, available_rounds
 
-__all__ = ["CODES", "detect_mobile_round", "owns_tree", "walk"]
+__all__ = ["CODES", "WALK_RULES", "detect_mobile_round", "owns_tree", "walk"]
 
 CODES = CORE_CODES | CodeIndex(RULES)
+WALK_RULES = (UnknownDivision,)
 
 
 def _result(dev: Device, submitter: str, key: tuple[str, str], device_findings, scope: Scope,
