@@ -10,9 +10,8 @@ from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report
 from infercheck.checker.core.suite import Scope, Suite
 
-__all__ = ["ALL_CODES", "SUITES", "UnknownSuite", "all_rules", "available_rounds", "check_tree",
-           "detect_suite", "load_rules",
-           "rule_for", "suite_named"]
+__all__ = ["ALL_CODES", "SUITES", "ProfileNotForSuite", "UnknownSuite", "all_rules",
+           "available_rounds", "check_tree", "detect_suite", "load_rules", "rule_for", "suite_named"]
 
 # In the order they claim a tree: the first whose owns_tree() says yes checks it.
 SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, inference.SUITE)}
@@ -25,6 +24,10 @@ ALL_CODES = CodeIndex([rule for s in SUITES.values() for rule in s.codes.values(
 
 class UnknownSuite(ValueError):
     """A suite name that no suite has."""
+
+
+class ProfileNotForSuite(ValueError):
+    """A profile that means nothing for the suite (published, for inference trees)."""
 
 
 def suite_named(name: str) -> Suite:
@@ -45,9 +48,14 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
     """Check every result under `root` (the folder holding closed/, open/, network/) by the
     rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
     `checks` replaces the suite's own checks (tests use it)."""
-    name = detect_suite(root) if suite == "auto" else suite
+    chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
+    if profile not in chosen.profiles:
+        owners = [s.name for s in SUITES.values() if profile in s.profiles]
+        raise ProfileNotForSuite(
+            f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
+            f"{', '.join(chosen.profiles)}); it is for --suite {' or --suite '.join(owners)}")
     scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks)
-    return engine.check_tree(root, suite_named(name), round=round, scope=scope)
+    return engine.check_tree(root, chosen, round=round, scope=scope)
 
 
 def all_rules() -> CodeIndex:

@@ -3,6 +3,6 @@ reports; it words their errors and results for people."""
 
 from __future__ import annotations
 
-from .commands import main
+from infercheck.cli.app import main
 
 __all__ = ["main"]

@@ -6,26 +6,13 @@ import os
 
 import pandas as pd
 
-from infercheck.checker import check_tree, detect_suite
 from infercheck.checker.core.outputs import TABLE_TYPES, results_table
+from infercheck.checker.inference import summary as inference_summary
+from infercheck.checker.mobile import summary as mobile_summary
+from infercheck.checker.suites import check_tree, detect_suite, suite_named
 
 __all__ = ["InputError", "load_results"]
 
-# summary.csv column -> tidy column (both the v2.1 and the later spellings)
-_CSV_COLUMNS = {
-    "Organization": "submitter", "Availability": "availability", "Division": "division",
-    "SystemType": "system_type", "SystemName": "system_name", "Platform": "system",
-    "Model": "benchmark", "MlperfModel": "model", "Scenario": "scenario", "Result": "value",
-    "Accuracy": "accuracy", "number_of_nodes": "number_of_nodes",
-    "host_processor_model_name": "host_processor_model_name",
-    "host_processors_per_node": "host_processors_per_node",
-    "host_processor_core_count": "host_processor_core_count",
-    "accelerator_model_name": "accelerator_model_name",
-    "accelerators_per_node": "accelerators_per_node", "Location": "result",
-    "framework": "framework", "operating_system": "operating_system", "notes": "notes",
-    "version": "round", "inferred": "inferred", "Units": "units",
-    "weight_data_types": "weight_data_types",
-}
 POWER_UNITS = {"Watts", "Joules", "millijoules"}
 
 
@@ -33,17 +20,8 @@ class InputError(Exception):
     """An input that is neither a submission tree nor a results table."""
 
 
-# infercheck's Mobile CSV (check --suite mobile --csv) -> tidy column
-_MOBILE_CSV_COLUMNS = {
-    "Organization": "submitter", "Availability": "availability", "Division": "division",
-    "Device": "system", "SystemName": "system_name", "SoC": "soc", "Accelerator": "accelerator",
-    "Framework": "framework", "Benchmark": "benchmark", "Scenario": "scenario", "Result": "value",
-    "Units": "units", "Accuracy": "accuracy_display", "Location": "result", "version": "round",
-}
-
-
 def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
-    table = raw.rename(columns=_MOBILE_CSV_COLUMNS)
+    table = raw.rename(columns=mobile_summary.TIDY_COLUMNS)
     table["device"] = table["system"]
     table["model"] = table["benchmark"]
     table["host_processor_model_name"] = table["soc"]
@@ -64,7 +42,7 @@ def _from_csv(path: str) -> pd.DataFrame:
     missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
     if missing:
         raise InputError(f"{path} is not a summary.csv (no {', '.join(sorted(missing))} column)")
-    raw = raw.rename(columns=_CSV_COLUMNS)
+    raw = raw.rename(columns=inference_summary.TIDY_COLUMNS)
     power = raw[raw["units"].isin(POWER_UNITS)][["result", "value", "units"]]
     power = power.rename(columns={"value": "power_value", "units": "power_units"})
     perf = raw[~raw["units"].isin(POWER_UNITS)].merge(power, on="result", how="left")
@@ -74,6 +52,11 @@ def _from_csv(path: str) -> pd.DataFrame:
     perf["suite"] = "inference"
     perf["profile"] = "strict"
     perf["accuracy"] = pd.to_numeric(perf["accuracy"].str.extract(r"([\d.]+)")[0], errors="coerce")
+    # An empty cell is a value the tree did not give, as None is in the table of a checked tree.
+    perf = perf.replace("", None)
+    nodes = pd.to_numeric(perf.get("number_of_nodes"), errors="coerce")
+    per_node = pd.to_numeric(perf.get("accelerators_per_node"), errors="coerce")
+    perf["total_accelerators"] = nodes * per_node
     return perf
 
 
@@ -93,16 +76,17 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_results(paths: list[str], *, jobs: int = 1,
-                 mobile_profile: str = "strict") -> tuple[pd.DataFrame, dict[str, str]]:
+                 profile: str = "strict") -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
     by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
-    link to their own tree."""
+    link to their own tree. Trees are checked with `profile` where their suite knows it, else
+    strict."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path):
             suite = detect_suite(path)
-            profile = mobile_profile if suite == "mobile" else "strict"
-            report = check_tree(path, jobs=jobs, suite=suite, profile=profile)
+            known = profile in suite_named(suite).profiles
+            report = check_tree(path, jobs=jobs, suite=suite, profile=profile if known else "strict")
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report).to_pandas())

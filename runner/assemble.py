@@ -9,6 +9,8 @@ import platform
 import shutil
 from importlib.metadata import PackageNotFoundError, version
 
+from infercheck.checker.inference.layout import ResultPaths
+
 from . import harness
 from .sysinfo import describe_system
 
@@ -38,19 +40,22 @@ class TreeWriter:
         self.system = opts.system_name or f"{platform.machine()}-{backend.framework.split()[0]}"
         self.scenarios: list[str] = []
 
-    # paths of the round's layout ---------------------------------------------------------------
+    # paths of the round's layout: the checker's, so that what is written is where it looks ------
+    def paths(self, scenario: str) -> ResultPaths:
+        return ResultPaths(self.rules.layout, self.opts.division, self.opts.submitter, self.system,
+                           self.folder, scenario)
+
+    def _abs(self, rel: str) -> str:
+        return os.path.join(self.root, *rel.split("/"))
+
     def result_dir(self, scenario: str) -> str:
-        return os.path.join(self.sub, "results", self.system, self.folder, scenario)
+        return self._abs(self.paths(scenario).result_dir)
 
     def measurements_dir(self, scenario: str) -> str:
-        if self.rules.layout.get("measurements") == "inside":
-            return self.result_dir(scenario)
-        return os.path.join(self.sub, "measurements", self.system, self.folder, scenario)
+        return self._abs(self.paths(scenario).measurements_dir)
 
     def compliance_dir(self, scenario: str) -> str:
-        if self.rules.layout.get("compliance") == "inside":
-            return self.result_dir(scenario)
-        return os.path.join(self.sub, "compliance", self.system, self.folder, scenario)
+        return self._abs(self.paths(scenario).compliance_dir)
 
     # writing -----------------------------------------------------------------------------------
     def add_result(self, scenario: str, scratch: str, tests: list[str], user_conf: str) -> None:
@@ -79,8 +84,7 @@ class TreeWriter:
     def _measurements(self, scenario: str, user_conf: str) -> None:
         folder = self.measurements_dir(scenario)
         _copy(user_conf, os.path.join(folder, "user.conf"))
-        name = ("measurements.json" if self.rules.layout.get("measurements") == "inside"
-                else f"{self.system}_{scenario}.json")
+        name = self.paths(scenario).measurements_json
         _write(os.path.join(folder, name), json.dumps(self.backend.implementation, indent=2) + "\n")
         seeds = self.rules.loadgen["seeds"]
         conf = [f"# Settings of round {self.rules.round} that the infercheck runner applied."]
@@ -131,9 +135,9 @@ class TreeWriter:
             system_name=self.opts.system_name or f"{self.system} (reference runner)",
             system_type=self.opts.system_type, framework=self.backend.framework,
             loadgen=harness.loadgen_version())
-        _write(os.path.join(self.sub, "systems", f"{self.system}.json"),
-               json.dumps(desc, indent=2) + "\n")
-        code = os.path.join(self.sub, self.rules.layout.get("code_dir", "code"), self.folder)
+        paths = self.paths(self.scenarios[0] if self.scenarios else "")
+        _write(self._abs(paths.system_json), json.dumps(desc, indent=2) + "\n")
+        code = self._abs(paths.code_dir)
         _write(os.path.join(code, "README.md"), self._code_readme())
         _write(os.path.join(code, "requirements.txt"), "\n".join(self._requirements()) + "\n")
         if self.opts.division == "open":

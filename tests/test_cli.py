@@ -16,7 +16,8 @@ from infercheck.checker.core.report import Report
 from infercheck.checker.core.tree_rules import EmptyTree
 from infercheck.checker.inference import SUITE as INFERENCE
 from infercheck.cli import main
-from infercheck.cli.commands import exit_status
+from infercheck.cli.run_cmd import _run_profile
+from infercheck.cli.verdicts import exit_status
 from infercheck.schemas import load_schema
 
 from .conftest import corpus
@@ -192,3 +193,21 @@ def test_help_and_format(fmt, broken_tree):
     assert result.exit_code == 0
     if fmt == "json":
         assert json.loads(result.output)["valid"] is True
+
+
+def test_one_profile_vocabulary_across_commands():
+    for command in ("check", "report"):
+        page = run(command, "--help").output
+        assert all(name in page for name in ("strict", "smoke", "published")), command
+    assert "[smoke|strict]" in run("run", "--help").output
+    # the runner's earlier spellings still work; anything else is a usage error before any run
+    assert _run_profile(None, None, "demo") == "smoke" and _run_profile(None, None, "full") == "strict"
+    bad = run("run", "--out", "never-made", "--profile", "long")
+    assert bad.exit_code == 2 and "'long' is not one of 'smoke', 'strict'" in bad.output
+    assert not os.path.exists("never-made")
+
+
+def test_the_exit_status_is_in_the_help_epilog():
+    page = run("check", "--help").output
+    assert page.rstrip().endswith("(an INT001 finding).")
+    assert "spelled --version" in page

@@ -12,6 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from infercheck.checker import check_tree
+from infercheck.checker.inference import summary as inference_summary
+from infercheck.checker.mobile import summary as mobile_summary
 from infercheck.cli import main
 from infercheck.reports import build_site, load_results
 
@@ -156,3 +158,29 @@ def test_mobile_csv_is_an_input_too(tmp_path):
     row = table[(table["system"] == "SD8G3") & (table["benchmark"] == "edsr")].iloc[0]
     assert row["value"] == pytest.approx(6.143802) and row["units"] == "ms"
     assert row["accuracy"] == pytest.approx(33.39) and row["soc"].startswith("Qualcomm Snapdragon 8 Gen 3")
+
+
+@pytest.mark.parametrize("tree,args,module", [
+    ("inference-v2.1", ["--version", "v2.1"], inference_summary),
+    ("inference-v4.1", ["--version", "v4.1"], inference_summary),
+    ("mobile-v2.1", ["--profile", "published"], mobile_summary),
+])
+def test_a_summary_csv_reads_back_as_the_checked_tree(tmp_path, tree, args, module):
+    """The summary writer and the site's reader share one column map: every column the CSV
+    carries comes back with the value the checked tree's table has."""
+    csv_path = tmp_path / "summary.csv"
+    result = CliRunner().invoke(main, ["check", str(corpus(tree)), *args, "--csv", str(csv_path)])
+    assert result.exit_code in (0, 1), result.output
+    profile = "published" if "published" in args else "strict"
+    checked, _ = load_results([str(corpus(tree))], profile=profile)
+    read_back, _ = load_results([str(csv_path)])
+    key = ["result", "scenario"]
+    checked = checked.sort_values(key).reset_index(drop=True)
+    read_back = read_back.sort_values(key).reset_index(drop=True)
+    assert len(checked) == len(read_back) > 10
+    with open(csv_path, encoding="utf-8") as f:
+        header = f.readline().strip().split(",")
+    columns = {module.TIDY_COLUMNS[c] for c in header if c in module.TIDY_COLUMNS} - {"accuracy"}
+    assert len(columns) > 10
+    for column in sorted(columns):
+        assert checked[column].astype(str).tolist() == read_back[column].astype(str).tolist(), column

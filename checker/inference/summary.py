@@ -6,7 +6,24 @@ from infercheck.checker.core.outputs import notes_text, text_value
 from infercheck.checker.core.report import Report
 from infercheck.checker.inference.rules import load_rules
 
-__all__ = ["summary_rows"]
+__all__ = ["TIDY_COLUMNS", "summary_rows"]
+
+# Where each summary.csv column comes from in the tidy table (results_table); the report
+# builder reads summary.csv files back through it. Both the v2.1 and the later spellings.
+TIDY_COLUMNS = {
+    "Organization": "submitter", "Availability": "availability", "Division": "division",
+    "SystemType": "system_type", "SystemName": "system_name", "Platform": "system",
+    "Model": "benchmark", "MlperfModel": "model", "Scenario": "scenario", "Result": "value",
+    "Accuracy": "accuracy", "number_of_nodes": "number_of_nodes",
+    "host_processor_model_name": "host_processor_model_name",
+    "host_processors_per_node": "host_processors_per_node",
+    "host_processor_core_count": "host_processor_core_count",
+    "accelerator_model_name": "accelerator_model_name",
+    "accelerators_per_node": "accelerators_per_node", "Location": "result",
+    "framework": "framework", "operating_system": "operating_system", "notes": "notes",
+    "version": "round", "inferred": "inferred", "Units": "units",
+    "weight_data_types": "weight_data_types",
+}
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from infercheck.checker.core.outputs import text_value
 from infercheck.checker.core.report import Report
 
-__all__ = ["MOBILE_CSV_COLUMNS", "summary_rows"]
+__all__ = ["MOBILE_CSV_COLUMNS", "TIDY_COLUMNS", "summary_rows"]
 
 MOBILE_CSV_COLUMNS = ["Organization", "Availability", "Division", "Device", "SystemName", "SoC",
                       "Accelerator", "Framework", "Model", "Benchmark", "Scenario", "Result",
                       "Units", "Accuracy", "AccuracyMetric", "Location", "version"]
+
+
+# Where each column comes from in the tidy table (results_table); the report builder reads
+# these CSV files back through it.
+TIDY_COLUMNS = {
+    "Organization": "submitter", "Availability": "availability", "Division": "division",
+    "Device": "system", "SystemName": "system_name", "SoC": "soc", "Accelerator": "accelerator",
+    "Framework": "framework", "Benchmark": "benchmark", "Scenario": "scenario", "Result": "value",
+    "Units": "units", "Accuracy": "accuracy_display", "Location": "result", "version": "round",
+}
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:

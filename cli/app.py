@@ -1,0 +1,31 @@
+"""The `infercheck` command group; each command lives in the module of its family."""
+
+from __future__ import annotations
+
+import click
+
+from infercheck.checker.core import __version__
+from infercheck.cli.check_cmd import check, explain, rules
+from infercheck.cli.report_cmd import report
+from infercheck.cli.run_cmd import run, truncate
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="infercheck")
+def main() -> None:
+    """Validate MLPerf Inference and MLPerf Mobile submissions and tabulate their results.
+
+    \b
+    Start with:
+      infercheck check PATH --version v4.1     check a submission tree
+      infercheck explain LG003                 what a finding code means
+      infercheck rules --version v4.1          benchmarks, scenarios and targets of a round
+      infercheck rules --suite mobile --version v4.1
+                                               the Mobile round's benchmark table
+    """
+
+
+for command in (check, rules, explain, run, truncate, report):
+    main.add_command(command)

@@ -1,0 +1,165 @@
+"""`check`, `rules` and `explain`: the checker's commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from infercheck.checker.core.explain import explain as explain_page
+from infercheck.checker.core.outputs import write_csv, write_json, write_parquet
+from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.profiles import PROFILES
+from infercheck.checker.mobile.table import benchmark_table, limits_table
+from infercheck.checker.suites import (
+    ALL_CODES,
+    SUITES,
+    ProfileNotForSuite,
+    check_tree,
+    detect_suite,
+    suite_named,
+)
+from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
+
+__all__ = ["check", "explain", "rules"]
+
+EXIT_STATUS = (
+    "Exit status: 0 when every result is valid, 1 when any result (or the tree) is invalid, "
+    "2 on a usage error (bad option, empty tree, submitter not found, unknown round) or an "
+    "internal fault of the checker (an INT001 finding)."
+)
+
+PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
+
+
+@click.command(epilog=EXIT_STATUS)
+@click.argument("path", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.option("--version", "round_name", metavar="ROUND",
+              help="The round whose rules apply, e.g. v2.1 or v4.1 (spelled --version, as in the "
+                   "official checker). Default: recognised from the seeds in the logs (Mobile: "
+                   "from the app build's submission branch).")
+@click.option("--suite", default="auto", show_default=True,
+              type=click.Choice(["auto", *sorted(SUITES)]),
+              help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
+                   "results, rounds v0.7-v5.0); auto picks mobile when the tree holds the app's "
+                   "result.json exports.")
+@click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+              help=PROFILE_HELP)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Check systems in this many processes.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the full report (schemas/report.schema.json) to this file.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the official summary.csv of the round (valid results, power rows).")
+@click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the tidy results table, one typed row per result.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="What to print: verdict lines, or the JSON report.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
+def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
+          fmt, quiet):
+    """Check the submission tree at PATH (the folder holding closed/, open/, network/).
+
+    Prints one verdict line per result, then a summary. Every problem is a finding with a
+    stable code; `infercheck explain CODE` tells what it means and how to fix it.
+    """
+    if suite == "auto":
+        suite = detect_suite(path)
+    rounds = suite_named(suite).packs.rounds()
+    if round_name is not None and round_name not in rounds:
+        raise click.BadParameter(
+            f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
+            param_hint="--version")
+    try:
+        report = check_tree(path, round=round_name, suite=suite, profile=profile,
+                            submitter=submitter, jobs=jobs)
+    except ProfileNotForSuite as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    else:
+        for entry in report.results:
+            if not quiet or not entry.valid:
+                click.echo(verdict_line(entry, profile))
+        for f in report.findings:
+            click.echo(finding_line(f))
+        click.echo(summary_line(report))
+    outputs = ((json_path, lambda t: write_json(report, t)),
+               (csv_path, lambda t: write_csv(suite_named(suite).summary_rows(report), t)),
+               (parquet_path, lambda t: write_parquet(report, t)))
+    for target, write in outputs:
+        if target and report.round:
+            if os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
+                raise click.UsageError("outputs must not be written inside the submission tree")
+            write(target)
+    sys.exit(exit_status(report))
+
+
+@click.command()
+@click.option("--version", "round_name", metavar="ROUND",
+              help="The round to show, e.g. v4.1 (spelled --version, as in the official checker).")
+@click.option("--suite", default="inference", show_default=True, type=click.Choice(sorted(SUITES)))
+@click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules(round_name, suite, list_rounds, fmt):
+    """Show the benchmarks, scenarios and targets of a round (resolved rule pack).
+
+    For --suite mobile it prints the round's benchmark table as the MLPerf Mobile results page
+    shows it (retired benchmarks with their last round), then the numbers infercheck enforces.
+    """
+    rounds = suite_named(suite).packs.rounds()
+    if list_rounds or not round_name:
+        click.echo("\n".join(rounds))
+        return
+    try:
+        pack = suite_named(suite).load_rules(round_name)
+    except RulePackError as exc:
+        raise click.BadParameter(str(exc), param_hint="--version") from None
+    if fmt == "json":
+        click.echo(json.dumps(pack.data, indent=2))
+        return
+    if suite == "mobile":
+        extends = f" (extends {pack.data['extends']})" if pack.data.get("extends") else ""
+        click.echo(f"MLPerf Mobile {pack.round}{extends}\n")
+        click.echo("\n".join(benchmark_table(round_name)))
+        click.echo("\nChecked by infercheck (? optional scenario, (...) optional benchmark):")
+        click.echo("\n".join(limits_table(round_name)))
+        return
+    lg = pack.loadgen
+    click.echo(f"{suite} {pack.round}" + (f" (extends {pack.data['extends']})"
+                                          if pack.data.get("extends") else ""))
+    click.echo(f"seeds: qsl {lg['seeds']['qsl_rng_seed']}, sample index "
+               f"{lg['seeds']['sample_index_rng_seed']}, schedule {lg['seeds']['schedule_rng_seed']}")
+    click.echo(f"minimum duration: {lg['min_duration_ms']} ms\n")
+    header = f"{'benchmark':<20} {'edge':<34} {'datacenter':<20} {'targets'}"
+    click.echo(header)
+    click.echo("-" * len(header))
+    for name, bench in sorted(pack.benchmarks.items()):
+        sc = bench["scenarios"]
+        targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
+        limits = ", ".join(f"{t.metric} <= {t.value:.6g}" for t in pack.upper_limits(name))
+        click.echo(f"{name:<20} {', '.join(sc.get('edge') or ['-']):<34} "
+                   f"{', '.join(sc.get('datacenter') or ['-']):<20} "
+                   f"{targets}{'; ' + limits if limits else ''}")
+
+
+@click.command()
+@click.argument("code", required=False)
+@click.option("--list", "list_codes", is_flag=True, help="List every code with its name.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def explain(code, list_codes, fmt):
+    """Explain a finding CODE (e.g. LG003): what it checks, why, and how to fix it."""
+    if list_codes or not code:
+        for c, rule in ALL_CODES.items():
+            click.echo(f"{c}  {rule.severity.value:<7}  {rule.name}")
+        return
+    rule = ALL_CODES.get(code)
+    if rule is None:
+        raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
+                                 param_hint="CODE")
+    click.echo(explain_page(rule, fmt).rstrip("\n"))

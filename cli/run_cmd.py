@@ -1,0 +1,124 @@
+"""`run` and `truncate`: the reference runner's commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from infercheck.checker.suites import check_tree
+from infercheck.cli.verdicts import finding_line
+
+__all__ = ["run", "truncate"]
+
+# Spellings of --profile before it shared the checker's vocabulary, still accepted.
+_OLD_RUN_PROFILES = {"demo": "smoke", "full": "strict"}
+
+
+def _run_profile(ctx, param, value: str) -> str:
+    value = _OLD_RUN_PROFILES.get(value, value)
+    if value not in ("smoke", "strict"):
+        raise click.BadParameter(f"{value!r} is not one of 'smoke', 'strict'")
+    return value
+
+
+@click.command()
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to create the submission tree in (new or empty).")
+@click.option("--version", "round_name", default="demo", show_default=True, metavar="ROUND",
+              help="The round whose layout and rules the tree follows (spelled --version, as in "
+                   "the official checker; demo: the v6.1 rules with 2-second runs).")
+@click.option("--benchmark", default="digits", show_default=True,
+              help="Benchmark of the round; digits is the embedded default.")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False),
+              help="An ONNX image classifier to run instead of the embedded model.")
+@click.option("--dataset", type=click.Path(exists=True, file_okay=False),
+              help="Images plus val_map.txt ('<image> <label>' per line), for --model.")
+@click.option("--division", type=click.Choice(["closed", "open"]), default="closed", show_default=True)
+@click.option("--system-type", type=click.Choice(["edge", "datacenter"]), default="edge",
+              show_default=True, help="edge runs SingleStream, MultiStream and Offline; "
+                                      "datacenter runs Server and Offline.")
+@click.option("--scenario", "scenarios", multiple=True,
+              type=click.Choice(["SingleStream", "MultiStream", "Offline", "Server"]),
+              help="Run only these scenarios (default: every scenario the round requires).")
+@click.option("--profile", default="smoke", show_default=True, metavar="[smoke|strict]",
+              callback=_run_profile,
+              help="smoke: 2-second runs, which `check` accepts under its smoke profile (and the "
+                   "demo round under strict); strict: the round's own durations (600 s per run), "
+                   "which the strict profile accepts.")
+@click.option("--submitter", default="Demo", show_default=True)
+@click.option("--system-name", help="System folder name (default: <machine>-<framework>).")
+@click.option("--compliance/--no-compliance", default=None,
+              help="Run TEST01 and TEST04 (default: in the closed division).")
+@click.option("--label-offset", type=int, default=0, show_default=True,
+              help="Subtract this from the model's class index (1 for 1001-class models).")
+@click.option("--no-normalize", is_flag=True, help="Feed pixels in [0, 1] without ImageNet "
+                                                   "mean/std normalisation.")
+def run(out, round_name, benchmark, model, dataset, division, system_type, scenarios, profile,
+        submitter, system_name, compliance, label_offset, no_normalize):
+    """Run a benchmark through the real LoadGen and write a complete submission tree.
+
+    With no option but --out it trains the embedded digits classifier (scikit-learn's bundled
+    data, no download) and runs every edge scenario in performance and accuracy mode, with
+    compliance TEST01 and TEST04, in the demo round's short durations. The accuracy logs are
+    truncated at the end, the originals kept in OUT.accuracy-backup/.
+    """
+    # The runner loads LoadGen, numpy and scikit-learn: only `run` pays for them.
+    from infercheck.runner.pipeline import RunError, RunOptions, run_submission
+
+    opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
+                      division=division, system_type=system_type,
+                      profile="demo" if profile == "smoke" else "full",
+                      submitter=submitter, system_name=system_name,
+                      scenarios=list(scenarios) or None, compliance=compliance,
+                      normalize=not no_normalize, label_offset=label_offset)
+    try:
+        summary = run_submission(opts, echo=lambda msg: click.echo(msg, err=True))
+    except RunError as exc:
+        raise click.UsageError(str(exc)) from None
+    if summary.unknown_fields:
+        click.echo("The machine could not tell these system fields; fill them in "
+                   f"systems/{summary.system}.json: {', '.join(summary.unknown_fields)}", err=True)
+    for note in summary.notes:
+        click.echo(note, err=True)
+    # A short run of a real round can only meet that round's rules under the smoke profile.
+    check_profile = "smoke" if profile == "smoke" and round_name != "demo" else "strict"
+    flags = f" --version {summary.round}" + (" --profile smoke" if check_profile == "smoke" else "")
+    report = check_tree(summary.root, round=summary.round, profile=check_profile)
+    counts = report.stats()
+    where = (f"Wrote {summary.root} in {summary.seconds:.0f} s "
+             f"({len(summary.results)} results, round {summary.round}).")
+    if report.valid:
+        click.echo(f"{where} `infercheck check {out}{flags}` accepts it: "
+                   f"{counts['valid_results']} of {counts['results']} results valid.")
+        return
+    for entry in report.results:
+        for f in entry.errors():
+            click.echo(finding_line(f), err=True)
+    click.echo(f"{where} `infercheck check {out}{flags}` rejects {counts['invalid_results']} of "
+               f"{counts['results']} results (see above).")
+    sys.exit(1)
+
+
+@click.command()
+@click.argument("tree", type=click.Path(exists=True, file_okay=False))
+@click.option("--backup", type=click.Path(file_okay=False),
+              help="Where the full accuracy logs go (default: TREE.accuracy-backup, beside the tree).")
+def truncate(tree, backup):
+    """Truncate the accuracy logs of TREE before submitting (mandatory).
+
+    Appends `hash=<sha256 of the full log>` to each accuracy.txt, copies the full
+    mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
+    Logs already truncated are left alone, so running it twice is harmless.
+    """
+    from infercheck.runner.truncate import truncate_tree  # with the runner, loaded on demand
+
+    backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
+    try:
+        done = truncate_tree(tree, backup)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    for item in done:
+        click.echo(f"truncated {item.path} ({item.original_bytes} bytes, sha256 {item.sha256[:12]}...)")
+    click.echo(f"{len(done)} accuracy logs truncated; originals in {backup}")
