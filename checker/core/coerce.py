@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-__all__ = ["as_float", "as_int", "is_true"]
+__all__ = ["as_count", "as_float", "as_int", "is_true"]
 
 
 def is_true(value: Any) -> bool:
@@ -29,3 +30,10 @@ def as_float(value: Any) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
+
+
+def as_count(value: Any) -> int | None:
+    """A count that an app export may write as a number or as text, whole or not ("1024.0");
+    None when it is not a finite number."""
+    number = as_float(value)
+    return int(number) if number is not None and math.isfinite(number) else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infercheck.checker.core.findings import Finding, Severity
+from infercheck.checker.core.internal import CheckCrashed
 
 __all__ = ["Report", "ResultEntry"]
 
@@ -34,7 +35,7 @@ class ResultEntry:
 
     @property
     def crashed(self) -> bool:
-        return any(f.code == "INT001" for f in self.findings)
+        return any(f.code == CheckCrashed.code for f in self.findings)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.is_error]
@@ -83,7 +84,7 @@ class Report:
 
     @property
     def crashed(self) -> bool:
-        return any(r.crashed for r in self.results) or any(f.code.startswith("INT") for f in self.findings)
+        return any(r.crashed for r in self.results) or any(f.code == CheckCrashed.code for f in self.findings)
 
     def all_findings(self) -> list[Finding]:
         out = list(self.findings)

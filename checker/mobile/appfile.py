@@ -15,6 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from infercheck.checker.core.coerce import as_count, as_float
 from infercheck.checker.core.textfile import read_text
 from infercheck.schemas import load_schema
 
@@ -66,18 +67,6 @@ class AppExport:
     runs: list[AppRun] = field(default_factory=list)
     device: dict[str, str | None] = field(default_factory=dict)
     build: dict[str, Any] = field(default_factory=dict)
-
-
-def _float(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _int(value: Any) -> int | None:
-    number = _float(value)
-    return int(number) if number is not None else None
 
 
 def generation_of(data: Any) -> str | None:
@@ -137,18 +126,18 @@ def _backend(result: dict, run: AppRun) -> None:
 def _flutter3(data: dict, export: AppExport) -> None:
     for i, result in enumerate(data["results"]):
         run = AppRun(result["benchmark_id"], result["loadgen_scenario"], f"$.results[{i}]",
-                     min_duration_s=_float(result.get("min_duration")),
-                     min_samples=_int(result.get("min_samples")))
+                     min_duration_s=as_float(result.get("min_duration")),
+                     min_samples=as_count(result.get("min_samples")))
         _backend(result, run)
         perf = result.get("performance_run")
         if perf:
-            run.score = _float((perf.get("throughput") or {}).get("value"))
-            run.duration_s = _float(perf.get("measured_duration"))
-            run.samples = _int(perf.get("measured_samples"))
+            run.score = as_float((perf.get("throughput") or {}).get("value"))
+            run.duration_s = as_float(perf.get("measured_duration"))
+            run.samples = as_count(perf.get("measured_samples"))
             loadgen = perf.get("loadgen")
             if loadgen:
-                run.p90_s = _float(loadgen.get("latency90"))
-                run.query_count = _int(loadgen.get("query_count"))
+                run.p90_s = as_float(loadgen.get("latency90"))
+                run.query_count = as_count(loadgen.get("query_count"))
                 run.valid = loadgen.get("is_result_valid")
                 run.min_duration_met = loadgen.get("is_min_duration_met")
                 run.min_query_met = loadgen.get("is_min_query_met")
@@ -157,9 +146,9 @@ def _flutter3(data: dict, export: AppExport) -> None:
                 run.valid = perf["loadgen_info"].get("validity")
         acc = result.get("accuracy_run")
         if acc and acc.get("accuracy"):
-            run.accuracy = _float(acc["accuracy"].get("normalized"))
+            run.accuracy = as_float(acc["accuracy"].get("normalized"))
             run.accuracy_text = acc["accuracy"].get("formatted")
-            run.accuracy_samples = _int(acc.get("measured_samples"))
+            run.accuracy_samples = as_count(acc.get("measured_samples"))
         export.runs.append(run)
     env = _dict(data.get("environment_info"))
     value = _dict(env.get("value"))
@@ -188,22 +177,22 @@ def _flutter2(data: list, export: AppExport) -> None:
         for i, result in enumerate(item["results"]):
             run = AppRun(result["benchmark_id"], result["loadgen_scenario"],
                          f"$[{k}].results[{i}]",
-                         min_duration_s=(_float(result.get("min_duration_ms")) or 0.0) / 1000,
-                         min_samples=_int(result.get("min_samples")))
+                         min_duration_s=(as_float(result.get("min_duration_ms")) or 0.0) / 1000,
+                         min_samples=as_count(result.get("min_samples")))
             _backend(result, run)
             perf = result.get("performance_run")
             if perf:
-                run.score = _float(perf.get("throughput"))
-                duration_ms = _float(perf.get("measured_duration_ms"))
+                run.score = as_float(perf.get("throughput"))
+                duration_ms = as_float(perf.get("measured_duration_ms"))
                 run.duration_s = duration_ms / 1000 if duration_ms is not None else None
-                run.samples = _int(perf.get("measured_samples"))
+                run.samples = as_count(perf.get("measured_samples"))
                 run.valid = perf.get("loadgen_validity")
             acc = result.get("accuracy_run")
             if acc and acc.get("accuracy"):
-                run.accuracy = _float(acc["accuracy"].get("value"))
+                run.accuracy = as_float(acc["accuracy"].get("value"))
                 run.accuracy_text = acc["accuracy"].get("string")
                 # The v2.1 app records 0 samples for every accuracy run; the logs tell the truth.
-                run.accuracy_samples = _int(acc.get("measured_samples")) or None
+                run.accuracy_samples = as_count(acc.get("measured_samples")) or None
             export.runs.append(run)
         env = _dict(item.get("environment_info"))
         export.device = {"manufacturer": _str(env.get("manufacturer")), "model": _str(env.get("model")),
@@ -217,18 +206,18 @@ def _legacy(data: list, export: AppExport) -> None:
         bench_id = entry["benchmark_id"]
         scenario = "Offline" if bench_id.lower().endswith("_offline") else "SingleStream"
         run = runs.setdefault(bench_id, AppRun(bench_id, scenario, f"$[{i}]"))
-        min_duration = _float(entry.get("min_duration"))
+        min_duration = as_float(entry.get("min_duration"))
         run.min_duration_s = min_duration / 1000 if min_duration is not None else run.min_duration_s
-        run.min_samples = _int(entry.get("min_samples")) or run.min_samples
+        run.min_samples = as_count(entry.get("min_samples")) or run.min_samples
         run.framework = run.framework or _str(_dict(entry.get("configuration")).get("runtime"))
         if "accuracy" in entry.get("mode", ""):
             run.accuracy_text = entry.get("accuracy")
-            run.accuracy_samples = _int(entry.get("num_samples")) or None
+            run.accuracy_samples = as_count(entry.get("num_samples")) or None
         else:
-            run.score = _float(entry.get("score"))
-            duration = _float(entry.get("duration"))
+            run.score = as_float(entry.get("score"))
+            duration = as_float(entry.get("duration"))
             run.duration_s = duration / 1000 if duration is not None else None
-            run.samples = _int(entry.get("num_samples"))
+            run.samples = as_count(entry.get("num_samples"))
             run.locator = f"$[{i}]"
     export.runs.extend(runs.values())
 

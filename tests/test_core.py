@@ -1,0 +1,38 @@
+"""The core's small mechanisms: value coercion and profiles."""
+
+from __future__ import annotations
+
+import pytest
+
+from infercheck.checker.core.coerce import as_count, as_float, as_int, is_true
+from infercheck.checker.core.profiles import PROFILES, TOLERATED, apply_profile
+from infercheck.checker.suites import ALL_CODES
+
+
+@pytest.mark.parametrize("value,expected", [
+    (True, True), (1, True), (1.0, True), ("true", True), (" TRUE ", True), ("1", True),
+    (False, False), (0, False), (2, False), ("yes", False), ("false", False), (None, False),
+    ("", False), ([], False),
+])
+def test_one_reading_of_yes(value, expected):
+    assert is_true(value) is expected
+
+
+def test_numbers_from_loose_values():
+    assert as_int("12") == 12 and as_int("1.5") is None and as_int(None) is None
+    assert as_float("0.5") == 0.5 and as_float("x") is None
+    assert as_count("1024.0") == 1024 and as_count(3.9) == 3
+    assert as_count("inf") is None and as_count("nan") is None and as_count({}) is None
+
+
+def test_profiles_relax_only_their_rules():
+    short = ALL_CODES["LG004"].at("r", expected=600000, found=1, round="v4.1")  # run-length
+    seed = ALL_CODES["LG003"].at("r", expected=1, found=2, round="v4.1", key="qsl_rng_seed", other="")
+    excerpts = ALL_CODES["MOB002"].at("d", device="x")  # published rounds did this
+    found = [short, seed, excerpts]
+    assert [f.severity for f in apply_profile(found, "strict", ALL_CODES)] == ["error"] * 3
+    assert [f.severity for f in apply_profile(found, "smoke", ALL_CODES)] == ["warning", "error", "error"]
+    published = apply_profile(found, "published", ALL_CODES)
+    assert [f.severity for f in published] == ["error", "error", "warning"]
+    assert published[2].detail == TOLERATED
+    assert set(PROFILES) == {"strict", "smoke", "published"}
