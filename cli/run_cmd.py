@@ -112,12 +112,12 @@ def truncate(tree, backup):
     mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
     Logs already truncated are left alone, so running it twice is harmless.
     """
-    from infercheck.runner.truncate import truncate_tree  # with the runner, loaded on demand
+    from infercheck.runner.truncate import TruncateError, truncate_tree  # with the runner, loaded on demand
 
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
         done = truncate_tree(tree, backup)
-    except ValueError as exc:
+    except TruncateError as exc:
         raise click.UsageError(str(exc)) from None
     for item in done:
         click.echo(f"truncated {item.path} ({item.original_bytes} bytes, sha256 {item.sha256[:12]}...)")

@@ -12,7 +12,7 @@ import os
 import shutil
 from dataclasses import dataclass
 
-__all__ = ["TruncatedLog", "truncate_tree"]
+__all__ = ["TruncateError", "TruncatedLog", "truncate_tree"]
 
 KEEP = 4096
 LIMIT = 10 * 1024
@@ -26,6 +26,10 @@ class TruncatedLog:
     original_bytes: int
 
 
+class TruncateError(ValueError):
+    """A request to truncate that would put the originals at risk."""
+
+
 def _has_hash(report: str) -> bool:
     if not os.path.exists(report):
         return False
@@ -37,7 +41,7 @@ def truncate_tree(root: str, backup: str) -> list[TruncatedLog]:
     """Truncate every accuracy log under `root`; originals go to `backup` (same relative paths)."""
     root, backup = os.path.abspath(root), os.path.abspath(backup)
     if backup == root or backup.startswith(root + os.sep):
-        raise ValueError("the backup folder must be outside the submission tree")
+        raise TruncateError("the backup folder must be outside the submission tree")
     done = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()

@@ -136,3 +136,11 @@ def test_only_the_cli_imports_checker_runner_and_reports():
                  if t.startswith("infercheck.") and t.count(".") >= 1}
         if {"checker", "runner", "reports"} <= parts | {name.split(".")[1]}:
             assert name.startswith("infercheck.cli"), name
+
+
+def test_importing_the_core_loads_no_suite(tmp_path):
+    done = _python("import sys, infercheck.checker.core.engine; "
+                   "print(sorted(m for m in sys.modules if m.startswith(('infercheck.checker.inference', "
+                   "'infercheck.checker.mobile', 'infercheck.checker.suites'))))", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
