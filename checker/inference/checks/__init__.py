@@ -1,7 +1,9 @@
 """The inference checks, one module per topic, and the order they run in on each result.
 
 Performance runs first: later checks read what it records (the result's value, its scenario).
-The order is also the order findings are listed in.
+The order is also the order findings are listed in. The performance check is composed of the
+topics of a LoadGen log: validity, sample_order, run_length, latency and metric (log_keys
+reports the keys the log lacks).
 """
 
 from __future__ import annotations
@@ -11,19 +13,26 @@ from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.inference.checks import (
     accuracy,
     compliance,
-    loadgen,
+    latency,
+    log_keys,
     measurements,
+    metric,
+    performance,
     power,
+    run_length,
+    sample_order,
     structure,
     system,
+    validity,
 )
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (loadgen, structure, accuracy, compliance, measurements, power, system)
+MODULES = (validity, sample_order, run_length, latency, metric, log_keys, performance, structure,
+           accuracy, compliance, measurements, power, system)
 
 CHECKS = CheckSet.of(
-    loadgen.check_performance,
+    performance.check_performance,
     structure.check_result_files,
     accuracy.check_accuracy,
     compliance.check_compliance,

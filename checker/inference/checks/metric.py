@@ -1,0 +1,147 @@
+"""The result's value, as the official checker computes it, measured or inferred from a run of
+another scenario."""
+
+from __future__ import annotations
+
+from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.inference.checks.log_keys import MissingLogKey
+
+NS_PER_MS = 1000 * 1000
+
+
+class ScenarioMismatch(Rule):
+    """The run's scenario differs from the folder's and cannot be inferred.
+
+    What it checks:
+        LoadGen's `effective_scenario` equals the folder's scenario, or the pair is an allowed
+        inference for an edge system (SingleStream to MultiStream or Offline, MultiStream to
+        Offline).
+
+    Why it matters:
+        A result must come from a run of its own scenario, except the inferences the rules allow.
+
+    Example:
+        expected: Offline, found: Server
+
+    How to fix:
+        Put the run in the folder of its scenario.
+
+    Rounds:
+        v2.0 onwards (`loadgen.inferable`).
+
+    Source:
+        Official checker `inferred_check` (HEAD); v2.1 inferred silently.
+    """
+
+    code = "LG014"
+    name = "scenario-mismatch"
+    severity = Severity.ERROR
+    tags = ("loadgen",)
+    message = "log scenario is {found}, folder is {expected}"
+
+
+class ResultInferred(Rule):
+    """The result is inferred from a run of another scenario.
+
+    What it checks:
+        Provenance: an edge result whose run was made in another scenario (e.g. MultiStream
+        from a SingleStream run: 8 x the early-stopping latency).
+
+    Why it matters:
+        Readers should know the number was not measured in its own scenario.
+
+    Example:
+        found: SingleStream, expected: MultiStream
+
+    How to fix:
+        Nothing to fix; run the scenario itself for a measured number.
+
+    Rounds:
+        v2.0 onwards.
+
+    Source:
+        Official checker's `inferred` column (which is wrong for lower-case folders; ours is not).
+    """
+
+    code = "LG015"
+    name = "result-inferred"
+    severity = Severity.INFO
+    tags = ("loadgen", "provenance")
+    message = "{expected} result inferred from a {found} run"
+
+
+class NoEarlyStoppingEstimate(Rule):
+    """MultiStream inferred from SingleStream has no early-stopping estimate.
+
+    What it checks:
+        `early_stopping_latency_ms` of the SingleStream run is not 0.
+
+    Why it matters:
+        0 means too few queries for an estimate; the inferred result would be 0 ms.
+
+    Example:
+        found: 0
+
+    How to fix:
+        Run SingleStream longer.
+
+    Rounds:
+        v2.0 onwards.
+
+    Source:
+        Official checker: "Not enough samples were processed for early stopping".
+    """
+
+    code = "LG016"
+    name = "no-early-stopping-estimate"
+    severity = Severity.ERROR
+    tags = ("loadgen",)
+    message = "early-stopping estimate is {found}"
+
+
+def result_metric(ctx, rel: str, log):
+    """The reported value of the result, as the official checker computes it."""
+    rules = ctx.rules
+    scenario = log.get("effective_scenario")
+    if scenario not in rules.loadgen["result_keys"]:
+        return
+    pair = [scenario, ctx.scenario]
+    inferred = scenario != ctx.scenario and not rules.same_run(scenario, ctx.scenario)
+    if inferred and (pair not in rules.loadgen["inferable"] or "edge" not in (ctx.system_type or "")):
+        yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
+                                  locator="effective_scenario")
+        return
+    key = rules.result_key(ctx.model, scenario)
+    raw = log.get(key)
+    if raw is None:
+        yield MissingLogKey.at(rel, expected=key, locator=key)
+        return
+    value = float(raw)
+    if scenario in rules.loadgen["latency_scenarios"]:
+        value /= NS_PER_MS
+    if inferred:
+        yield ResultInferred.at(rel, expected=ctx.scenario, found=scenario, locator="effective_scenario")
+        if pair == ["SingleStream", "Offline"]:
+            value = float(log.get("result_qps_without_loadgen_overhead", 0))
+        elif pair == ["MultiStream", "Offline"]:
+            spq = float(log.get("effective_samples_per_query", 0))
+            mean_ms = float(log.get("result_mean_query_latency_ns", 0)) / NS_PER_MS
+            value = spq * 1000 / mean_ms if mean_ms else 0.0
+        else:  # SingleStream -> MultiStream
+            n = rules.loadgen["multistream_samples_per_query"]
+            if scenario in rules.loadgen["early_stopping_scenarios"]:
+                estimate = float(log.get("early_stopping_latency_ms", 0))
+                if estimate == 0:
+                    yield NoEarlyStoppingEstimate.at(rel, expected="> 0", found=estimate,
+                                                     locator="early_stopping_latency_ms")
+                value = estimate * n / NS_PER_MS
+            else:
+                value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / NS_PER_MS
+    ctx.metrics.update({
+        "value": value,
+        "units": rules.unit(ctx.scenario, ctx.model),
+        "metric_key": key,
+        "loadgen_scenario": scenario,
+        "inferred": inferred,
+        "result_validity": log.get("result_validity"),
+    })

@@ -1,0 +1,82 @@
+"""The performance run: every finding on one performance-mode detail log, in report order, and
+the check on a result's run, which also records the result's value."""
+
+from __future__ import annotations
+
+from infercheck.checker.core.registry import check
+from infercheck.checker.inference.checks.latency import (
+    LatencyConstraintExceeded,
+    TokenLatenciesOff,
+    TokenLatencyExceeded,
+    percentile_latency,
+    target_latency,
+    token_latencies,
+)
+from infercheck.checker.inference.checks.log_keys import MissingLogKey, NeededKeys
+from infercheck.checker.inference.checks.metric import (
+    NoEarlyStoppingEstimate,
+    ResultInferred,
+    ScenarioMismatch,
+    result_metric,
+)
+from infercheck.checker.inference.checks.run_length import (
+    EarlyStoppingNotMet,
+    MinDurationTooShort,
+    MinQueryCountTooLow,
+    OfflineSamplesPerQueryTooLow,
+    PerformanceSampleCountTooLow,
+    early_stopping,
+    min_duration,
+    min_query_count,
+    offline_samples_per_query,
+    sample_count,
+)
+from infercheck.checker.inference.checks.sample_order import (
+    EqualIssueModeOff,
+    SeedMismatch,
+    equal_issue_mode,
+    seed_findings,
+)
+from infercheck.checker.inference.checks.validity import (
+    LoadgenError,
+    ResultInvalid,
+    loadgen_verdict,
+)
+
+PERFORMANCE_RULES = (LoadgenError, ResultInvalid, SeedMismatch, MinDurationTooShort,
+                     MinQueryCountTooLow, PerformanceSampleCountTooLow, EarlyStoppingNotMet,
+                     LatencyConstraintExceeded, OfflineSamplesPerQueryTooLow, EqualIssueModeOff,
+                     TokenLatenciesOff, TokenLatencyExceeded, MissingLogKey)
+
+
+def performance_findings(ctx, rel: str, log, *, test: str | None = None):
+    """Findings on one performance-mode detail log (a result's run or a compliance run)."""
+    rules, bench = ctx.rules, ctx.rules.benchmark(ctx.model)
+    keys = NeededKeys(log)
+    yield from loadgen_verdict(rel, log, keys)
+    scenario = keys.need("effective_scenario")
+    yield from seed_findings(ctx, rel, keys, test=test)
+    yield from sample_count(rel, keys, bench, ctx.model)
+    yield from min_duration(rel, keys, rules)
+    if scenario in rules.loadgen["early_stopping_scenarios"]:
+        # Early stopping stands in for the minimum query count, and LoadGen holds it to the
+        # target latency, not to a percentile of the run.
+        yield from early_stopping(rel, log, keys)
+        yield from target_latency(rel, keys, bench, scenario)
+    elif scenario is not None:
+        yield from percentile_latency(rel, keys, bench, scenario)
+        yield from min_query_count(rel, keys, bench, scenario)
+    yield from offline_samples_per_query(ctx, rel, keys, scenario)
+    yield from equal_issue_mode(ctx, rel, log, bench)
+    yield from token_latencies(ctx, rel, keys, bench)
+    yield from keys.missing_findings(rel)
+
+
+@check(emits=(*PERFORMANCE_RULES, ScenarioMismatch, ResultInferred, NoEarlyStoppingEstimate))
+def check_performance(ctx):
+    rel = ctx.perf_log_path
+    log = ctx.perf_log()
+    if log is None:
+        return
+    yield from performance_findings(ctx, rel, log)
+    yield from result_metric(ctx, rel, log)
