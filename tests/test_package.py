@@ -144,3 +144,19 @@ def test_importing_the_core_loads_no_suite(tmp_path):
                    "'infercheck.checker.mobile', 'infercheck.checker.suites'))))", tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_every_source_folder_is_a_listed_package():
+    """A folder missing from pyproject's list would be missing from the wheel."""
+    tomllib = pytest.importorskip("tomllib")
+    project = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((project / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    mapping = config["package-dir"]
+    for name, folder in mapping.items():
+        for path in [project / folder, *(project / folder).rglob("*")]:
+            if path.is_dir() and path.name != "__pycache__" and any(
+                    f.is_file() and f.suffix in (".py", ".yaml", ".json", ".js", ".css", ".j2")
+                    for f in path.iterdir()):
+                rel = path.relative_to(project / folder).parts
+                assert ".".join((name, *rel)) in listed, path

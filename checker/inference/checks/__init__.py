@@ -1,8 +1,8 @@
 """The inference checks, one module per topic, and the order they run in on each result.
 
 Performance runs first: later checks read what it records (the result's value, its scenario).
-The order is also the order findings are listed in. The performance check is composed of the
-topics of a LoadGen log: validity, sample_order, run_length, latency and metric (log_keys
+The order is also the order findings are listed in. The performance check (loadgen/) is composed
+of the topics of a LoadGen log: validity, sample_order, run_length, latency and metric (log_keys
 reports the keys the log lacks).
 """
 
@@ -13,16 +13,18 @@ from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.inference.checks import (
     accuracy,
     compliance,
-    latency,
-    log_keys,
     measurements,
-    metric,
-    performance,
     power,
-    run_length,
-    sample_order,
     structure,
     system,
+)
+from infercheck.checker.inference.checks.loadgen import (
+    latency,
+    log_keys,
+    metric,
+    performance,
+    run_length,
+    sample_order,
     validity,
 )
 

@@ -10,7 +10,7 @@ from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, file_size, read_bytes
 from infercheck.checker.core.tree_rules import MissingFile
-from infercheck.checker.inference.checks.validity import LoadgenError
+from infercheck.checker.inference.checks.loadgen.validity import LoadgenError
 
 _HASH = re.compile(r"^hash=([\w\d]+)$")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import MissingFile
-from infercheck.checker.inference.checks.performance import PERFORMANCE_RULES, performance_findings
+from infercheck.checker.inference.checks.loadgen.performance import PERFORMANCE_RULES, performance_findings
 
 TEST06_LINES = (("First token check pass: True", "First token check pass: Skipped"),
                 ("EOS check pass: True",), ("Sample length check pass: True",))

@@ -8,7 +8,7 @@ from datetime import datetime
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
-from infercheck.checker.inference.checks.log_keys import MissingLogKey
+from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey
 
 TIME_FORMAT = "%m-%d-%Y %H:%M:%S.%f"
 POWER_FILES = ("client.json", "client.log", "ptd_logs.txt", "server.json", "server.log")

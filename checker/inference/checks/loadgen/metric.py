@@ -4,7 +4,7 @@ another scenario."""
 from __future__ import annotations
 
 from infercheck.checker.core.findings import Rule, Severity
-from infercheck.checker.inference.checks.log_keys import MissingLogKey
+from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey
 
 NS_PER_MS = 1000 * 1000
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from infercheck.checker.core.coerce import as_int, is_true
 from infercheck.checker.core.findings import Rule, Severity
-from infercheck.checker.inference.checks.conf_files import conf_setting
+from infercheck.checker.inference.checks.loadgen.conf_files import conf_setting
 from infercheck.checker.inference.rules import known_seed_sets
 
 SEED_KEYS = ("qsl_rng_seed", "sample_index_rng_seed", "schedule_rng_seed")

@@ -4,7 +4,7 @@ the check on a result's run, which also records the result's value."""
 from __future__ import annotations
 
 from infercheck.checker.core.registry import check
-from infercheck.checker.inference.checks.latency import (
+from infercheck.checker.inference.checks.loadgen.latency import (
     LatencyConstraintExceeded,
     TokenLatenciesOff,
     TokenLatencyExceeded,
@@ -12,14 +12,14 @@ from infercheck.checker.inference.checks.latency import (
     target_latency,
     token_latencies,
 )
-from infercheck.checker.inference.checks.log_keys import MissingLogKey, NeededKeys
-from infercheck.checker.inference.checks.metric import (
+from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey, NeededKeys
+from infercheck.checker.inference.checks.loadgen.metric import (
     NoEarlyStoppingEstimate,
     ResultInferred,
     ScenarioMismatch,
     result_metric,
 )
-from infercheck.checker.inference.checks.run_length import (
+from infercheck.checker.inference.checks.loadgen.run_length import (
     EarlyStoppingNotMet,
     MinDurationTooShort,
     MinQueryCountTooLow,
@@ -31,13 +31,13 @@ from infercheck.checker.inference.checks.run_length import (
     offline_samples_per_query,
     sample_count,
 )
-from infercheck.checker.inference.checks.sample_order import (
+from infercheck.checker.inference.checks.loadgen.sample_order import (
     EqualIssueModeOff,
     SeedMismatch,
     equal_issue_mode,
     seed_findings,
 )
-from infercheck.checker.inference.checks.validity import (
+from infercheck.checker.inference.checks.loadgen.validity import (
     LoadgenError,
     ResultInvalid,
     loadgen_verdict,

@@ -1,0 +1,1 @@
+"""The checks of a LoadGen detail log, by topic; `performance` composes them."""
