@@ -90,6 +90,14 @@ def seed_changed(t):
     t.set_log_key(t.perf_log(), "effective_qsl_rng_seed", 1234)
 
 
+def seeds_of_another_round(t):
+    # v5.0's seeds (its mlperf.conf) in one result of a v4.1 tree
+    for key, value in (("effective_qsl_rng_seed", 6023615788873153749),
+                       ("effective_sample_index_rng_seed", 15036839855038426416),
+                       ("effective_schedule_rng_seed", 9933818062894767841)):
+        t.set_log_key(t.perf_log(), key, value)
+
+
 def result_invalid(t):
     t.set_log_key(t.perf_log(), "result_validity", "INVALID")
 
@@ -392,6 +400,7 @@ MUTATIONS = [
     ("edge", loadgen_error_added, {"LG001"}),
     ("edge", result_invalid, {"LG002"}),
     ("edge", seed_changed, {"LG003"}),
+    ("edge", seeds_of_another_round, {"LG003", "LG017"}),
     ("edge", min_duration_short, {"LG004"}),
     ("edge", min_query_count_zero, {"LG005"}),
     ("edge", perf_sample_count_low, {"LG006"}),
@@ -567,3 +576,13 @@ def test_the_tree_is_not_modified(broken_tree):
     before = {p: p.stat().st_mtime_ns for p in tree.root.rglob("*")}
     _run(tree)
     assert {p: p.stat().st_mtime_ns for p in tree.root.rglob("*")} == before
+
+
+def test_a_tree_of_several_rounds_says_so_and_is_checked_as_most_of_it(broken_tree):
+    tree = broken_tree("edge", seeds_of_another_round)
+    report = check_tree(str(tree.root))  # the round is not given
+    assert report.round == "v4.1"
+    (mixed,) = [f for f in report.findings if f.code == "LG017"]
+    assert mixed.found == "v4.1 (2 results), v5.0 (1 result)" and "checked as v4.1" in mixed.message
+    smoke = check_tree(str(tree.root), profile="smoke")
+    assert smoke.valid and {f.severity for f in smoke.findings if f.code == "LG017"} == {"warning"}

@@ -12,7 +12,6 @@ from infercheck.checker.inference.summary import summary_rows
 
 from .conftest import corpus
 
-
 # Published slices with the official checker's summary.csv in corpus/expected/: (folder, round).
 PUBLISHED_SLICES = [
     ("inference-v2.1", "v2.1"),
@@ -99,7 +98,7 @@ def test_v5_automation_smoke_accepts_every_result(automation):
 
 
 def test_round_is_recognised_from_the_seeds():
-    from infercheck.checker.inference.engine import detect_round
+    from infercheck.checker.inference.rounds import detect_round
 
     assert detect_round(str(corpus("inference-v2.1"))) == "v2.1"
     assert detect_round(str(corpus("inference-v4.1"))) == "v4.1"

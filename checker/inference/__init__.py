@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from infercheck.checker.core.suite import Suite
 from infercheck.checker.inference.checks import CHECKS
-from infercheck.checker.inference.engine import CODES, WALK_RULES, detect_round, walk
+from infercheck.checker.inference.engine import CODES, WALK_RULES, walk
+from infercheck.checker.inference.rounds import detect_round
 from infercheck.checker.inference.rules import PACKS, load_rules
 from infercheck.checker.inference.summary import summary_rows
 

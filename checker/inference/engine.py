@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from infercheck.checker.core.codes import CORE_CODES
 from infercheck.checker.core.engine import crash_finding, run_checks
 from infercheck.checker.core.findings import CodeIndex, Finding, Severity
-from infercheck.checker.core.loadgen_log import read_detail_log
-from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.suite import Scope
@@ -33,13 +31,14 @@ from infercheck.checker.inference.checks.structure import (
 from infercheck.checker.inference.checks.system import load_system
 from infercheck.checker.inference.context import ResultContext
 from infercheck.checker.inference.layout import DIVISIONS
-from infercheck.checker.inference.rules import PACKS, RoundRules, load_rules
+from infercheck.checker.inference.rounds import LogsOfSeveralRounds, several_rounds
+from infercheck.checker.inference.rules import RoundRules, load_rules
 
-__all__ = ["CODES", "WALK_RULES", "detect_round", "walk"]
+__all__ = ["CODES", "WALK_RULES", "walk"]
 
-CODES = CORE_CODES | CodeIndex(RULES)
-WALK_RULES = (UnknownDivision, SymlinkOutsideTree, BrokenSymlink, UnknownBenchmark, UnknownScenario,
-              MissingScenario, InvalidModelMapping, *PARSE_RULES)
+CODES = CORE_CODES | CodeIndex((*RULES, LogsOfSeveralRounds))
+WALK_RULES = (LogsOfSeveralRounds, UnknownDivision, SymlinkOutsideTree, BrokenSymlink,
+              UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, *PARSE_RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
@@ -168,39 +167,6 @@ def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEn
     return by_result.get("/".join(parts[:6]))
 
 
-def detect_round(root: str) -> str | None:
-    """The round of a tree: the pack whose seeds the first performance log carries; when several
-    packs share those seeds (the demo round and v6.1), the one that knows the tree's benchmarks."""
-    packs = PACKS.rounds()
-    seed = None
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        if "mlperf_log_detail.txt" in filenames and dirpath.endswith(os.path.join("performance", "run_1")):
-            try:
-                seed = read_detail_log(os.path.join(dirpath, "mlperf_log_detail.txt")).get(
-                    "effective_qsl_rng_seed")
-            except ParseError:
-                continue
-            break
-    candidates = []
-    for name in packs:
-        try:
-            rules = load_rules(name)
-        except RulePackError:
-            continue
-        if rules.loadgen["seeds"]["qsl_rng_seed"] == seed:
-            candidates.append(rules)
-    if not candidates:
-        return None
-    folders = {bench for division in DIVISIONS for sub in subdirs(os.path.join(root, division))
-               for system in subdirs(os.path.join(root, division, sub, "results"))
-               for bench in subdirs(os.path.join(root, division, sub, "results", system))}
-    # Most benchmark folders recognised wins; on a tie, a real round before the demo one.
-    best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in folders),
-                                          r.round != "demo"))
-    return best.round
-
-
 def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list[Finding]]:
     rel = f"{division}/{submitter}/model_mapping.json"
     path = os.path.join(root, division, submitter, "model_mapping.json")
@@ -221,6 +187,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     round = rules.round
     checks = scope.checks if scope.checks is not None else CHECKS
     submitter = scope.submitter
+    report.findings.extend(several_rounds(root, round, submitter, scope.profile))
     tasks: list[_SystemTask] = []
     for division in subdirs(root):
         if division not in DIVISIONS:

@@ -1,0 +1,164 @@
+"""Which round a tree's logs were made for: the seeds in each result's performance log.
+
+Every round has its own LoadGen seeds (packs/_seeds.yaml), so the seeds name the round; the demo
+round shares v6.1's, and the tree's benchmark folders tell them apart. A tree whose logs carry
+the seeds of several rounds is reported (LG017), then checked as the round most of them carry.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.textfile import subdirs
+from infercheck.checker.inference.layout import DIVISIONS
+from infercheck.checker.inference.rules import PACKS, known_seed_sets, load_rules
+
+__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "several_rounds"]
+
+# The qsl seed, in LoadGen's JSON log lines (":::MLLOG {"key": "effective_qsl_rng_seed",
+# "value": N") and in the text logs of v0.5-v0.7 ("qsl_rng_seed : N").
+_EFFECTIVE_SEED = re.compile(rb'effective_qsl_rng_seed"\s*,\s*"value"\s*:\s*(\d+)')
+_ANY_SEED = re.compile(rb'qsl_rng_seed(?:"\s*,\s*"value"\s*:\s*|\s*:\s*)(\d+)')
+# The seeds are among the first settings LoadGen logs; a log that has not named them by then
+# is read no further (its own checks report what it lacks).
+_HEAD_BYTES = 1 << 20
+
+
+class LogsOfSeveralRounds(Rule):
+    """The tree's performance logs carry the LoadGen seeds of more than one round.
+
+    What it checks:
+        The qsl seed of every result's performance log (`performance/run_1/mlperf_log_detail.txt`)
+        names one round (each round's mlperf.conf has its own seeds); all of them must name the
+        same round.
+
+    Why it matters:
+        A submission is made for one round. Logs of another round were made with another
+        round's settings and sample order; judging them by one round's rules silently would
+        accept or reject them for the wrong reasons.
+
+    Example:
+        found: v4.1 (35 results), v5.0 (2 results); checked as v4.1
+
+    How to fix:
+        Re-run the results whose logs carry another round's seeds with the LoadGen (and
+        mlperf.conf) of the round you submit to; each such result also has an LG003 finding.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck; seeds from each round's mlperf.conf (mlcommons/inference).
+    """
+
+    code = "LG017"
+    name = "logs-of-several-rounds"
+    severity = Severity.ERROR
+    tags = ("loadgen", "round")
+    message = "the performance logs carry the seeds of several rounds: {found}; checked as {round}"
+
+
+@dataclass(frozen=True)
+class RoundCensus:
+    """How many results' performance logs carry each round's seeds (None: no known round)."""
+
+    counts: Counter
+
+    @property
+    def rounds(self) -> list[str]:
+        """The known rounds, the most common first (custom seeds are LG003's business)."""
+        return [name for name, _ in self.counts.most_common() if name is not None]
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} ({n} result{'s' * (n != 1)})"
+                         for name, n in self.counts.most_common() if name is not None)
+
+
+def _seed_of(path: str) -> int | None:
+    head = b""
+    try:
+        with open(path, "rb") as f:
+            while len(head) < _HEAD_BYTES:
+                chunk = f.read(1 << 16)
+                if not chunk:
+                    break
+                head += chunk
+                m = _EFFECTIVE_SEED.search(head)
+                if m:
+                    return int(m.group(1))
+    except OSError:
+        return None
+    m = _ANY_SEED.search(head)
+    return int(m.group(1)) if m else None
+
+
+def _performance_logs(root: str, submitter: str | None):
+    """The performance log of every result folder (first run; v0.5 results have five)."""
+    for division in DIVISIONS:
+        for sub in subdirs(os.path.join(root, division)):
+            if submitter and sub.lower() != submitter.lower():
+                continue
+            results = os.path.join(root, division, sub, "results")
+            for system in subdirs(results):
+                for bench in subdirs(os.path.join(results, system)):
+                    for scenario in subdirs(os.path.join(results, system, bench)):
+                        yield os.path.join(results, system, bench, scenario, "performance",
+                                           "run_1", "mlperf_log_detail.txt")
+
+
+def census(root: str, submitter: str | None = None) -> RoundCensus:
+    by_seed = {seeds[0]: name for seeds, name in known_seed_sets().items()}
+    counts: Counter = Counter()
+    for path in _performance_logs(root, submitter):
+        seed = _seed_of(path)
+        if seed is not None:
+            counts[by_seed.get(seed)] += 1
+    return RoundCensus(counts)
+
+
+def _benchmark_folders(root: str) -> set[str]:
+    return {bench for division in DIVISIONS for sub in subdirs(os.path.join(root, division))
+            for system in subdirs(os.path.join(root, division, sub, "results"))
+            for bench in subdirs(os.path.join(root, division, sub, "results", system))}
+
+
+def detect_round(root: str) -> str | None:
+    """The round most of the tree's performance logs were made for, among the rounds that have
+    a pack; where packs share those seeds (demo and v6.1), the one knowing more of the tree's
+    benchmark folders, a real round before the demo one."""
+    found = census(root).rounds
+    if not found:
+        return None
+    top = found[0]
+    candidates = []
+    for name in PACKS.rounds():
+        try:
+            rules = load_rules(name)
+        except RulePackError:
+            continue
+        seeds = rules.loadgen["seeds"]
+        if known_seed_sets().get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
+                                  seeds["schedule_rng_seed"])) == top:
+            candidates.append(rules)
+    if not candidates:
+        return None
+    folders = _benchmark_folders(root)
+    best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in folders),
+                                          r.round != "demo"))
+    return best.round
+
+
+def several_rounds(root: str, checked_as: str, submitter: str | None, profile: str):
+    """LG017 when the logs name more than one known round (smoke: a warning, as it tolerates
+    another known round's seeds on each result)."""
+    found = census(root, submitter)
+    if len(found.rounds) < 2:
+        return []
+    severity = Severity.WARNING if profile == "smoke" else None
+    return [LogsOfSeveralRounds.at(None, found=found.describe(), round=checked_as,
+                                   severity=severity)]
