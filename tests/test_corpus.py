@@ -84,14 +84,15 @@ def test_v5_automation_strict_rejects_every_result(automation):
     for entry in report.results:
         codes = {f.code for f in entry.errors()}
         assert not entry.valid
-        assert {"LG004", "ACC007"} <= codes, entry.result
+        # v5.0's checker has no dataset-size rule (it came with v5.1): the 600 s minimum rejects
+        assert "LG004" in codes and "ACC007" not in codes, entry.result
 
 
 def test_v5_automation_smoke_accepts_every_result(automation):
     report = check_tree(str(automation), round="v5.0", profile="smoke")
     assert report.valid and len(report.results) == 39
     relaxed = {f.code for f in report.all_findings() if f.severity == "warning"}
-    assert {"LG004", "ACC007"} <= relaxed
+    assert "LG004" in relaxed
     # Logs made by newer LoadGen builds carry the seeds of v5.1/v6.0: tolerated, but named.
     seeds = [f for f in report.all_findings() if f.code == "LG003"]
     assert seeds and all("round v5.1" in f.message or "round v6.0" in f.message for f in seeds)

@@ -133,6 +133,16 @@ class ComplianceOutputCheckFailed(Rule):
     message = "TEST06 verification lacks {expected!r}"
 
 
+def _required_files(ctx, test: str, test_dir: str):
+    """The files the round's official checker lists for a compliance test's folders."""
+    wanted = ctx.rules.compliance.get("required_files") or {}
+    for folders in (wanted.get("*") or {}, wanted.get(test) or {}):
+        for folder, names in folders.items():
+            for name in names:
+                if not ctx.exists(f"{test_dir}/{folder}/{name}"):
+                    yield MissingFile.at(f"{test_dir}/{folder}/{name}", expected=name)
+
+
 def _has_pass(text: str | None) -> bool:
     return text is not None and "TEST PASS" in text
 
@@ -201,6 +211,7 @@ def check_compliance(ctx):
         if test == "TEST06":
             yield from _test06(ctx, test_dir)
             continue
+        yield from _required_files(ctx, test, test_dir)
         log_rel = f"{test_dir}/performance/run_1/mlperf_log_detail.txt"
         if not ctx.exists(log_rel):
             yield MissingFile.at(log_rel, expected="mlperf_log_detail.txt")
