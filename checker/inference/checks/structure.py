@@ -126,7 +126,7 @@ class InvalidModelMapping(Rule):
         Write the mapping as `{"<folder name>": "<benchmark>"}`.
 
     Rounds:
-        v4.0 onwards (open division).
+        v3.0 onwards (open division).
 
     Source:
         Official checker `--extra-model-benchmark-map` (which crashes on a bad file).
