@@ -26,6 +26,9 @@ SLICES = {
     "sdxl": ("inference-v4.1", "v4.1", "open", "CTuning",
              "cm-demo-gfursin-scaleway-L4-1-24G-reference-gpu-pytorch-v2.3.1-default_config",
              "stable-diffusion-xl"),
+    # Round v3.0: an edge system with power (SingleStream, MultiStream, Offline), whose
+    # compliance folder holds the published stray `MultiStreeam` (ignored, as officially).
+    "v3.0-edge": ("inference-v3.0", "v3.0", "closed", "SiMa", "davinci_dualm2", "resnet50"),
 }
 
 

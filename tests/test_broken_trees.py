@@ -44,6 +44,7 @@ UNTOUCHED = {
     "power": (2, {"SYS003"}),
     "llm": (2, {"SYS003"}),    # host_processor_vcpu_count
     "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
+    "v3.0-edge": (3, set()),
 }
 
 
@@ -142,6 +143,13 @@ def broken_symlink(t):
     target = t.result("offline") / "accuracy" / "mlperf_log_summary.txt"
     target.unlink()
     os.symlink("does-not-exist.txt", target)
+
+
+def symlinked_file(t):  # v3.0 refuses any symlinked file, even one that resolves in the tree
+    target = t.result("offline") / "accuracy" / "accuracy.txt"
+    kept = t.sub / "code" / t.bench / "accuracy.txt"
+    target.rename(kept)
+    os.symlink(os.path.relpath(kept, target.parent), target)
 
 
 def min_duration_short(t):
@@ -390,6 +398,7 @@ MUTATIONS = [
     ("edge", unknown_benchmark_folder, {"STR009"}),
     ("edge", results_removed, {"STR013"}),
     ("edge", model_mapping_not_an_object, {"STR014"}),
+    ("v3.0-edge", symlinked_file, {"STR015"}),
     ("edge", system_field_empty, {"SYS004"}),
     ("edge", submitter_mismatch, {"SYS005"}),
     ("edge", wrong_division, {"SYS006"}),
@@ -496,6 +505,16 @@ def test_a_link_outside_the_tree_is_not_read(broken_tree):
 
     report = _run(broken_tree("edge", mutate))
     assert error_codes(report) == {"STR006"}
+
+
+def test_a_symlinked_file_is_refused_in_v3_0_only(broken_tree):
+    """The v3.0 tool refused any symlinked file; v3.1 and later only broken ones."""
+    v30 = _run(broken_tree("v3.0-edge", symlinked_file))
+    (link,) = [f for f in v30.all_findings() if f.code == "STR015"]
+    assert link.path.endswith("/Offline/accuracy/accuracy.txt") and "round v3.0" in link.message
+    # attached to the result that holds it, which is therefore rejected
+    assert {e.scenario for e in v30.results if not e.valid} == {"Offline"}
+    assert _run(broken_tree("edge", symlinked_file)).valid
 
 
 def test_a_round_no_pack_knows_is_rul001(broken_tree):

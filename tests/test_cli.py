@@ -55,6 +55,21 @@ def test_rules_lists_benchmarks_scenarios_and_targets():
     assert "v2.1" in run("rules", "--list").output
 
 
+@pytest.mark.parametrize("round_name,parent,seed,model,row", [
+    ("v3.0", "v2.1", "10003631887983097364", "dlrm-99", "AUC >= 79.4475"),
+    ("v3.1", "v3.0", "148687905518835231", "gptj-99", "ROUGE1 >= 42.5566"),
+    ("v4.0", "v3.1", "13281865557512327830", "stable-diffusion-xl", "CLIP_SCORE <= 31.8133"),
+])
+def test_rules_prints_the_middle_rounds(round_name, parent, seed, model, row):
+    result = run("rules", "--version", round_name)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"inference {round_name} (extends {parent})")
+    assert seed in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith(f"{model} "))
+    assert row in line
+    assert round_name in run("rules", "--list").output
+
+
 def test_empty_tree_and_unmatched_submitter_are_usage_errors(tmp_path):
     result = run("check", tmp_path, "--version", "v2.1")
     assert result.exit_code == 2 and "STR013" in result.output

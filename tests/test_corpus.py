@@ -15,11 +15,13 @@ from .conftest import corpus
 # Published slices with the official checker's summary.csv in corpus/expected/: (folder, round).
 PUBLISHED_SLICES = [
     ("inference-v2.1", "v2.1"),
+    ("inference-v3.0", "v3.0"),
     ("inference-v4.1", "v4.1"),
 ]
 
 # The units of energy (latency scenarios) and power (throughput scenarios) each round reports.
-POWER_UNITS = {"v2.1": {"Joules", "Watts"}, "v4.1": {"millijoules", "Watts"}}
+POWER_UNITS = {"v2.1": {"Joules", "Watts"}, "v3.0": {"millijoules", "Watts"},
+               "v4.1": {"millijoules", "Watts"}}
 
 
 @pytest.fixture(scope="module", params=PUBLISHED_SLICES, ids=[r for _, r in PUBLISHED_SLICES])
@@ -102,6 +104,7 @@ def test_round_is_recognised_from_the_seeds():
     from infercheck.checker.inference.rounds import detect_round
 
     assert detect_round(str(corpus("inference-v2.1"))) == "v2.1"
+    assert detect_round(str(corpus("inference-v3.0"))) == "v3.0"
     assert detect_round(str(corpus("inference-v4.1"))) == "v4.1"
 
 

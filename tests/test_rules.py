@@ -12,7 +12,7 @@ from infercheck.checker.core.findings import EXPLAIN_SECTIONS, CodeIndex, Rule, 
 from infercheck.checker.core.packs import PackStore, RulePackError, merge
 from infercheck.checker.core.registry import checks_in
 from infercheck.checker.inference import checks as inference_checks
-from infercheck.checker.inference.rules import known_seed_sets
+from infercheck.checker.inference.rules import PACKS, known_seed_sets
 from infercheck.checker.mobile import checks as mobile_checks
 from infercheck.checker.suites import SUITES, all_rules, available_rounds, load_rules
 
@@ -29,7 +29,7 @@ def test_merge_semantics():
 
 
 def test_every_round_resolves():
-    assert {"v2.1", "v4.1", "v5.0"} <= set(available_rounds())
+    assert {"v2.1", "v3.0", "v3.1", "v4.0", "v4.1", "v5.0"} <= set(available_rounds())
     for name in available_rounds():
         rules = load_rules("inference", name)
         assert rules.benchmarks and rules.loadgen["seeds"]
@@ -45,12 +45,19 @@ def test_pack_seeds_agree_with_the_seed_table():
 
 
 def test_a_round_holds_only_its_changes():
+    chain = {"v2.1": None, "v3.0": "v2.1", "v3.1": "v3.0", "v4.0": "v3.1", "v4.1": "v4.0",
+             "v5.0": "v4.1", "v6.1": "v5.0"}
+    assert {name: load_rules("inference", name).data["extends"] for name in chain} == chain
     v41 = load_rules("inference", "v4.1")
-    assert v41.data["extends"] == "v2.1"
-    assert "rnnt" not in v41.benchmarks and "rnnt" in load_rules("inference", "v2.1").benchmarks
-    # inherited untouched from v2.1
+    assert "rnnt" not in v41.benchmarks and "rnnt" in load_rules("inference", "v4.0").benchmarks
+    # inherited untouched from v2.1, through v3.0, v3.1 and v4.0
     assert v41.benchmark("resnet")["latency_constraint_ns"] == {"Server": 15000000}
     assert v41.loadgen["min_duration_ms"] == 600000
+    # what v3.1 and v4.0 brought is not repeated in the v4.1 file
+    raw = PACKS.raw("v4.1")
+    assert "system" not in raw and "layout" not in raw and "power" not in raw
+    assert not {"resnet", "bert-99", "dlrm-v2-99"} & set(raw["benchmarks"])
+    assert set(raw["benchmarks"]["llama2-70b-99"]) == {"equal_issue", "result_keys"}
 
 
 @pytest.mark.parametrize("round_name,model,value", [
@@ -60,6 +67,121 @@ def test_a_round_holds_only_its_changes():
 def test_targets_are_reference_times_fraction(round_name, model, value):
     target = load_rules("inference", round_name).targets(model)[0]
     assert target.value == pytest.approx(value, rel=1e-9)
+
+
+# The middle rounds against MODEL_CONFIG of tools/submission/submission_checker.py at the tags
+# v3.0, v3.1 and v4.0 of mlcommons/inference: each value is written as the official tool writes
+# it, so the comparison is exact.
+@pytest.mark.parametrize("round_name,model,metric,value", [
+    ("v3.0", "resnet", "acc", 76.46 * 0.99),
+    ("v3.0", "3d-unet-99", "DICE", 0.86170 * 0.99),
+    ("v3.0", "rnnt", "WER", (100 - 7.452) * 0.99),
+    ("v3.1", "dlrm-v2-99.9", "AUC", 80.31 * 0.999),
+    ("v3.1", "gptj-99", "GEN_LEN", 4016878 * 0.9),
+    ("v3.1", "gpt3-99.9", "ROUGE2", 20.1235 * 0.999),  # GPT-J's numbers, a TODO in the tool
+    ("v4.0", "llama2-70b-99", "TOKENS_PER_SAMPLE", 294.45 * 0.9),
+    ("v4.0", "llama2-70b-99.9", "ROUGEL", 28.6162 * 0.999),
+    ("v4.0", "stable-diffusion-xl", "FID_SCORE", 23.01085758),
+])
+def test_middle_round_targets_are_the_official_ones(round_name, model, metric, value):
+    targets = {t.metric: t.value for t in load_rules("inference", round_name).targets(model)}
+    assert targets[metric] == value
+
+
+@pytest.mark.parametrize("round_name,model,metric,value", [
+    ("v4.0", "llama2-70b-99", "TOKENS_PER_SAMPLE", 294.45 * 1.1),
+    ("v4.0", "stable-diffusion-xl", "CLIP_SCORE", 31.81331801),
+])
+def test_middle_round_upper_limits_are_the_official_ones(round_name, model, metric, value):
+    limits = {t.metric: t.value for t in load_rules("inference", round_name).upper_limits(model)}
+    assert limits[metric] == value
+
+
+@pytest.mark.parametrize("round_name,model,bound_ns", [
+    ("v3.0", "resnet", 15000000),
+    ("v3.0", "dlrm-99", 30000000),
+    ("v3.1", "dlrm-v2-99", 60000000),
+    ("v3.1", "gptj-99.9", 20000000000),
+    ("v4.0", "llama2-70b-99", 20000000000),
+    ("v4.0", "stable-diffusion-xl", 20000000000),
+    ("v4.0", "3d-unet-99", None),
+])
+def test_middle_round_server_bounds_are_the_official_ones(round_name, model, bound_ns):
+    bench = load_rules("inference", round_name).benchmark(model)
+    assert (bench.get("latency_constraint_ns") or {}).get("Server") == bound_ns
+
+
+@pytest.mark.parametrize("round_name,model,sample_count,offline_min,tests", [
+    ("v3.0", "3d-unet-99.9", 43, 24576, ["TEST01", "TEST05"]),
+    ("v3.0", "resnet", 1024, 24576, ["TEST01", "TEST04", "TEST05"]),
+    ("v3.1", "gptj-99", 13368, 24576, []),
+    ("v4.0", "rnnt", 2513, 2513, ["TEST01", "TEST05"]),
+    ("v4.0", "dlrm-v2-99", 204800, 24576, ["TEST01", "TEST05"]),
+    ("v4.0", "llama2-70b-99.9", 24576, 24576, ["TEST06"]),
+    ("v4.0", "stable-diffusion-xl", 5000, 5000, []),
+    ("v4.1", "stable-diffusion-xl", 5000, 5000, ["TEST01", "TEST04"]),
+])
+def test_middle_round_counts_and_audits_are_the_official_ones(round_name, model, sample_count,
+                                                              offline_min, tests):
+    rules = load_rules("inference", round_name)
+    assert rules.benchmark(model)["performance_sample_count"] == sample_count
+    assert rules.offline_min_spq(model) == offline_min
+    assert rules.compliance_tests(model) == tests
+
+
+# MODEL_CONFIG "models" and the required scenarios per system type (no round has optional ones).
+MIDDLE_MODELS = {
+    "v3.0": {"resnet", "retinanet", "rnnt", "bert-99", "bert-99.9", "dlrm-99", "dlrm-99.9",
+             "3d-unet-99", "3d-unet-99.9"},
+    "v3.1": {"resnet", "retinanet", "rnnt", "bert-99", "bert-99.9", "dlrm-v2-99", "dlrm-v2-99.9",
+             "3d-unet-99", "3d-unet-99.9", "gptj-99", "gptj-99.9", "gpt3-99", "gpt3-99.9"},
+    "v4.0": {"resnet", "retinanet", "rnnt", "bert-99", "bert-99.9", "dlrm-v2-99", "dlrm-v2-99.9",
+             "3d-unet-99", "3d-unet-99.9", "gptj-99", "gptj-99.9", "llama2-70b-99",
+             "llama2-70b-99.9", "stable-diffusion-xl"},
+}
+
+
+@pytest.mark.parametrize("round_name", sorted(MIDDLE_MODELS))
+def test_middle_round_benchmarks_are_the_official_ones(round_name):
+    rules = load_rules("inference", round_name)
+    assert set(rules.benchmarks) == MIDDLE_MODELS[round_name]
+    assert all(not rules.optional_scenarios(m, t) for m in rules.benchmarks
+               for t in ("datacenter", "edge", "datacenter,edge"))
+
+
+@pytest.mark.parametrize("round_name,model,system_type,scenarios", [
+    ("v3.0", "resnet", "edge", ["SingleStream", "MultiStream", "Offline"]),
+    ("v3.0", "bert-99.9", "edge", None),
+    ("v3.1", "gptj-99", "datacenter,edge", ["SingleStream", "Offline", "Server"]),
+    ("v3.1", "gpt3-99", "edge", None),
+    ("v4.0", "llama2-70b-99", "edge", None),
+    ("v4.0", "stable-diffusion-xl", "edge", ["SingleStream", "Offline"]),
+    ("v4.0", "3d-unet-99.9", "datacenter", ["Offline"]),
+])
+def test_middle_round_scenarios_are_the_official_ones(round_name, model, system_type, scenarios):
+    assert load_rules("inference", round_name).required_scenarios(model, system_type) == scenarios
+
+
+# The version-dependent code paths of the three tools: energy in millijoules from v3.0, positive
+# power samples only and meaningful system fields from v3.1, Offline minimum per benchmark from
+# v4.0 (no round-wide one), Server throughput as scheduled samples until v4.1.
+@pytest.mark.parametrize("round_name,energy,positive_only,schema,nonempty,round_offline_min", [
+    ("v2.1", "Joules", False, "system_desc_v1", False, 24576),
+    ("v3.0", "millijoules", False, "system_desc_v1", False, 24576),
+    ("v3.1", "millijoules", True, "system_desc_v31", True, 24576),
+    ("v4.0", "millijoules", True, "system_desc_v31", True, None),
+])
+def test_middle_round_mechanisms(round_name, energy, positive_only, schema, nonempty,
+                                 round_offline_min):
+    rules = load_rules("inference", round_name)
+    assert rules.power_unit("SingleStream") == energy and rules.power_unit("Offline") == "Watts"
+    assert rules.power["drop_nonpositive_samples"] is positive_only
+    assert rules.system["schema"] == schema
+    assert rules.layout["measurements_files_nonempty"] is nonempty
+    assert bool(rules.system["nonempty_fields"]) is nonempty
+    assert rules.loadgen.get("offline_min_samples_per_query") == round_offline_min
+    assert rules.result_key("resnet", "Server") == "result_scheduled_samples_per_sec"
+    assert ("compliance" in rules.csv_columns) is (round_name != "v2.1")
 
 
 def test_a_broken_pack_is_refused(tmp_path):

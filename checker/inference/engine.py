@@ -25,6 +25,7 @@ from infercheck.checker.inference.checks import CHECKS, RULES
 from infercheck.checker.inference.checks.structure import (
     InvalidModelMapping,
     MissingScenario,
+    SymlinkedFile,
     UnknownBenchmark,
     UnknownScenario,
 )
@@ -37,7 +38,7 @@ from infercheck.checker.inference.rules import RoundRules, load_rules
 __all__ = ["CODES", "WALK_RULES", "walk"]
 
 CODES = CORE_CODES | CodeIndex((*RULES, LogsOfSeveralRounds))
-WALK_RULES = (LogsOfSeveralRounds, UnknownDivision, SymlinkOutsideTree, BrokenSymlink,
+WALK_RULES = (LogsOfSeveralRounds, UnknownDivision, SymlinkOutsideTree, BrokenSymlink, SymlinkedFile,
               UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, *PARSE_RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
@@ -131,8 +132,10 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     return entries, tree
 
 
-def _scan_links(root: str, top: str) -> list[Finding]:
-    """Symlinks that escape the tree or point nowhere (never followed)."""
+def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
+    """Symlinks that escape the tree or point nowhere (never followed), and, in a round that
+    rejects them, links to files."""
+    no_file_links = rules.file_symlinks_rejected()
     real_root = os.path.realpath(root)
     out: list[Finding] = []
     pending = [top]
@@ -150,12 +153,14 @@ def _scan_links(root: str, top: str) -> list[Finding]:
                     out.append(SymlinkOutsideTree.at(rel, found=target))
                 elif not os.path.exists(entry.path):
                     out.append(BrokenSymlink.at(rel, found=target))
+                elif no_file_links and not os.path.isdir(entry.path):
+                    out.append(SymlinkedFile.at(rel, found=target, round=rules.round))
             elif entry.is_dir():
                 pending.append(entry.path)
     return sorted(out, key=lambda f: f.path or "")
 
 
-_LINK_CODES = (SymlinkOutsideTree.code, BrokenSymlink.code)
+_LINK_CODES = (SymlinkOutsideTree.code, BrokenSymlink.code, SymlinkedFile.code)
 
 
 def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEntry | None:
@@ -197,7 +202,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
         for sub in subdirs(os.path.join(root, division)):
             if submitter and sub.lower() != submitter.lower():
                 continue
-            report.findings.extend(_scan_links(root, os.path.join(root, division, sub)))
+            report.findings.extend(_scan_links(root, os.path.join(root, division, sub), rules))
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):

@@ -149,6 +149,10 @@ class RoundRules:
         """LoadGen runs some folder scenarios as another one (Interactive as Server)."""
         return [loadgen_scenario, folder_scenario] in (self.loadgen.get("same_run") or [])
 
+    def file_symlinks_rejected(self) -> bool:
+        """Whether a symlinked file is an error in itself, wherever it points."""
+        return bool(self.layout.get("reject_file_symlinks"))
+
     def power_unit(self, scenario: str) -> str:
         latency = scenario in self.loadgen["latency_scenarios"]
         return self.power["energy_unit"] if latency else self.power["power_unit"]

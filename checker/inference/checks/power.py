@@ -20,7 +20,7 @@ class NoPowerSamples(Rule):
 
     What it checks:
         Some samples of `performance/run_1/spl.txt` have a time strictly between the detail
-        log's `power_begin` and `power_end` (and a positive wattage, from v3.0).
+        log's `power_begin` and `power_end` (and a positive wattage, from v3.1).
 
     Why it matters:
         The power metric is the mean of those samples; with none there is no measurement (the

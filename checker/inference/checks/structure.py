@@ -98,6 +98,40 @@ class MissingScenario(Rule):
     message = "benchmark lacks required scenarios {missing}"
 
 
+class SymlinkedFile(Rule):
+    """A file of the submission is a symbolic link, in a round that allows none.
+
+    What it checks:
+        No file under a submitter's folder is a symlink, even one that resolves inside the
+        tree. Links to folders are not looked at, as the official walk does not list them as
+        files. Broken and escaping links are STR007 and STR006.
+
+    Why it matters:
+        A link is a file only where links survive (not in every archive or checkout); the
+        round's checker refused any, and with it the whole submitter. infercheck rejects the
+        result whose folder holds the link (a link elsewhere is a finding about the tree).
+
+    Example:
+        path: closed/Acme/results/sys1/resnet50/Offline/accuracy/accuracy.txt
+        found: ../../../../../code/resnet50/accuracy.txt
+
+    How to fix:
+        Replace the link by a copy of the file.
+
+    Rounds:
+        v3.0 only (`layout.reject_file_symlinks`); from v3.1 only broken links are refused.
+
+    Source:
+        Official checker (tag v3.0, check_results_dir): "contains symbolic links".
+    """
+
+    code = "STR015"
+    name = "symlinked-file"
+    severity = Severity.ERROR
+    tags = ("structure",)
+    message = "file is a symbolic link (to {found}); round {round} allows none"
+
+
 @check(emits=(MissingFile,))
 def check_result_files(ctx):
     """The performance run folder of a result is there, with LoadGen's summary beside the
@@ -126,7 +160,7 @@ class InvalidModelMapping(Rule):
         Write the mapping as `{"<folder name>": "<benchmark>"}`.
 
     Rounds:
-        v4.0 onwards (open division).
+        v3.0 onwards (open division).
 
     Source:
         Official checker `--extra-model-benchmark-map` (which crashes on a bad file).
