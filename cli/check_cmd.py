@@ -135,16 +135,28 @@ def rules(round_name, suite, list_rounds, fmt):
     click.echo(f"seeds: qsl {lg['seeds']['qsl_rng_seed']}, sample index "
                f"{lg['seeds']['sample_index_rng_seed']}, schedule {lg['seeds']['schedule_rng_seed']}")
     click.echo(f"minimum duration: {lg['min_duration_ms']} ms\n")
-    header = f"{'benchmark':<20} {'edge':<34} {'datacenter':<20} {'targets'}"
+    header = f"{'benchmark':<28} {'edge':<34} {'datacenter':<36} {'targets'}"
     click.echo(header)
     click.echo("-" * len(header))
-    for name, bench in sorted(pack.benchmarks.items()):
-        sc = bench["scenarios"]
+    for name in sorted(pack.benchmarks):
         targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
         limits = ", ".join(f"{t.metric} <= {t.value:.6g}" for t in pack.upper_limits(name))
-        click.echo(f"{name:<20} {', '.join(sc.get('edge') or ['-']):<34} "
-                   f"{', '.join(sc.get('datacenter') or ['-']):<20} "
-                   f"{targets}{'; ' + limits if limits else ''}")
+        others = "; ".join(f"{s}: " + ", ".join(f"{t.metric} >= {t.value:.6g}"
+                                                for t in pack.targets(name, s))
+                           for s in sorted(pack.benchmark(name).get("accuracy_by_scenario") or {}))
+        click.echo(f"{name:<28} {_scenarios_cell(pack, name, 'edge'):<34} "
+                   f"{_scenarios_cell(pack, name, 'datacenter'):<36} "
+                   f"{targets}{'; ' + limits if limits else ''}{'; ' + others if others else ''}")
+
+
+def _scenarios_cell(pack, name: str, system_type: str) -> str:
+    """Required scenarios, then "one of A/B" groups, then other optional ones with a "?"."""
+    required = pack.required_scenarios(name, system_type) or []
+    groups = pack.one_of_scenarios(name, system_type)
+    grouped = {s for g in groups for s in g}
+    optional = [s for s in pack.optional_scenarios(name, system_type) if s not in grouped]
+    cells = required + [f"one of {'/'.join(g)}" for g in groups] + [f"{s}?" for s in optional]
+    return ", ".join(cells) or "-"
 
 
 @click.command()

@@ -51,7 +51,9 @@ def _from_csv(path: str) -> pd.DataFrame:
     perf["inferred"] = perf["inferred"].isin(["1", "True", "true"])
     perf["suite"] = "inference"
     perf["profile"] = "strict"
-    perf["accuracy"] = pd.to_numeric(perf["accuracy"].str.extract(r"([\d.]+)")[0], errors="coerce")
+    # "90.21", or from v5.0 "ROUGE1: 38.86  ROUGE2: 15.76": the first metric's value.
+    perf["accuracy"] = pd.to_numeric(perf["accuracy"].str.extract(r"(?:^|:\s*)([\d.]+)")[0],
+                                     errors="coerce")
     # An empty cell is a value the tree did not give, as None is in the table of a checked tree.
     perf = perf.replace("", None)
     nodes = pd.to_numeric(perf.get("number_of_nodes"), errors="coerce")

@@ -21,6 +21,8 @@ SLICES = {
     "power": ("inference-v4.1", "v4.1", "closed", "UntetherAI", "r760_u6_slim", "resnet50"),
     # An LLM (equal issue, token latencies, TEST06) on a datacenter system: Offline and Server.
     "llm": ("inference-v4.1", "v4.1", "closed", "RedHat", "L40S-RedHat-OpenShift", "llama2-70b-99.9"),
+    # A v5.1 datacenter LLM: Offline and one of Interactive or Server (here Server), TEST06.
+    "llm51": ("inference-v5.1", "v5.1", "closed", "RedHat", "XE8640_4xH100_vLLM", "llama3.1-8b"),
     # Stable Diffusion XL in the open division (no compliance folder), published without its
     # accuracy/images/ (ACC008, a warning in open).
     "sdxl": ("inference-v4.1", "v4.1", "open", "CTuning",

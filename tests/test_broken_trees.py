@@ -45,6 +45,7 @@ UNTOUCHED = {
     "llm": (2, {"SYS003"}),    # host_processor_vcpu_count
     "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
     "v3.0-edge": (3, set()),
+    "llm51": (2, {"SYS003"}),  # host_processor_vcpu_count, as the v5.1.1 checker warns too
 }
 
 
@@ -198,6 +199,18 @@ def accuracy_log_untruncated(t):
 
 def scenario_removed(t):
     shutil.rmtree(t.result("multistream"))
+
+
+def llm_server_removed(t):
+    shutil.rmtree(t.result("server"))
+
+
+def llm_server_filed_as_interactive(t):
+    # The same run in an Interactive folder: it counts for "one of Interactive or Server", and
+    # is then held to Interactive's token latencies (TTFT 1.91 s against 500 ms).
+    for part in ("results", "measurements", "compliance"):
+        folder = t.sub / part / t.system / t.bench
+        (folder / "Server").rename(folder / "Interactive")
 
 
 def stray_scenario(t):
@@ -391,6 +404,8 @@ MUTATIONS = [
     ("edge", broken_symlink, {"STR007"}),
     ("edge", stray_scenario, {"STR010"}),
     ("edge", scenario_removed, {"STR011"}),
+    ("llm51", llm_server_removed, {"STR011"}),
+    ("llm51", llm_server_filed_as_interactive, {"LG012"}),
     ("edge", system_field_missing, {"SYS001"}),
     ("edge", invalid_status, {"SYS002"}),
     ("edge", system_not_an_object, {"SYS002"}),
@@ -570,6 +585,46 @@ def test_multistream_inferred_from_singlestream(broken_tree):
     assert ms.metrics["inferred"] is True and ms.metrics["loadgen_scenario"] == "SingleStream"
     assert ms.metrics["value"] == estimate * 8 / 1e6
     assert "LG015" in {f.code for f in ms.findings if f.severity == "info"}
+
+
+def test_a_datacenter_llm_needs_one_of_interactive_or_server(broken_tree):
+    """v5.1 onwards (`one_of_scenarios`): Offline, and Interactive or Server."""
+    report = _run(broken_tree("llm51", llm_server_removed))
+    (offline,) = report.results
+    (missing,) = [f for f in offline.findings if f.code == "STR011"]
+    assert missing.found == ["Offline"] and missing.expected == ["Offline", "one of Interactive/Server"]
+    assert "one of Interactive/Server" in missing.message
+
+
+def test_an_interactive_run_counts_for_one_of_and_has_its_own_bounds(broken_tree):
+    filed = _run(broken_tree("llm51", llm_server_filed_as_interactive))
+    interactive = next(e for e in filed.results if e.scenario == "Interactive")
+    assert not interactive.metrics["inferred"] and interactive.metrics["units"] == "Tokens/s"
+    (ttft,) = interactive.errors()
+    assert ttft.locator == "result_first_token_99.00_percentile_latency_ns" and ttft.expected == 500000000
+
+
+def test_audit_tests_judged_by_their_verification_file(tmp_path):
+    """v6.1 TEST07 and TEST09 (gpt-oss-120b): a verification file that must say TEST PASS. A
+    v6 sample result filed as gpt-oss-120b, with TEST07 failed and TEST09 passed in Offline."""
+    src = corpus("inference-v6.0-sample") / "closed" / "AMD"
+    system = "8xMI325X_2xEPYC_9575F_2"
+    sub = tmp_path / "closed" / "AMD"
+    (sub / "systems").mkdir(parents=True)
+    shutil.copy2(src / "systems" / f"{system}.json", sub / "systems")
+    bench = sub / "results" / system / "gpt-oss-120b"
+    shutil.copytree(src / "results" / system / "llama2-70b-99.9", bench)
+    for path in [bench, *bench.rglob("*")]:  # the corpus is read-only
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    for test, name, verdict in (("TEST07", "verify_accuracy.txt", "TEST FAIL"),
+                                ("TEST09", "verify_output_len.txt", "TEST PASS")):
+        (bench / "Offline" / test).mkdir()
+        (bench / "Offline" / test / name).write_text(f"{verdict}\n", "utf-8")
+    report = check_tree(str(tmp_path), round="v6.1")
+    audits = {(e.scenario, f.code, f.expected) for e in report.results for f in e.errors()
+              if f.code.startswith("CMP")}
+    assert audits == {("Offline", "CMP003", "TEST PASS"),
+                      ("Interactive", "CMP001", "TEST07"), ("Interactive", "CMP001", "TEST09")}
 
 
 def test_open_division_accuracy_is_a_warning(broken_tree):

@@ -70,6 +70,19 @@ def test_rules_prints_the_middle_rounds(round_name, parent, seed, model, row):
     assert round_name in run("rules", "--list").output
 
 
+@pytest.mark.parametrize("round_name", ["v5.1", "v6.0", "v6.1"])
+def test_rules_of_the_newest_rounds_list_every_benchmark(round_name):
+    result = run("rules", "--version", round_name)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    rows = {line.split()[0]: line for line in lines[lines.index(next(x for x in lines
+                                                                      if x.startswith("---"))) + 1:]}
+    assert set(rows) == set(INFERENCE.load_rules(round_name).benchmarks)
+    assert "Offline, one of Interactive/Server" in rows["llama3.1-8b"]
+    if round_name == "v6.1":
+        assert "Interactive: F1_HIERARCHICAL >= 0.779922" in rows["qwen3-vl-235b-a22b"]
+
+
 def test_empty_tree_and_unmatched_submitter_are_usage_errors(tmp_path):
     result = run("check", tmp_path, "--version", "v2.1")
     assert result.exit_code == 2 and "STR013" in result.output

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
+import shutil
 
 import pytest
 
@@ -17,11 +19,13 @@ PUBLISHED_SLICES = [
     ("inference-v2.1", "v2.1"),
     ("inference-v3.0", "v3.0"),
     ("inference-v4.1", "v4.1"),
+    # The v5.1.1 checker accepts all 19 results; so do the v5.1 rules.
+    ("inference-v5.1", "v5.1"),
 ]
 
 # The units of energy (latency scenarios) and power (throughput scenarios) each round reports.
 POWER_UNITS = {"v2.1": {"Joules", "Watts"}, "v3.0": {"millijoules", "Watts"},
-               "v4.1": {"millijoules", "Watts"}}
+               "v4.1": {"millijoules", "Watts"}, "v5.1": {"millijoules", "Watts"}}
 
 
 @pytest.fixture(scope="module", params=PUBLISHED_SLICES, ids=[r for _, r in PUBLISHED_SLICES])
@@ -106,6 +110,7 @@ def test_round_is_recognised_from_the_seeds():
     assert detect_round(str(corpus("inference-v2.1"))) == "v2.1"
     assert detect_round(str(corpus("inference-v3.0"))) == "v3.0"
     assert detect_round(str(corpus("inference-v4.1"))) == "v4.1"
+    assert detect_round(str(corpus("inference-v5.1"))) == "v5.1"
 
 
 def test_v6_layout_runner_made_trees():
@@ -125,10 +130,53 @@ def test_v6_layout_runner_made_trees():
     assert check_tree(str(corpus("runner-made-v6.1-open-short")), round="v6.1", profile="smoke").valid
 
 
-def test_v6_sample_is_read_in_its_layout():
-    report = check_tree(str(corpus("inference-v6.0-sample")), round="v6.1")
+def _mapped_short_tree(tmp_path, benchmark: str):
+    """The runner-made short tree with its open model mapped to another v6.1 benchmark."""
+    root = tmp_path / benchmark
+    shutil.copytree(corpus("runner-made-v6.1-open-short"), root)
+    for path in [root, *root.rglob("*")]:  # the corpus is read-only
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (root / "open" / "MyOrg" / "model_mapping.json").write_text(
+        json.dumps({"ocrcls-mobilenetv3": benchmark}), "utf-8")
+    return check_tree(str(root), round="v6.1")
+
+
+def test_v6_1_units_and_run_length_follow_the_benchmark(tmp_path):
+    """wan-2.2 reports SingleStream latency in seconds; e2e-rag-qna runs one fixed pass over its
+    dataset, so the 600 s minimum duration (LG004) does not apply to it; gpt-oss-120b's accuracy
+    run covers a set subset of its dataset."""
+    resnet = {e.scenario: e for e in _mapped_short_tree(tmp_path, "resnet").results}
+    wan = {e.scenario: e for e in _mapped_short_tree(tmp_path, "wan-2.2-t2v-a14b").results}
+    rag = {e.scenario: e for e in _mapped_short_tree(tmp_path, "e2e-rag-qna").results}
+    assert wan["SingleStream"].metrics["units"] == "Latency (s)"
+    assert wan["SingleStream"].metrics["value"] == pytest.approx(
+        resnet["SingleStream"].metrics["value"] / 1000)
+    assert rag["Offline"].metrics["units"] == "Tasks/s"
+    assert "LG004" in {f.code for f in resnet["Offline"].errors()}
+    assert "LG004" not in {f.code for e in rag.values() for f in e.errors()}
+    # gpt-oss-120b's accuracy run covers 4395 of its 6396 samples.
+    gpt = _mapped_short_tree(tmp_path, "gpt-oss-120b").results
+    assert {f.expected for e in gpt for f in e.errors() if f.code == "ACC007"} == {4395}
+
+
+# What v6.1 no longer has of the sample: llama2-70b-99 (#2651), mixtral-8x7b, llama3.1-405b, and
+# Stable Diffusion XL on datacenter systems.
+V61_DROPPED = {"llama2-70b-99", "mixtral-8x7b", "llama3.1-405b", "stable-diffusion-xl"}
+
+
+@pytest.mark.parametrize("round_name,results", [("v6.0", 22), ("v6.1", 8)])
+def test_v6_sample_is_read_in_its_layout(round_name, results):
+    report = check_tree(str(corpus("inference-v6.0-sample")), round=round_name)
     interactive = [e for e in report.results if e.scenario == "Interactive"]
     assert interactive and all(not e.metrics.get("inferred") for e in interactive)
     assert all(e.metrics.get("units") == "Tokens/s" for e in interactive)
     # The sample's logs carry the v5.1 seeds (a known problem of the official sample).
     assert all("LG003" in {f.code for f in e.errors()} for e in report.results)
+    assert len(report.results) == results
+    # Nothing else is wrong with it: v6.0 knows all its benchmarks (measurements and audit tests
+    # inside the result folders, src/); v6.1 names the ones it dropped. (The v6.0.0pre checker
+    # itself rejects every result: its measurements check looks for "<system>*.json".)
+    assert {f.code for e in report.results for f in e.errors()} == {"LG003"}
+    dropped = {f.found for f in report.findings if f.code == "STR009"}
+    assert dropped == (V61_DROPPED if round_name == "v6.1" else set())
+    assert all(f.code == "STR009" for f in report.findings if f.is_error)

@@ -163,6 +163,7 @@ def test_mobile_csv_is_an_input_too(tmp_path):
 @pytest.mark.parametrize("tree,args,module", [
     ("inference-v2.1", ["--version", "v2.1"], inference_summary),
     ("inference-v4.1", ["--version", "v4.1"], inference_summary),
+    ("inference-v5.1", ["--version", "v5.1"], inference_summary),
     ("mobile-v2.1", ["--profile", "published"], mobile_summary),
 ])
 def test_a_summary_csv_reads_back_as_the_checked_tree(tmp_path, tree, args, module):
@@ -184,3 +185,12 @@ def test_a_summary_csv_reads_back_as_the_checked_tree(tmp_path, tree, args, modu
     assert len(columns) > 10
     for column in sorted(columns):
         assert checked[column].astype(str).tolist() == read_back[column].astype(str).tolist(), column
+
+
+def test_an_accuracy_cell_of_every_metric_reads_back_as_its_first():
+    """From v5.0 the official Accuracy cell lists every metric ("ROUGE1: 38.4099  ROUGE2: ...")."""
+    table, _ = load_results([str(corpus("expected") / "inference-v5.1.summary.csv")])
+    whisper = sorted(table[table["model"] == "whisper"]["accuracy"])
+    assert whisper == pytest.approx([97.78448185616261, 97.88576267638467, 97.89147168805961])
+    rows = table[table["result"] == "closed/Lenovo/results/SR780a_V3_B200SXMx8_TRT/llama3.1-8b/Offline"]
+    assert rows["accuracy"].tolist() == [pytest.approx(38.4142)]

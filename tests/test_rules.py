@@ -12,6 +12,7 @@ from infercheck.checker.core.findings import EXPLAIN_SECTIONS, CodeIndex, Rule, 
 from infercheck.checker.core.packs import PackStore, RulePackError, merge
 from infercheck.checker.core.registry import checks_in
 from infercheck.checker.inference import checks as inference_checks
+from infercheck.checker.inference.checks.loadgen.latency import latency_bound
 from infercheck.checker.inference.rules import PACKS, known_seed_sets
 from infercheck.checker.mobile import checks as mobile_checks
 from infercheck.checker.suites import SUITES, all_rules, available_rounds, load_rules
@@ -46,7 +47,7 @@ def test_pack_seeds_agree_with_the_seed_table():
 
 def test_a_round_holds_only_its_changes():
     chain = {"v2.1": None, "v3.0": "v2.1", "v3.1": "v3.0", "v4.0": "v3.1", "v4.1": "v4.0",
-             "v5.0": "v4.1", "v6.1": "v5.0"}
+             "v5.0": "v4.1", "v5.1": "v5.0", "v6.0": "v5.1", "v6.1": "v6.0", "demo": "v6.1"}
     assert {name: load_rules("inference", name).data["extends"] for name in chain} == chain
     v41 = load_rules("inference", "v4.1")
     assert "rnnt" not in v41.benchmarks and "rnnt" in load_rules("inference", "v4.0").benchmarks
@@ -60,9 +61,44 @@ def test_a_round_holds_only_its_changes():
     assert set(raw["benchmarks"]["llama2-70b-99"]) == {"equal_issue", "result_keys"}
 
 
+def test_the_newest_rounds_extend_each_other():
+    chain = {name: load_rules("inference", name).data["extends"] for name in available_rounds()}
+    assert [chain[r] for r in ("v5.1", "v6.0", "v6.1", "demo")] == ["v5.0", "v5.1", "v6.0", "v6.1"]
+
+
+def test_mechanisms_of_v5_1_to_v6_1_are_read_from_the_packs():
+    v61 = load_rules("inference", "v6.1")
+    assert v61.one_of_scenarios("llama3.1-8b", "datacenter") == [["Interactive", "Server"]]
+    assert v61.one_of_scenarios("llama3.1-8b", "edge,datacenter") == [["Interactive", "Server"]]
+    assert v61.one_of_scenarios("resnet", "edge") == []
+    assert load_rules("inference", "v5.1").one_of_scenarios("llama2-70b-99", "datacenter")
+    # qwen3-vl: Interactive is judged on an 8000-sample subset, with its own target and bound.
+    qwen = "qwen3-vl-235b-a22b"
+    assert [t.value for t in v61.targets(qwen, "Interactive")] == [pytest.approx(0.779922)]
+    assert [t.value for t in v61.targets(qwen, "Offline")] == [pytest.approx(0.782397)]
+    assert v61.accuracy_sample_count(qwen, "Interactive") == 8000
+    assert v61.accuracy_sample_count(qwen, "Server") == 48289
+    assert latency_bound(v61.benchmark(qwen), ("Interactive", "Server")) == ("Interactive", 1500000000)
+    assert latency_bound(v61.benchmark("llama2-70b-99.9"), ("Interactive", "Server")) == (
+        "Server", 20000000000)
+    assert v61.accuracy_sample_count("gpt-oss-120b", "Offline") == 4395
+    assert v61.accuracy_sample_count("resnet", "Offline") == 50000
+    assert v61.min_duration_ms("e2e-rag-qna") == 0 and v61.min_duration_ms("resnet") == 600000
+    assert v61.latency_unit_ns("wan-2.2-t2v-a14b") == 10**9 and v61.latency_unit_ns("resnet") == 10**6
+    assert v61.unit("SingleStream", "wan-2.2-t2v-a14b") == "Latency (s)"
+    assert v61.verify_file("TEST09") == "verify_output_len.txt" and v61.verify_file("TEST01") is None
+    assert v61.compliance_tests("gpt-oss-120b") == ["TEST07", "TEST09"]
+    # v6.1 still maps llama3_1-405b, to a benchmark it no longer has.
+    assert v61.mlperf_model("llama3_1-405b") is None
+    assert load_rules("inference", "v5.1").mlperf_model("llama3_1-8b") == "llama3.1-8b"
+    assert v61.csv_accuracy_format == "all" and load_rules("inference", "v4.1").csv_accuracy_format == "first"
+
+
 @pytest.mark.parametrize("round_name,model,value", [
     ("v2.1", "resnet", 75.6954), ("v2.1", "bert-99.9", 90.783126), ("v2.1", "3d-unet-99", 0.8530830),
     ("v4.1", "gptj-99", 42.556635), ("v4.1", "stable-diffusion-xl", 31.68631873),
+    ("v5.1", "llama3.1-8b", 38.391408), ("v5.1", "whisper", 96.953571),
+    ("v6.0", "gpt-oss-120b", 82.2987), ("v6.1", "dlrm-v3", 0.86600313),
 ])
 def test_targets_are_reference_times_fraction(round_name, model, value):
     target = load_rules("inference", round_name).targets(model)[0]

@@ -118,11 +118,17 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                 model=model, system_type=system_type if isinstance(system_type, str) else None,
                 availability=str((info.data or {}).get("status", "")).lower() or None,
                 findings=findings, metrics=ctx.metrics, system_info=_system_info(info.data)))
-        if closed_like and required:
+        if closed_like and isinstance(system_type, str):
             present = {e.scenario for e in bench_entries}
-            missing = sorted(set(required) - present)
+            # Each group of `one_of_scenarios` (a datacenter LLM's Interactive or Server) needs
+            # at least one of its scenarios.
+            groups = [f"one of {'/'.join(g)}" for g in rules.one_of_scenarios(model, system_type)
+                      if not present & set(g)]
+            missing = sorted(set(required or []) - present) + groups
             if missing:
-                finding = MissingScenario.at(f"{sys_rel}/{bench}", expected=sorted(required),
+                expected = sorted(required or []) + [
+                    f"one of {'/'.join(g)}" for g in rules.one_of_scenarios(model, system_type)]
+                finding = MissingScenario.at(f"{sys_rel}/{bench}", expected=expected,
                                              found=sorted(present), missing=missing)
                 for e in bench_entries:
                     e.findings.append(finding)

@@ -12,12 +12,13 @@ import yaml
 from infercheck.checker.core.packs import PackStore, RulePackError, schema_errors
 from infercheck.schemas import load_schema
 
-__all__ = ["PACKS", "SCENARIO_NAMES", "RoundRules", "Target", "available_rounds",
+__all__ = ["NS_PER_MS", "PACKS", "SCENARIO_NAMES", "RoundRules", "Target", "available_rounds",
            "known_seed_sets", "load_rules"]
 
 PACKS = PackStore("inference", resources.files("infercheck.checker.inference").joinpath("packs"), "rules")
 
 SCENARIO_NAMES = ("SingleStream", "MultiStream", "Offline", "Server", "Interactive")
+NS_PER_MS = 1000 * 1000
 _SCENARIO_BY_LOWER = {s.lower(): s for s in SCENARIO_NAMES}
 
 
@@ -69,6 +70,7 @@ class RoundRules:
         self.compliance: dict = data["compliance"]
         self.power: dict = data["power"]
         self.csv_columns: list[str] = data["csv"]["columns"]
+        self.csv_accuracy_format: str = data["csv"].get("accuracy_format", "first")
         self.model_mapping: dict = data.get("model_mapping") or {}
         self.benchmarks: dict = data["benchmarks"]
         self._patterns = {k: re.compile(v) for k, v in self.accuracy["patterns"].items() if v}
@@ -81,11 +83,13 @@ class RoundRules:
         """Map a benchmark folder name to the round's benchmark, or None if it has none."""
         if name in self.benchmarks:
             return name
+        # A mapping may name a benchmark the round no longer has (v6.1 still maps llama3_1-405b).
         if name in self.model_mapping:
-            return self.model_mapping[name]
+            mapped = self.model_mapping[name]
+            return mapped if mapped in self.benchmarks else None
         if extra_mapping and name in extra_mapping:
-            mapped = extra_mapping[name]
-            return self.model_mapping.get(mapped, mapped)
+            mapped = self.model_mapping.get(extra_mapping[name], extra_mapping[name])
+            return mapped if mapped in self.benchmarks else None
         # The official tool's fallbacks, kept because published open results rely on them.
         for needle, model in (("bert-99.9", "bert-99.9"), ("bert-99", "bert-99"),
                               ("mobilenet", "resnet"), ("efficientnet", "resnet"),
@@ -113,8 +117,15 @@ class RoundRules:
         optional = self.benchmarks[model].get("optional_scenarios") or {}
         return list(optional.get(self._type_key(system_type)) or [])
 
-    def targets(self, model: str) -> list[Target]:
-        return [Target(**t) for t in self.benchmarks[model]["accuracy"]]
+    def one_of_scenarios(self, model: str, system_type: str) -> list[list[str]]:
+        """Groups of scenarios of which a closed benchmark needs at least one each."""
+        groups = self.benchmarks[model].get("one_of_scenarios") or {}
+        return [list(g) for g in groups.get(self._type_key(system_type)) or []]
+
+    def targets(self, model: str, scenario: str | None = None) -> list[Target]:
+        by_scenario = self.benchmarks[model].get("accuracy_by_scenario") or {}
+        targets = by_scenario.get(scenario) or self.benchmarks[model]["accuracy"]
+        return [Target(**t) for t in targets]
 
     def upper_limits(self, model: str) -> list[Target]:
         return [Target(**t) for t in self.benchmarks[model].get("upper_limits") or []]
@@ -126,12 +137,32 @@ class RoundRules:
         override = (self.benchmarks[model].get("result_keys") or {}).get(scenario)
         return override or self.loadgen["result_keys"][scenario]
 
+    def accuracy_sample_count(self, model: str, scenario: str) -> int | None:
+        """Samples the accuracy run must cover: the benchmark's accuracy sample count (per
+        scenario where it has one), else its dataset size."""
+        bench = self.benchmarks[model]
+        count = bench.get("accuracy_sample_count")
+        if isinstance(count, dict):
+            count = count.get(scenario)
+        return count if count is not None else bench.get("dataset_size")
+
+    def min_duration_ms(self, model: str) -> int:
+        value = self.benchmarks[model].get("min_duration_ms")
+        return value if value is not None else self.loadgen["min_duration_ms"]
+
+    def latency_unit_ns(self, model: str) -> int:
+        return self.benchmarks[model].get("latency_unit_ns") or NS_PER_MS
+
     def offline_min_spq(self, model: str) -> int | None:
         value = self.benchmarks[model].get("offline_min_samples_per_query")
         return value if value is not None else self.loadgen.get("offline_min_samples_per_query")
 
     def compliance_tests(self, model: str) -> list[str]:
         return list(self.benchmarks[model].get("compliance") or [])
+
+    def verify_file(self, test: str) -> str | None:
+        """The verification file of an audit test judged by that file alone (TEST07-TEST09)."""
+        return (self.compliance.get("verify_files") or {}).get(test)
 
     def delta_percent(self, model: str, metric: str) -> float:
         overrides = self.benchmarks[model].get("compliance_delta_percent") or {}

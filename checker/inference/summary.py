@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from infercheck.checker.core.coerce import as_int
 from infercheck.checker.core.outputs import notes_text, text_value
 from infercheck.checker.core.report import Report
 from infercheck.checker.inference.rules import load_rules
 
-__all__ = ["TIDY_COLUMNS", "summary_rows"]
+__all__ = ["TIDY_COLUMNS", "accuracy_text", "summary_rows"]
 
 # Where each summary.csv column comes from in the tidy table (results_table); the report
 # builder reads summary.csv files back through it. Both the v2.1 and the later spellings.
@@ -24,6 +25,20 @@ TIDY_COLUMNS = {
     "version": "round", "inferred": "inferred", "Units": "units",
     "weight_data_types": "weight_data_types",
 }
+
+
+def accuracy_text(metrics: dict, accuracy_format: str) -> str:
+    """The Accuracy cell: the first metric's value (to v4.1), or from v5.0 every metric of the
+    targets as the official table writes them, "ROUGE1: 38.86  ROUGE2: 15.76"."""
+    if accuracy_format == "all":
+        reported = metrics.get("accuracy_reported") or {}
+        return "  ".join(f"{name}: {value}" for name, value in reported.items())
+    return text_value(metrics.get("accuracy"))
+
+
+def _total_accelerators(info: dict) -> str:
+    nodes, per_node = as_int(info.get("number_of_nodes")), as_int(info.get("accelerators_per_node"))
+    return "" if nodes is None or per_node is None else str(nodes * per_node)
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
@@ -47,13 +62,14 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             "MlperfModel": entry.model,
             "Scenario": entry.scenario,
             "Result": text_value(m["value"]),
-            "Accuracy": text_value(m.get("accuracy")),
+            "Accuracy": accuracy_text(m, rules.csv_accuracy_format),
             "number_of_nodes": text_value(info.get("number_of_nodes")),
             "host_processor_model_name": text_value(info.get("host_processor_model_name")),
             "host_processors_per_node": text_value(info.get("host_processors_per_node")),
             "host_processor_core_count": text_value(info.get("host_processor_core_count")),
             "accelerator_model_name": text_value(info.get("accelerator_model_name")),
             "accelerators_per_node": text_value(info.get("accelerators_per_node")),
+            "total_accelerators": _total_accelerators(info),
             "Location": entry.result,
             "framework": text_value(info.get("framework")),
             "operating_system": text_value(info.get("operating_system")),

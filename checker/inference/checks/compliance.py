@@ -1,4 +1,6 @@
-"""Compliance (audit) tests TEST01, TEST04, TEST05 and TEST06 of closed and network results."""
+"""Compliance (audit) tests of closed and network results: TEST01, TEST04 and TEST05 (a
+performance run), TEST06 (LLM output checks) and, from v6.1, tests judged by their verification
+file alone (TEST07-TEST09, `compliance.verify_files` in the rule pack)."""
 
 from __future__ import annotations
 
@@ -73,12 +75,14 @@ class CompliancePerformanceFailed(Rule):
 
 
 class ComplianceAccuracyFailed(Rule):
-    """TEST01's accuracy verification failed and the accuracy fallback does not hold.
+    """An audit test's accuracy verification failed (TEST01: and the fallback does not hold).
 
     What it checks:
         `TEST01/verify_accuracy.txt` says `TEST PASS`; if not (non-deterministic outputs),
         `TEST01/accuracy/` holds baseline_accuracy.txt and compliance_accuracy.txt whose metrics
-        differ by at most 1 % (0.1 % for 99.9 benchmarks; SDXL: CLIP 1 %, FID 2 %).
+        differ by at most 1 % (0.1 % for 99.9 benchmarks; SDXL: CLIP 1 %, FID 2 %). The tests
+        judged by their verification file alone (v6.1: TEST07 and TEST08 `verify_accuracy.txt`,
+        TEST09 `verify_output_len.txt`) say `TEST PASS`.
 
     Why it matters:
         It shows performance mode computes the same answers as accuracy mode.
@@ -90,10 +94,10 @@ class ComplianceAccuracyFailed(Rule):
         Make performance mode run the same model and post-processing as accuracy mode.
 
     Rounds:
-        All.
+        All (TEST07-TEST09 from v6.1).
 
     Source:
-        Official checker `check_compliance_acc_dir`.
+        Official checker `check_compliance_acc_dir`; HEAD `ComplianceCheck.accuracy_check`.
     """
 
     code = "CMP003"
@@ -162,7 +166,7 @@ def _test01_accuracy(ctx, test_dir: str):
                                               why=f"no TEST PASS and no {name} to compare")
             return
         texts[name] = ctx.text(f"{acc}/{name}") or ""
-    for target in ctx.rules.targets(ctx.model):
+    for target in ctx.rules.targets(ctx.model, ctx.scenario):
         pattern = ctx.rules.pattern(target.metric)
         got = {}
         for name, text in texts.items():
@@ -194,6 +198,16 @@ def _test06(ctx, test_dir: str):
             yield ComplianceOutputCheckFailed.at(verify, expected=options[0])
 
 
+def _verified(ctx, test: str, verify: str):
+    """An audit test whose evidence is its verification script's verdict alone."""
+    if not ctx.exists(verify):
+        yield MissingFile.at(verify, expected=verify.rsplit("/", 1)[-1])
+    elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
+        yield ComplianceAccuracyFailed.at(verify, expected="TEST PASS",
+                                          found=(ctx.text(verify) or "").strip()[-80:], test=test,
+                                          why=f"{verify.rsplit('/', 1)[-1]} does not say TEST PASS")
+
+
 @check(emits=(MissingFile, ComplianceTestMissing, CompliancePerformanceFailed,
               ComplianceAccuracyFailed, ComplianceOutputCheckFailed, *PERFORMANCE_RULES))
 def check_compliance(ctx):
@@ -210,6 +224,10 @@ def check_compliance(ctx):
             continue
         if test == "TEST06":
             yield from _test06(ctx, test_dir)
+            continue
+        verify_file = ctx.rules.verify_file(test)
+        if verify_file:
+            yield from _verified(ctx, test, f"{test_dir}/{verify_file}")
             continue
         yield from _required_files(ctx, test, test_dir)
         log_rel = f"{test_dir}/performance/run_1/mlperf_log_detail.txt"

@@ -72,20 +72,23 @@ class MissingScenario(Rule):
 
     What it checks:
         Each benchmark of a closed or network system has every scenario the round requires
-        for the system type (e.g. edge resnet: SingleStream, MultiStream, Offline).
+        for the system type (e.g. edge resnet: SingleStream, MultiStream, Offline), and at least
+        one scenario of each "one of" group (from v5.1 a datacenter LLM such as llama3.1-8b
+        needs Offline and one of Interactive or Server).
 
     Why it matters:
         A closed submission of a benchmark is the whole set of its scenarios; a partial set is
         not comparable.
 
     Example:
-        expected: [MultiStream, Offline, SingleStream], found: [Offline, SingleStream]
+        expected: [MultiStream, Offline, SingleStream], found: [Offline, SingleStream];
+        missing: [one of Interactive/Server]
 
     How to fix:
         Add the missing scenario, or (edge) infer it from another scenario's run.
 
     Rounds:
-        All; the sets are `benchmarks.<name>.scenarios` in the rule pack.
+        All; the sets are `benchmarks.<name>.scenarios` and `one_of_scenarios` in the rule pack.
 
     Source:
         Official checker: "does not have all required scenarios".

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey
-
-NS_PER_MS = 1000 * 1000
+from infercheck.checker.inference.rules import NS_PER_MS
 
 
 class ScenarioMismatch(Rule):
@@ -117,8 +116,10 @@ def result_metric(ctx, rel: str, log):
         yield MissingLogKey.at(rel, expected=key, locator=key)
         return
     value = float(raw)
+    # Latencies are logged in ns and reported in ms, or in s for minute-long generations (video).
+    unit_ns = rules.latency_unit_ns(ctx.model)
     if scenario in rules.loadgen["latency_scenarios"]:
-        value /= NS_PER_MS
+        value /= unit_ns
     if inferred:
         yield ResultInferred.at(rel, expected=ctx.scenario, found=scenario, locator="effective_scenario")
         if pair == ["SingleStream", "Offline"]:
@@ -134,9 +135,9 @@ def result_metric(ctx, rel: str, log):
                 if estimate == 0:
                     yield NoEarlyStoppingEstimate.at(rel, expected="> 0", found=estimate,
                                                      locator="early_stopping_latency_ms")
-                value = estimate * n / NS_PER_MS
+                value = estimate * n / unit_ns
             else:
-                value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / NS_PER_MS
+                value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / unit_ns
     ctx.metrics.update({
         "value": value,
         "units": rules.unit(ctx.scenario, ctx.model),

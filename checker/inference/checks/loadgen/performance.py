@@ -57,14 +57,15 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
     scenario = keys.need("effective_scenario")
     yield from seed_findings(ctx, rel, keys, test=test)
     yield from sample_count(rel, keys, bench, ctx.model)
-    yield from min_duration(rel, keys, rules)
+    yield from min_duration(rel, keys, rules, ctx.model)
+    bounded = (ctx.scenario, scenario) if rules.same_run(scenario, ctx.scenario) else (scenario,)
     if scenario in rules.loadgen["early_stopping_scenarios"]:
         # Early stopping stands in for the minimum query count, and LoadGen holds it to the
         # target latency, not to a percentile of the run.
         yield from early_stopping(rel, log, keys)
-        yield from target_latency(rel, keys, bench, scenario)
+        yield from target_latency(rel, keys, bench, bounded)
     elif scenario is not None:
-        yield from percentile_latency(rel, keys, bench, scenario)
+        yield from percentile_latency(rel, keys, bench, bounded)
         yield from min_query_count(rel, keys, bench, scenario)
     yield from offline_samples_per_query(ctx, rel, keys, scenario)
     yield from equal_issue_mode(ctx, rel, log, bench)

@@ -48,7 +48,7 @@ class EqualIssueModeOff(Rule):
 
     What it checks:
         `effective_sample_concatenate_permutation` is true for 3d-unet, GPT-J, Llama 2,
-        Mixtral, Llama 3.1 and R-GAT from v4.1.
+        Mixtral, Llama 3.1 and R-GAT from v4.1, and for DeepSeek-R1 and Whisper from v5.1.
 
     Why it matters:
         These benchmarks have samples of very different cost; without equal issue the run can
