@@ -135,16 +135,23 @@ def rules(round_name, suite, list_rounds, fmt):
     click.echo(f"seeds: qsl {lg['seeds']['qsl_rng_seed']}, sample index "
                f"{lg['seeds']['sample_index_rng_seed']}, schedule {lg['seeds']['schedule_rng_seed']}")
     click.echo(f"minimum duration: {lg['min_duration_ms']} ms\n")
-    header = f"{'benchmark':<20} {'edge':<34} {'datacenter':<20} {'targets'}"
+    header = f"{'benchmark':<20} {'edge':<36} {'datacenter':<24} {'targets'}"
     click.echo(header)
     click.echo("-" * len(header))
-    for name, bench in sorted(pack.benchmarks.items()):
-        sc = bench["scenarios"]
+
+    def scenarios(name: str, system_type: str) -> str:
+        # Optional scenarios (v1.0, v1.1) are marked "?", as in the Mobile table.
+        listed = (pack.required_scenarios(name, system_type) or []) + [
+            f"{s}?" for s in pack.optional_scenarios(name, system_type)]
+        return ", ".join(listed) or "-"
+
+    for name in sorted(pack.benchmarks):
         targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
         limits = ", ".join(f"{t.metric} <= {t.value:.6g}" for t in pack.upper_limits(name))
-        click.echo(f"{name:<20} {', '.join(sc.get('edge') or ['-']):<34} "
-                   f"{', '.join(sc.get('datacenter') or ['-']):<20} "
+        click.echo(f"{name:<20} {scenarios(name, 'edge'):<36} {scenarios(name, 'datacenter'):<24} "
                    f"{targets}{'; ' + limits if limits else ''}")
+    if any(b.get("optional_scenarios") for b in pack.benchmarks.values()):
+        click.echo("\n? optional scenario")
 
 
 @click.command()

@@ -44,6 +44,9 @@ UNTOUCHED = {
     "power": (2, {"SYS003"}),
     "llm": (2, {"SYS003"}),    # host_processor_vcpu_count
     "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
+    "server-v0.7": (2, set()),
+    "edge-v1.0": (2, set()),
+    "power-v1.1": (2, {"LG015"}),  # Offline inferred from the SingleStream run
 }
 
 

@@ -55,6 +55,21 @@ def test_rules_lists_benchmarks_scenarios_and_targets():
     assert "v2.1" in run("rules", "--list").output
 
 
+@pytest.mark.parametrize("round_name,seed,resnet", [
+    ("v0.7", "12786827339337101903", "SingleStream, Offline, MultiStream?"),
+    ("v1.0", "7322528924094909334", "Offline, Server?"),
+    ("v1.1", "1624344308455410291", "SingleStream, Offline  "),
+    ("v2.0", "6655344265603136530", "SingleStream, MultiStream, Offline"),
+])
+def test_rules_of_the_old_rounds(round_name, seed, resnet):
+    result = run("rules", "--version", round_name)
+    assert result.exit_code == 0 and seed in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("resnet "))
+    assert resnet in line and "acc >= 75.6954" in line
+    assert ("? optional scenario" in result.output) == (round_name in ("v0.7", "v1.0", "v1.1"))
+    assert round_name in run("rules", "--list").output
+
+
 def test_empty_tree_and_unmatched_submitter_are_usage_errors(tmp_path):
     result = run("check", tmp_path, "--version", "v2.1")
     assert result.exit_code == 2 and "STR013" in result.output
