@@ -147,6 +147,8 @@ def rules(round_name, suite, list_rounds, fmt):
         click.echo(f"{name:<28} {_scenarios_cell(pack, name, 'edge'):<34} "
                    f"{_scenarios_cell(pack, name, 'datacenter'):<36} "
                    f"{targets}{'; ' + limits if limits else ''}{'; ' + others if others else ''}")
+    if any(b.get("optional_scenarios") for b in pack.benchmarks.values()):
+        click.echo("\n? optional scenario")
 
 
 def _scenarios_cell(pack, name: str, system_type: str) -> str:

@@ -31,6 +31,13 @@ SLICES = {
     # Round v3.0: an edge system with power (SingleStream, MultiStream, Offline), whose
     # compliance folder holds the published stray `MultiStreeam` (ignored, as officially).
     "v3.0-edge": ("inference-v3.0", "v3.0", "closed", "SiMa", "davinci_dualm2", "resnet50"),
+    # Round v0.7 (LoadGen's text logs) on a datacenter system: Server (five runs) and Offline.
+    "server-v0.7": ("inference-v0.7", "v0.7", "closed", "Cisco", "T4x6_TRT", "resnet50"),
+    # Round v1.0 on an edge system: SingleStream and Offline, TEST01, TEST04-A/B, TEST05.
+    "edge-v1.0": ("inference-v1.0", "v1.0", "closed", "Mobilint", "mobilint_edge", "resnet"),
+    # Round v1.1 with power (local times in spl.txt and LoadGen's log): SingleStream, Offline.
+    "power-v1.1": ("inference-v1.1", "v1.1", "closed", "Krai",
+                   "xavier-power.0-fan.cool-tflite-v2.5.0-ruy", "resnet50"),
 }
 
 

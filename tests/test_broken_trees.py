@@ -46,6 +46,9 @@ UNTOUCHED = {
     "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
     "v3.0-edge": (3, set()),
     "llm51": (2, {"SYS003"}),  # host_processor_vcpu_count, as the v5.1.1 checker warns too
+    "server-v0.7": (2, set()),
+    "edge-v1.0": (2, set()),
+    "power-v1.1": (2, {"LG015"}),  # Offline inferred from the SingleStream run
 }
 
 

@@ -75,12 +75,27 @@ def test_rules_of_the_newest_rounds_list_every_benchmark(round_name):
     result = run("rules", "--version", round_name)
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    rows = {line.split()[0]: line for line in lines[lines.index(next(x for x in lines
-                                                                      if x.startswith("---"))) + 1:]}
+    table = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
+    rows = {line.split()[0]: line for line in table if line.strip() and not line.startswith("?")}
     assert set(rows) == set(INFERENCE.load_rules(round_name).benchmarks)
     assert "Offline, one of Interactive/Server" in rows["llama3.1-8b"]
     if round_name == "v6.1":
         assert "Interactive: F1_HIERARCHICAL >= 0.779922" in rows["qwen3-vl-235b-a22b"]
+
+
+@pytest.mark.parametrize("round_name,seed,resnet", [
+    ("v0.7", "12786827339337101903", "SingleStream, Offline, MultiStream?"),
+    ("v1.0", "7322528924094909334", "Offline, Server?"),
+    ("v1.1", "1624344308455410291", "SingleStream, Offline  "),
+    ("v2.0", "6655344265603136530", "SingleStream, MultiStream, Offline"),
+])
+def test_rules_of_the_old_rounds(round_name, seed, resnet):
+    result = run("rules", "--version", round_name)
+    assert result.exit_code == 0 and seed in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("resnet "))
+    assert resnet in line and "acc >= 75.6954" in line
+    assert ("? optional scenario" in result.output) == (round_name in ("v0.7", "v1.0", "v1.1"))
+    assert round_name in run("rules", "--list").output
 
 
 def test_empty_tree_and_unmatched_submitter_are_usage_errors(tmp_path):

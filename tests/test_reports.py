@@ -161,6 +161,7 @@ def test_mobile_csv_is_an_input_too(tmp_path):
 
 
 @pytest.mark.parametrize("tree,args,module", [
+    ("inference-v2.0", ["--version", "v2.0"], inference_summary),
     ("inference-v2.1", ["--version", "v2.1"], inference_summary),
     ("inference-v4.1", ["--version", "v4.1"], inference_summary),
     ("inference-v5.1", ["--version", "v5.1"], inference_summary),

@@ -46,8 +46,9 @@ def test_pack_seeds_agree_with_the_seed_table():
 
 
 def test_a_round_holds_only_its_changes():
-    chain = {"v2.1": None, "v3.0": "v2.1", "v3.1": "v3.0", "v4.0": "v3.1", "v4.1": "v4.0",
-             "v5.0": "v4.1", "v5.1": "v5.0", "v6.0": "v5.1", "v6.1": "v6.0", "demo": "v6.1"}
+    chain = {"v0.7": None, "v1.0": "v0.7", "v1.1": "v1.0", "v2.0": "v1.1", "v2.1": "v2.0",
+             "v3.0": "v2.1", "v3.1": "v3.0", "v4.0": "v3.1", "v4.1": "v4.0", "v5.0": "v4.1",
+             "v5.1": "v5.0", "v6.0": "v5.1", "v6.1": "v6.0", "demo": "v6.1"}
     assert {name: load_rules("inference", name).data["extends"] for name in chain} == chain
     v41 = load_rules("inference", "v4.1")
     assert "rnnt" not in v41.benchmarks and "rnnt" in load_rules("inference", "v4.0").benchmarks

@@ -1,14 +1,22 @@
-"""Parsing of LoadGen's `mlperf_log_detail.txt`: the keys the checks need, errors and warnings."""
+"""Parsing of LoadGen's `mlperf_log_detail.txt`: the keys the checks need, errors and warnings.
+
+Two formats: the `:::MLLOG` JSON lines of LoadGen 1.0 onwards, and the plain text lines of the
+LoadGen builds of rounds v0.5 and v0.7 (`"pid": .., "tid": .., "ts": ..ns : text`). A text log
+holds the settings but not the run's results, which those builds wrote only to the summary beside
+it; `read_detail_log` reads them from there under the JSON format's key names.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from infercheck.checker.core.textfile import ParseError, read_text
 
-__all__ = ["DetailLog", "parse_detail_log", "read_detail_log"]
+__all__ = ["DetailLog", "parse_detail_log", "parse_summary_log", "read_detail_log"]
 
 # Only these keys are decoded; the other lines (some of them hundreds of kB of sample
 # indices) are only checked for shape, which keeps parsing fast.
@@ -30,6 +38,8 @@ WANTED_KEYS = frozenset({
     "result_time_per_output_token_99.00_percentile_ns", "result_query_count",
     "result_min_duration_met", "result_min_queries_met", "result_perf_constraints_met",
     "power_begin", "power_end", "sut_name", "test05_qsl_rng_seed",
+    # Power metrics of v1.0 and v1.1, whose LoadGen did not log the number of queries.
+    "result_qps_with_loadgen_overhead", "generated_query_count",
     # MLPerf Mobile compares these with the app's export.
     "effective_max_duration_ms", "effective_min_sample_count", "generated_samples_per_query",
 })
@@ -47,6 +57,7 @@ class DetailLog:
     path: str
     values: dict[str, Any] = field(default_factory=dict)
     errors: list[LogMessage] = field(default_factory=list)
+    legacy: bool = False  # the text format of LoadGen before v1.0
 
     def __contains__(self, key: str) -> bool:
         return key in self.values
@@ -83,6 +94,8 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
     check looks for; other lines are validated when they are decoded.
     """
     if not any(p in text for p in _PREFIXES):
+        if _LEGACY_LINE.match(text):
+            return _parse_legacy(text, path)
         raise ParseError(path, "malformed", "no ':::MLLOG' lines: not a LoadGen detail log")
     if not text.rstrip().endswith("}"):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
@@ -119,5 +132,110 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
     return log
 
 
+# The text format ------------------------------------------------------------------------------
+_LEGACY_LINE = re.compile(r'"pid": \d+, "tid": \d+, "ts": \d+ns : ?(.*)')
+_SETTINGS_SECTIONS = {"Effective Settings:": "effective_", "Requested Settings:": "requested_"}
+_LEGACY_HEADER = {"version": "loadgen_version", "System Under Test (SUT) name": "sut_name",
+                  "QSL total size": "qsl_reported_total_count"}
+_POWER_MARKS = {"POWER_BEGIN": "power_begin", "POWER_END": "power_end"}
+_POWER_TIME = re.compile(r'"time" : (.+?)\s*$')
+# Labels of the summary's results and statistics, under the keys the JSON format logs them as.
+_SUMMARY_KEYS = {
+    "SUT name": "sut_name", "Scenario": "effective_scenario", "Result is": "result_validity",
+    "Samples per second": "result_samples_per_second",
+    "Scheduled samples per second": "result_scheduled_samples_per_sec",
+    "Completed samples per second": "result_completed_samples_per_sec",
+    "90th percentile latency (ns)": "result_90.00_percentile_latency_ns",
+    "QPS w/ loadgen overhead": "result_qps_with_loadgen_overhead",
+    "QPS w/o loadgen overhead": "result_qps_without_loadgen_overhead",
+    "Min latency (ns)": "result_min_latency_ns", "Max latency (ns)": "result_max_latency_ns",
+    "Mean latency (ns)": "result_mean_latency_ns",
+    "Min duration satisfied": "result_min_duration_met",
+    "Min queries satisfied": "result_min_queries_met",
+    "Performance constraints satisfied": "result_perf_constraints_met",
+}
+_PERCENTILE = re.compile(r"(\d+\.\d+) percentile latency \(ns\)$")
+
+
+def _text_value(key: str, raw: str) -> Any:
+    raw = raw.strip()
+    if key.endswith("scenario"):
+        return raw.replace(" ", "")  # "Single Stream" in the text format, "SingleStream" in JSON
+    if re.fullmatch(r"-?\d+", raw):
+        return int(raw)
+    if re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?", raw):
+        return float(raw)
+    return {"true": True, "false": False, "Yes": True, "No": False}.get(raw, raw)
+
+
+def _setting_key(label: str) -> str:
+    # "min_duration (ms)" is logged as min_duration_ms, "Test mode" as test_mode
+    return label.strip().lower().replace(" (ns)", "_ns").replace(" (ms)", "_ms").replace(" ", "_")
+
+
+def _parse_legacy(text: str, path: str) -> DetailLog:
+    log = DetailLog(path, legacy=True)
+    section = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        m = _LEGACY_LINE.match(line)
+        if m is None:
+            continue  # continuation lines of the version info (git log, file hashes)
+        body = m.group(1).rstrip()
+        if body in _SETTINGS_SECTIONS:
+            section = _SETTINGS_SECTIONS[body]
+            continue
+        if not body:
+            section = None
+            continue
+        if body.startswith("ERROR"):
+            log.errors.append(LogMessage("error", body.split(":", 1)[-1].strip(), lineno))
+            continue
+        mark = body.split(":", 1)[0]
+        if mark in _POWER_MARKS:
+            when = _POWER_TIME.search(body)
+            if when:
+                log.values.setdefault(_POWER_MARKS[mark], when.group(1))
+            continue
+        label, sep, raw = body.partition(":")
+        if not sep:
+            continue
+        label = label.strip()
+        if section is not None:
+            key = section + _setting_key(label)
+        elif label in _LEGACY_HEADER:
+            key = _LEGACY_HEADER[label]
+        else:
+            continue
+        log.values.setdefault(key, _text_value(key, raw))
+    return log
+
+
+def parse_summary_log(text: str) -> dict[str, Any]:
+    """The results and statistics of an `mlperf_log_summary.txt`, under the JSON format's keys."""
+    values: dict[str, Any] = {}
+    for line in text.splitlines():
+        if line.startswith("Test Parameters Used"):
+            break  # the settings again, which the detail log holds
+        label, sep, raw = line.partition(":")
+        label = label.strip()
+        if not sep or not raw.strip():
+            continue
+        percentile = _PERCENTILE.match(label)
+        key = (f"result_{percentile.group(1)}_percentile_latency_ns" if percentile
+               else _SUMMARY_KEYS.get(label))
+        if key:
+            values.setdefault(key, _text_value(key, raw))
+    return values
+
+
 def read_detail_log(path: str) -> DetailLog:
-    return parse_detail_log(read_text(path), path)
+    log = parse_detail_log(read_text(path), path)
+    if log.legacy:
+        summary = os.path.join(os.path.dirname(path), "mlperf_log_summary.txt")
+        try:
+            results = parse_summary_log(read_text(summary))
+        except ParseError:
+            results = {}  # the missing summary is a finding of its own
+        for key, value in results.items():
+            log.values.setdefault(key, value)
+    return log

@@ -13,10 +13,12 @@ __all__ = ["TABLE_TYPES", "notes_text", "results_table", "text_value", "write_cs
            "write_parquet"]
 
 
-def notes_text(info: dict) -> str:
+def notes_text(info: dict, always_joined: bool = False) -> str:
+    """hw_notes and sw_notes as the official CSV joins them (before v2.1 `always_joined`: the
+    ". " even after an empty hw_notes)."""
     notes = info.get("hw_notes") or ""
     if info.get("sw_notes"):
-        notes = (notes + ". " if notes else "") + str(info["sw_notes"])
+        notes = (notes + ". " if notes or always_joined else "") + str(info["sw_notes"])
     return str(notes)
 
 

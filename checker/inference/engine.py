@@ -59,6 +59,12 @@ class _SystemTask:
     extra_mapping: tuple[tuple[str, str], ...]
 
 
+def _availability(data: dict | None, rules: RoundRules) -> str | None:
+    status = str((data or {}).get("status", ""))
+    # A round with an availability vocabulary reports it in lower case; v0.7's free text as written.
+    return (status.lower() if rules.status_vocabulary else status) or None
+
+
 def _system_info(data: dict | None) -> dict:
     data = data or {}
     return {k: data.get(k) for k in SYSTEM_FIELDS if k in data}
@@ -101,7 +107,9 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
         for folder in subdirs(os.path.join(sys_abs, bench)):
             scenario = RoundRules.scenario_name(folder)
             allowed = set(required or []) | set(optional or [])
-            if scenario is None or (closed_like and required is not None and scenario not in allowed):
+            # v0.7 holds open results to the system type's scenarios too (layout.open_any_scenario).
+            held = closed_like or rules.layout.get("open_any_scenario", True) is False
+            if scenario is None or (held and required is not None and scenario not in allowed):
                 severity = None if closed_like else Severity.WARNING
                 tree.append(UnknownScenario.at(f"{sys_rel}/{bench}/{folder}", found=folder,
                                                model=model, system_type=system_type,
@@ -116,7 +124,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                 result=ctx.result_dir, division=task.division, submitter=task.submitter,
                 system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
                 model=model, system_type=system_type if isinstance(system_type, str) else None,
-                availability=str((info.data or {}).get("status", "")).lower() or None,
+                availability=_availability(info.data, rules),
                 findings=findings, metrics=ctx.metrics, system_info=_system_info(info.data)))
         if closed_like and isinstance(system_type, str):
             present = {e.scenario for e in bench_entries}

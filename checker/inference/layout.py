@@ -1,7 +1,7 @@
 """Where an inference result's files live in a submission tree, for the checker and the runner.
 
 Paths are relative to the tree and use "/" whatever the platform; `layout` is the round's
-`layout` section (v0.5-v0.7 keep measurements and compliance inside the result folder).
+`layout` section (from v6.0 measurements and compliance are inside the result folder).
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ class ResultPaths:
     def code_dir(self) -> str:
         return f"{self.submitter_dir}/{self.layout.get('code_dir', 'code')}/{self.benchmark}"
 
-    def run_dir(self, mode: str = "performance") -> str:
-        """LoadGen's logs of the result's run: performance/run_1 or accuracy."""
+    def run_dir(self, mode: str = "performance", run: int = 1) -> str:
+        """LoadGen's logs of the result's run: performance/run_<run> or accuracy."""
         if mode == "performance":
-            return f"{self.result_dir}/performance/run_1"
+            return f"{self.result_dir}/performance/run_{run}"
         return f"{self.result_dir}/accuracy"

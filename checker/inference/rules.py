@@ -157,8 +157,17 @@ class RoundRules:
         value = self.benchmarks[model].get("offline_min_samples_per_query")
         return value if value is not None else self.loadgen.get("offline_min_samples_per_query")
 
-    def compliance_tests(self, model: str) -> list[str]:
-        return list(self.benchmarks[model].get("compliance") or [])
+    def compliance_tests(self, model: str, scenario: str | None = None) -> list[str]:
+        skipped = (self.compliance.get("skipped_tests") or {}).get(scenario) or []
+        return [t for t in self.benchmarks[model].get("compliance") or [] if t not in skipped]
+
+    def verified_by_itself(self, test: str) -> bool:
+        """Whether a compliance test has its own verify_performance.txt (TEST04-B has not)."""
+        return test not in (self.compliance.get("unverified_tests") or [])
+
+    def partial_run(self, test: str) -> bool:
+        """Whether a compliance test's run ends early by design (TEST04-A/B before v2.1)."""
+        return test in (self.compliance.get("partial_run_tests") or [])
 
     def verify_file(self, test: str) -> str | None:
         """The verification file of an audit test judged by that file alone (TEST07-TEST09)."""
@@ -176,6 +185,24 @@ class RoundRules:
         override = (self.benchmarks[model].get("units") or {}).get(scenario) if model else None
         return override or self.loadgen["units"][scenario]
 
+    def performance_runs(self, scenario: str) -> int:
+        """How many performance runs a result holds (v0.7 Server: run_1 to run_5)."""
+        return int((self.loadgen.get("performance_runs") or {}).get(scenario) or 1)
+
+    def percentile_latency_key(self, scenario: str) -> str:
+        """The log key a scenario's latency bound applies to (MultiStream: per query, v1.0-v1.1)."""
+        keys = self.loadgen.get("percentile_latency_keys") or {}
+        return keys.get(scenario) or "result_99.00_percentile_latency_ns"
+
+    def ignored_error(self, message) -> bool:
+        """A LoadGen error the round does not count (v0.7: "CAS failed")."""
+        return any(part in str(message) for part in self.loadgen.get("ignored_errors") or [])
+
+    @property
+    def status_vocabulary(self) -> list[str]:
+        """The availability values; none when status is free text (v0.7), reported as written."""
+        return list(self.system.get("statuses") or [])
+
     def same_run(self, loadgen_scenario: str, folder_scenario: str) -> bool:
         """LoadGen runs some folder scenarios as another one (Interactive as Server)."""
         return [loadgen_scenario, folder_scenario] in (self.loadgen.get("same_run") or [])
@@ -184,6 +211,10 @@ class RoundRules:
         """Whether a symlinked file is an error in itself, wherever it points."""
         return bool(self.layout.get("reject_file_symlinks"))
 
+    def energy_scenario(self, scenario: str) -> bool:
+        """Whether the power metric of a scenario is energy per query (else average power)."""
+        energy = self.power.get("energy_scenarios")
+        return scenario in (energy if energy is not None else self.loadgen["latency_scenarios"])
+
     def power_unit(self, scenario: str) -> str:
-        latency = scenario in self.loadgen["latency_scenarios"]
-        return self.power["energy_unit"] if latency else self.power["power_unit"]
+        return self.power["energy_unit"] if self.energy_scenario(scenario) else self.power["power_unit"]

@@ -22,7 +22,7 @@ TIDY_COLUMNS = {
     "accelerator_model_name": "accelerator_model_name",
     "accelerators_per_node": "accelerators_per_node", "Location": "result",
     "framework": "framework", "operating_system": "operating_system", "notes": "notes",
-    "version": "round", "inferred": "inferred", "Units": "units",
+    "version": "round", "inferred": "inferred", "infered": "inferred", "Units": "units",
     "weight_data_types": "weight_data_types",
 }
 
@@ -42,9 +42,13 @@ def _total_accelerators(info: dict) -> str:
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
-    """Rows of the official summary.csv: valid results only, a second row for power."""
+    """Rows of the official summary.csv: valid results only. The power metric goes where the
+    round's columns put it: a `power` column of the result's row (v1.0), or a second row
+    (`has_power`, v1.1 onwards)."""
     rules = load_rules(report.round)
     columns = rules.csv_columns
+    power_row = "has_power" in columns
+    joined = bool(rules.data["csv"].get("notes_always_joined"))
     rows = []
     for entry in report.results:
         m, info = entry.metrics, entry.system_info
@@ -73,18 +77,20 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             "Location": entry.result,
             "framework": text_value(info.get("framework")),
             "operating_system": text_value(info.get("operating_system")),
-            "notes": notes_text(info),
+            "notes": notes_text(info, always_joined=joined),
             "compilance": "1",
             "compliance": "1",
             "errors": "0",
             "version": report.round,
             "inferred": "1" if m.get("inferred") else "0",
+            "infered": "1" if m.get("inferred") else "0",
+            "power": text_value(m["power_value"]) if has_power else "0",
             "has_power": str(has_power),
             "Units": text_value(m.get("units")),
             "weight_data_types": text_value(m.get("weight_data_types")),
         }
         rows.append({c: base.get(c, "") for c in columns})
-        if has_power:
+        if has_power and power_row:
             power = dict(base, Result=text_value(m["power_value"]), Units=text_value(m.get("power_units")))
             rows.append({c: power.get(c, "") for c in columns})
     return columns, rows

@@ -7,7 +7,9 @@ from __future__ import annotations
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.inference.checks.loadgen.log_keys import NeededKeys
 from infercheck.checker.inference.checks.loadgen.performance import PERFORMANCE_RULES, performance_findings
+from infercheck.checker.inference.checks.loadgen.sample_order import seed_findings
 
 TEST06_LINES = (("First token check pass: True", "First token check pass: Skipped"),
                 ("EOS check pass: True",), ("Sample length check pass: True",))
@@ -31,7 +33,9 @@ class ComplianceTestMissing(Rule):
         Run the test with its `audit.config` and copy its output.
 
     Rounds:
-        All (`benchmarks.<name>.compliance`).
+        v1.0 onwards (`benchmarks.<name>.compliance`; before v2.1 TEST04 is TEST04-A and TEST04-B,
+        and no MultiStream result runs it in v1.0 and v1.1: `compliance.skipped_tests`). The
+        v0.7 tool checked no compliance folder.
 
     Source:
         Official checker: "Missing TEST0x in compliance dir".
@@ -208,12 +212,39 @@ def _verified(ctx, test: str, verify: str):
                                           why=f"{verify.rsplit('/', 1)[-1]} does not say TEST PASS")
 
 
+def _test_run(ctx, test_dir: str, test: str):
+    log_rel = f"{test_dir}/performance/run_1/mlperf_log_detail.txt"
+    if not ctx.exists(log_rel):
+        yield MissingFile.at(log_rel, expected="mlperf_log_detail.txt")
+        return
+    log = ctx.detail_log(log_rel)
+    if log is None:
+        return
+    if ctx.rules.partial_run(test):
+        # Ended early by design, so only the samples it drew are held to the round.
+        keys = NeededKeys(log)
+        yield from seed_findings(ctx, log_rel, keys, test=test)
+        yield from keys.missing_findings(log_rel)
+    else:
+        yield from performance_findings(ctx, log_rel, log, test=test)
+
+
+def _verify_performance(ctx, verify: str, test: str):
+    if not ctx.exists(verify):
+        yield MissingFile.at(verify, expected="verify_performance.txt")
+    elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
+        yield CompliancePerformanceFailed.at(verify, expected="TEST PASS",
+                                             found=(ctx.text(verify) or "").strip()[-80:],
+                                             test=test)
+
+
 @check(emits=(MissingFile, ComplianceTestMissing, CompliancePerformanceFailed,
               ComplianceAccuracyFailed, ComplianceOutputCheckFailed, *PERFORMANCE_RULES))
 def check_compliance(ctx):
     if not ctx.is_closed_like:
         return  # open division: audits are not required
-    tests = ctx.rules.compliance_tests(ctx.model)
+    rules = ctx.rules
+    tests = rules.compliance_tests(ctx.model, ctx.scenario)
     if not tests:
         return
     base = ctx.compliance_dir
@@ -230,19 +261,9 @@ def check_compliance(ctx):
             yield from _verified(ctx, test, f"{test_dir}/{verify_file}")
             continue
         yield from _required_files(ctx, test, test_dir)
-        log_rel = f"{test_dir}/performance/run_1/mlperf_log_detail.txt"
-        if not ctx.exists(log_rel):
-            yield MissingFile.at(log_rel, expected="mlperf_log_detail.txt")
-        else:
-            log = ctx.detail_log(log_rel)
-            if log is not None:
-                yield from performance_findings(ctx, log_rel, log, test=test)
-        verify = f"{test_dir}/verify_performance.txt"
-        if not ctx.exists(verify):
-            yield MissingFile.at(verify, expected="verify_performance.txt")
-        elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
-            yield CompliancePerformanceFailed.at(verify, expected="TEST PASS",
-                                                 found=(ctx.text(verify) or "").strip()[-80:],
-                                                 test=test)
+        yield from _test_run(ctx, test_dir, test)
+        # TEST04-B has no verification of its own: TEST04-A's compares the two runs.
+        if rules.verified_by_itself(test):
+            yield from _verify_performance(ctx, f"{test_dir}/verify_performance.txt", test)
         if test == "TEST01":
             yield from _test01_accuracy(ctx, test_dir)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
@@ -34,7 +34,8 @@ class NoPowerSamples(Rule):
         testing run's.
 
     Rounds:
-        All.
+        All. In v1.0 and v1.1 (`power.utc_timestamps: false`) both clocks are local: LoadGen's
+        times are shifted by power/client.json's timezone, spl.txt's by server.json's.
 
     Source:
         Official checker `get_power_metric`. The deeper Power WG checks (PTDaemon log,
@@ -115,6 +116,29 @@ def _stamp_key(text: str) -> str | None:
     return _sort_key(stamp) if stamp else None
 
 
+def _timezone(ctx, rel: str) -> timedelta | None:
+    data = ctx.json(rel) if ctx.exists(rel) else None
+    offset = data.get("timezone") if isinstance(data, dict) else None
+    return timedelta(seconds=offset) if isinstance(offset, (int, float)) else None
+
+
+def _query_count(ctx, log, scenario: str, duration: float) -> tuple[float | int | None, str]:
+    """The number of queries an energy metric divides by, or None and the key the log lacks."""
+    if ctx.rules.power.get("query_count_logged", True):
+        queries = log.get("result_query_count")
+        return (int(queries) if queries is not None else None), "result_query_count"
+    # LoadGen before v2.0 logged no count: SingleStream's is estimated from its QPS with
+    # overhead over the window, MultiStream's from the queries it generated.
+    if scenario == "SingleStream":
+        qps = log.get("result_qps_with_loadgen_overhead")
+        return (float(qps) * duration if qps is not None else None), "result_qps_with_loadgen_overhead"
+    for key in ("generated_query_count", "generated_samples_per_query"):
+        if log.get(key) is None:
+            return None, key
+    return int(log.get("generated_query_count")) * int(log.get("generated_samples_per_query")), \
+        "generated_query_count"
+
+
 @check(emits=(MissingFile, MalformedFile, MissingLogKey, NoPowerSamples, UnexpectedPowerFile))
 def check_power(ctx):
     power_dir = ctx.in_result("performance", "power")
@@ -148,7 +172,23 @@ def check_power(ctx):
     if text is None:
         return
     drop_nonpositive = ctx.rules.power["drop_nonpositive_samples"]
-    low, high = _sort_key(begin), _sort_key(end)
+    spl_shift = timedelta(0)
+    if ctx.rules.power.get("utc_timestamps") is False:
+        # Before v2.0 each side logged local time: LoadGen's is shifted by the client's timezone,
+        # spl.txt's by the server's (both in seconds, from the power folder's JSON files).
+        zones = []
+        for name in ("client.json", "server.json"):
+            rel = f"{power_dir}/{name}"
+            zone = _timezone(ctx, rel)
+            if zone is None:
+                if isinstance(ctx.json(rel) if ctx.exists(rel) else None, dict):
+                    yield MalformedFile.at(rel, found="no numeric 'timezone'", locator="$.timezone")
+                return  # a missing or unreadable file is a finding of its own
+            zones.append(zone)
+        client, server = zones
+        begin, end = begin + client, end + client
+        spl_shift = server
+    low, high = _sort_key(begin - spl_shift), _sort_key(end - spl_shift)
     watts = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -170,18 +210,17 @@ def check_power(ctx):
         return
     avg = sum(watts) / len(watts)
     scenario = ctx.scenario
-    if scenario in ctx.rules.loadgen["latency_scenarios"]:
-        queries = log.get("result_query_count")
-        if queries is None:
-            yield MissingLogKey.at(ctx.perf_log_path, expected="result_query_count",
-                                   locator="result_query_count")
-            return
+    if ctx.rules.energy_scenario(scenario):
         duration = (end - begin).total_seconds()
+        queries, missing = _query_count(ctx, log, scenario, duration)
+        if queries is None:
+            yield MissingLogKey.at(ctx.perf_log_path, expected=missing, locator=missing)
+            return
         scale = ctx.rules.power["energy_scale"]
-        per_query = ctx.rules.loadgen["multistream_samples_per_query"] if (
+        per_query = ctx.rules.loadgen.get("multistream_samples_per_query", 1) if (
             scenario == "MultiStream" and log.get("effective_scenario") == "SingleStream") else 1
         # Same operation order as the official tool, so the float matches its CSV exactly.
-        value = avg * duration * per_query * scale / int(queries)
+        value = avg * duration * per_query * scale / queries
     else:
         value = avg
     ctx.metrics.update({

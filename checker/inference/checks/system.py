@@ -33,8 +33,8 @@ class MissingField(Rule):
     """The system description lacks a field the round requires.
 
     What it checks:
-        `systems/<system>.json` has every field of the round's schema (16 fields in v0.5/v0.7,
-        33 from v1.0, 35 from v3.1; 13 more in the network division).
+        `systems/<system>.json` has every field of the round's schema (16 fields and system_type
+        in v0.7, 33 from v1.0, 35 from v3.1; 13 more in the network division).
 
     Why it matters:
         The results table and reviewers read these fields; a missing one leaves a hole in the
@@ -47,7 +47,8 @@ class MissingField(Rule):
         Add the field; if it does not apply, write "N/A" (from v3.1 some fields must say more).
 
     Rounds:
-        All; schemas/system_desc_v1.schema.json (v1.0-v3.0), system_desc_v31 (v3.1 onwards).
+        All; schemas/system_desc_v07.schema.json (v0.7), system_desc_v1 (v1.0-v3.0),
+        system_desc_v31 (v3.1 onwards).
 
     Source:
         Official checker: "field ... is missing".
@@ -338,7 +339,7 @@ def check_system_description(ctx):
     data = ctx.system_info.data or {}
     if is_true(data.get("is_network")):
         log = ctx.perf_log()
-        wanted = ctx.rules.system["network_sut_substring"]
+        wanted = ctx.rules.system.get("network_sut_substring")  # rounds with a network division
         sut = log.get("sut_name") if log else None
-        if log is not None and (not isinstance(sut, str) or wanted not in sut):
+        if wanted and log is not None and (not isinstance(sut, str) or wanted not in sut):
             yield NetworkSutName.at(ctx.perf_log_path, expected=wanted, found=sut, locator="sut_name")

@@ -26,7 +26,8 @@ class ScenarioMismatch(Rule):
         Put the run in the folder of its scenario.
 
     Rounds:
-        v2.0 onwards (`loadgen.inferable`).
+        All (`loadgen.inferable`): v0.7 infers nothing, v1.0 and v1.1 Offline from
+        SingleStream, v2.0 onwards the three pairs.
 
     Source:
         Official checker `inferred_check` (HEAD); v2.1 inferred silently.
@@ -56,7 +57,7 @@ class ResultInferred(Rule):
         Nothing to fix; run the scenario itself for a measured number.
 
     Rounds:
-        v2.0 onwards.
+        v1.0 onwards.
 
     Source:
         Official checker's `inferred` column (which is wrong for lower-case folders; ours is not).
