@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -325,3 +326,14 @@ def test_the_code_index_refuses_a_code_used_twice_and_resolves_aliases():
     assert index.get("str900") is first and "STR900" in index
     with pytest.raises(ValueError):
         CodeIndex([first], aliases={"STR901": "STR901"})
+
+
+def test_the_readme_lists_every_round_with_its_benchmarks():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    rows = {line.split("|")[1].strip(): line for line in readme.splitlines()
+            if line.startswith("| v") or line.startswith("| demo")}
+    assert set(rows) == set(available_rounds())
+    for name in available_rounds():
+        rules = load_rules("inference", name)
+        cells = [c.strip() for c in rows[name].split("|")[1:-1]]
+        assert cells == [name, rules.data["extends"] or "-", ", ".join(sorted(rules.benchmarks))], name
