@@ -38,8 +38,22 @@ def official_rows(checker: str, tree: str, round_name: str, extra: list[str]) ->
         seconds = time.perf_counter() - start
         if not os.path.exists(out):
             sys.exit(f"the official checker wrote no CSV (exit {done.returncode}):\n{done.stderr[-2000:]}")
-        with open(out, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f)), seconds
+        return read_official_csv(out), seconds
+
+
+def read_official_csv(path: str) -> list[dict]:
+    """The v0.7.1 tool writes values unquoted, so a status with commas ("Research, Development,
+    or Internal") spreads over several fields: they are joined back into Availability."""
+    with open(path, newline="", encoding="utf-8") as f:
+        header, *lines = list(csv.reader(f))
+    rows = []
+    for fields in lines:
+        extra = len(fields) - len(header)
+        if extra > 0 and "Availability" in header:
+            at = header.index("Availability")
+            fields = [*fields[:at], ",".join(fields[at:at + extra + 1]), *fields[at + extra + 1:]]
+        rows.append(dict(zip(header, fields, strict=False)))
+    return rows
 
 
 def our_rows(tree: str, round_name: str | None, jobs: int) -> tuple[list[dict], str, float]:
@@ -62,7 +76,7 @@ def _same(column: str, ours: str, theirs: str) -> bool:
 
 
 def compare(official: list[dict], ours: list[dict]) -> tuple[int, int, list[tuple[str, tuple, str]]]:
-    key = lambda r: (r["Location"], r["Units"])  # noqa: E731
+    key = lambda r: (r["Location"], r.get("Units", ""))  # noqa: E731  (v0.7, v1.0: no Units)
     theirs = {key(r): r for r in official}
     mine = {key(r): r for r in ours}
     problems = []

@@ -84,11 +84,13 @@ def _seed_of(path: str) -> int | None:
     try:
         with open(path, "rb") as f:
             while len(head) < _HEAD_BYTES:
-                chunk = f.read(1 << 16)
+                chunk = f.read(1 << 15)  # the seeds sit about 18 KB in
                 if not chunk:
                     break
                 head += chunk
-                m = _EFFECTIVE_SEED.search(head)
+                # JSON logs name the effective seed; text logs (v0.5-v0.7) only "qsl_rng_seed",
+                # requested and effective alike.
+                m = (_EFFECTIVE_SEED if b":::MLLOG" in head[:4096] else _ANY_SEED).search(head)
                 if m:
                     return int(m.group(1))
     except OSError:
