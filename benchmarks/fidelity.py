@@ -56,9 +56,10 @@ def read_official_csv(path: str) -> list[dict]:
     return rows
 
 
-def our_rows(tree: str, round_name: str | None, jobs: int) -> tuple[list[dict], str, float]:
+def our_rows(tree: str, round_name: str | None, jobs: int,
+             profile: str) -> tuple[list[dict], str, float]:
     start = time.perf_counter()
-    report = check_tree(tree, round=round_name, jobs=jobs)
+    report = check_tree(tree, round=round_name, jobs=jobs, profile=profile)
     seconds = time.perf_counter() - start
     if not report.round:
         sys.exit("infercheck did not recognise the round: " + "; ".join(f.message for f in report.findings))
@@ -106,15 +107,19 @@ def main() -> None:
                         help="an extra argument for the official checker (repeatable)")
     parser.add_argument("--give-round", action="store_true", help="pass --version to infercheck too")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--profile", default="published",
+                        help="infercheck's profile: published (the official verdicts: what the "
+                             "round's checker let through is a warning) or strict")
     parser.add_argument("--show", type=int, default=20, help="disagreements listed per kind")
     args = parser.parse_args()
 
     official, official_s = official_rows(args.official, args.tree, args.version, args.official_arg)
-    ours, recognised, ours_s = our_rows(args.tree, args.version if args.give_round else None, args.jobs)
+    ours, recognised, ours_s = our_rows(args.tree, args.version if args.give_round else None,
+                                        args.jobs, args.profile)
     agree, total, problems = compare(official, ours)
     print(f"tree {args.tree}: round {args.version}, infercheck recognised {recognised}")
     print(f"official checker: {len(official)} rows in {official_s:.1f} s")
-    print(f"infercheck (--jobs {args.jobs}): {len(ours)} rows in {ours_s:.1f} s "
+    print(f"infercheck (--profile {args.profile}, --jobs {args.jobs}): {len(ours)} rows in {ours_s:.1f} s "
           f"({official_s / ours_s:.1f}x faster)")
     print(f"agreement: {agree} of {total} rows ({100 * agree / max(total, 1):.3f} %)")
     kinds = Counter(kind for kind, _, _ in problems)

@@ -51,9 +51,10 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
     chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
     if profile not in chosen.profiles:
         owners = [s.name for s in SUITES.values() if profile in s.profiles]
+        where = f"it is for --suite {' or --suite '.join(owners)}" if owners else "no suite has it"
         raise ProfileNotForSuite(
             f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
-            f"{', '.join(chosen.profiles)}); it is for --suite {' or --suite '.join(owners)}")
+            f"{', '.join(chosen.profiles)}); {where}")
     scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks)
     return engine.check_tree(root, chosen, round=round, scope=scope)
 

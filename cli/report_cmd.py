@@ -25,9 +25,8 @@ __all__ = ["report"]
                    "to the site).")
 @click.option("--title", default="MLPerf Inference results", show_default=True)
 @click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
-              help="How submission trees among INPUTS are checked, as `check --profile` does; "
-                   "a profile a suite does not know (published, for inference trees) leaves "
-                   "that suite's trees strict.")
+              help="How submission trees among INPUTS are checked, as `check --profile` does "
+                   "(published: the verdicts each round's official checker gave).")
 @click.option("--published", "mobile_published", is_flag=True, hidden=True,
               help="The earlier spelling of --profile published.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True)

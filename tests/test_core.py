@@ -36,3 +36,11 @@ def test_profiles_relax_only_their_rules():
     assert [f.severity for f in published] == ["error", "error", "warning"]
     assert published[2].detail == TOLERATED
     assert set(PROFILES) == {"strict", "smoke", "published"}
+
+
+def test_the_published_profile_relaxes_what_the_round_tolerated():
+    invalid = ALL_CODES["LG002"].at("r", expected="VALID", found="INVALID")
+    assert apply_profile([invalid], "strict", ALL_CODES, frozenset({"LG002"}))[0].is_error
+    (relaxed,) = apply_profile([invalid], "published", ALL_CODES, frozenset({"LG002"}))
+    assert relaxed.severity == "warning" and relaxed.detail == TOLERATED
+    assert apply_profile([invalid], "published", ALL_CODES)[0].is_error  # not in the round's list

@@ -15,7 +15,7 @@ from infercheck.checker import check_tree
 from infercheck.checker.core.outputs import results_table
 from infercheck.checker.core.profiles import TOLERATED
 from infercheck.checker.mobile.appfile import generation_of
-from infercheck.checker.suites import available_rounds, load_rules
+from infercheck.checker.suites import ProfileNotForSuite, available_rounds, load_rules
 from infercheck.cli import main
 from infercheck.schemas import load_schema
 
@@ -212,9 +212,9 @@ def test_every_round_resolves_and_has_its_benchmarks():
     assert sd.waive_min_queries and sd.max_duration_s == 300
 
 
-def test_published_profile_is_mobile_only(tmp_path):
-    out = CliRunner().invoke(main, ["check", str(corpus("inference-v4.1")), "--profile", "published"])
-    assert out.exit_code == 2 and "--suite mobile" in out.output
+def test_a_profile_no_suite_has_is_refused():
+    with pytest.raises(ProfileNotForSuite, match="the lenient profile does not apply"):
+        check_tree(str(corpus("inference-v4.1")), profile="lenient")
 
 
 def test_cli_lists_what_published_tolerated():

@@ -46,11 +46,12 @@ def collect_findings(ctx: Any, where: str, checks: CheckSet) -> list[Finding]:
 
 
 def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile: str,
-               first: list[Finding] = ()) -> list[Finding]:
+               first: list[Finding] = (), tolerated: frozenset[str] = frozenset()) -> list[Finding]:
     """The findings of one result: `first` (those it shares, such as its device's), then its
-    checks', then what its context's loaders recorded; deduplicated, the profile applied."""
+    checks', then what its context's loaders recorded; deduplicated, the profile applied
+    (`tolerated`: see profiles.apply_profile)."""
     findings = [*first, *collect_findings(ctx, where, checks), *getattr(ctx, "load_findings", ())]
-    return apply_profile(dedupe(findings), profile, codes)
+    return apply_profile(dedupe(findings), profile, codes, tolerated)
 
 
 def open_report(root: str, round: str | None, suite: Suite, profile: str):

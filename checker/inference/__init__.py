@@ -18,7 +18,7 @@ SUITE = Suite(
     load_rules=load_rules,
     codes=CODES,
     checks=CHECKS,
-    profiles=("strict", "smoke"),
+    profiles=("strict", "smoke", "published"),
     # The default suite: any tree no other suite claims is an inference tree.
     owns_tree=lambda root: True,
     detect_round=detect_round,

@@ -73,6 +73,7 @@ class RoundRules:
         self.csv_accuracy_format: str = data["csv"].get("accuracy_format", "first")
         self.model_mapping: dict = data.get("model_mapping") or {}
         self.benchmarks: dict = data["benchmarks"]
+        self.published_tolerates: frozenset[str] = frozenset(data.get("published_tolerates") or ())
         self._patterns = {k: re.compile(v) for k, v in self.accuracy["patterns"].items() if v}
 
     def __repr__(self) -> str:
