@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from infercheck.checker.inference.rules import known_seed_sets, load_rules
 
@@ -39,7 +39,7 @@ class RunOptions:
     benchmark: str = "digits"
     model: str | None = None
     dataset: str | None = None
-    division: str = "closed"
+    division: str | None = None  # default: closed, or open where the model stands in
     system_type: str = "edge"
     profile: str = "demo"  # demo: short runs; full: the round's durations
     submitter: str = "Demo"
@@ -50,6 +50,7 @@ class RunOptions:
     normalize: bool = True
     label_offset: int = 0
     max_samples: int | None = None
+    model_stands_in: bool = False  # the embedded model runs as another benchmark (open division)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class RunSummary:
 def _backend(opts: RunOptions) -> Backend:
     try:
         if opts.model is None:
-            if opts.benchmark != "digits":
+            if opts.benchmark != "digits" and not opts.model_stands_in:
                 raise RunError(f"--benchmark {opts.benchmark} needs --model and --dataset")
             return DigitsBackend()
         if opts.dataset is None:
@@ -87,6 +88,42 @@ def _backend(opts: RunOptions) -> Backend:
                                 label_offset=opts.label_offset, max_count=opts.max_samples)
     except BackendError as exc:
         raise RunError(str(exc)) from None
+
+
+# The embedded model is a plain classifier, scored as an accuracy: it can stand in for a round's
+# benchmark of that metric, in the open division (where a model need not be the reference one).
+_STAND_IN_METRIC = "acc"
+_RUNNABLE_SCENARIOS = ("SingleStream", "MultiStream", "Offline", "Server")
+
+
+def _stand_in(rules, system_type: str) -> str | None:
+    """The round's first benchmark (by name) that the embedded digits classifier can stand in
+    for on this system type: accuracy-scored, with scenarios the runner can run."""
+    for name in sorted(rules.benchmarks):
+        scenarios = rules.required_scenarios(name, system_type) or []
+        targets = rules.targets(name)
+        if (scenarios and all(s in _RUNNABLE_SCENARIOS for s in scenarios) and targets
+                and all(t.metric == _STAND_IN_METRIC for t in targets)
+                and not rules.one_of_scenarios(name, system_type)):
+            return name
+    return None
+
+
+def _with_stand_in(opts: RunOptions, rules) -> tuple[RunOptions, str | None]:
+    """Options for a round without the digits benchmark: the embedded model runs in the open
+    division as a benchmark of the round (model_mapping.json names it), and says so."""
+    if opts.benchmark != "digits" or opts.model is not None or "digits" in rules.benchmarks:
+        return replace(opts, division=opts.division or "closed"), None
+    chosen = _stand_in(rules, opts.system_type)
+    if chosen is None:
+        raise RunError(f"round {opts.round} has no {opts.system_type} benchmark the embedded "
+                       "classifier can stand in for; give --model and --dataset")
+    if opts.division == "closed":
+        raise RunError(f"round {opts.round} has no digits benchmark: the embedded classifier can "
+                       f"only stand in for {chosen} in the open division (--division open)")
+    note = (f"Round {opts.round} has no digits benchmark: the embedded classifier runs in the "
+            f"open division as {chosen} (model_mapping.json says so).")
+    return replace(opts, benchmark=chosen, division="open", model_stands_in=True), note
 
 
 def _seeds_note(target: tuple[int, int, int], round_name: str) -> tuple[tuple | None, str]:
@@ -113,6 +150,7 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
         rules = load_rules(opts.round)
     except Exception as exc:
         raise RunError(str(exc)) from None
+    opts, stand_in_note = _with_stand_in(opts, rules)
     if opts.benchmark not in rules.benchmarks:
         raise RunError(f"round {opts.round} has no benchmark {opts.benchmark!r} "
                        f"(it has {', '.join(sorted(rules.benchmarks))})")
@@ -136,6 +174,8 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     explicit_seeds, seed_note = _seeds_note(
         (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"]), opts.round)
     display.echo(seed_note)
+    if stand_in_note:
+        display.echo(stand_in_note)
     notes: list[str] = []  # repeated at the end, after the progress lines
     # A real round's own minimum is 600 s a run: too long for a look at the runner.
     min_duration = DEMO_MIN_DURATION_MS if opts.profile == "demo" else rules.loadgen["min_duration_ms"]

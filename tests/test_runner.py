@@ -13,7 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from infercheck.checker import check_tree
+from infercheck.checker.inference.rules import load_rules
 from infercheck.cli import main
+from infercheck.runner.pipeline import RunError, RunOptions, _with_stand_in
 
 from .conftest import PROJECT
 from .conftest import make_samples as _make_samples
@@ -214,3 +216,19 @@ def test_truncate_command(tmp_path):
     assert "0 accuracy logs truncated" in CliRunner().invoke(main, ["truncate", str(tree)]).output
     inside = CliRunner().invoke(main, ["truncate", str(tree), "--backup", str(tree / "b")])
     assert inside.exit_code == 2
+
+
+def test_the_embedded_model_stands_in_where_a_round_has_no_digits():
+    """v6.1 has no digits benchmark: the embedded classifier runs in the open division as the
+    round's accuracy-scored benchmark of the system type (a full run takes two minutes here;
+    this checks the choice and the refusals)."""
+    rules = load_rules("v6.1")
+    opts, note = _with_stand_in(RunOptions(out="x", round="v6.1", system_type="datacenter"), rules)
+    assert (opts.benchmark, opts.division, opts.model_stands_in) == ("rgat", "open", True)
+    assert "open division as rgat" in note
+    opts, _ = _with_stand_in(RunOptions(out="x", round="v6.1", system_type="edge"), rules)
+    assert opts.benchmark == "resnet"
+    with pytest.raises(RunError, match="--division open"):
+        _with_stand_in(RunOptions(out="x", round="v6.1", division="closed"), rules)
+    demo, note = _with_stand_in(RunOptions(out="x"), load_rules("demo"))
+    assert (demo.benchmark, demo.division, note) == ("digits", "closed", None)
