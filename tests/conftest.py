@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import os
@@ -123,6 +124,30 @@ class Tree:
             else:
                 data[k] = v
         path.write_text(json.dumps(data, indent=2), "utf-8")
+
+    def power(self, name: str, scenario: str = "offline") -> Path:
+        """A file of the result's power session folder (performance/power/)."""
+        return self.result(scenario) / "performance" / "power" / name
+
+    def edit_power_json(self, name: str, edit, scenario: str = "offline") -> None:
+        """Change client.json or server.json in place: `edit(data)` mutates the parsed object."""
+        path = self.power(name, scenario)
+        data = json.loads(path.read_text("utf-8"))
+        edit(data)
+        path.write_text(json.dumps(data, indent=4), "utf-8")
+
+    def record_power_checksums(self, scenario: str = "offline") -> None:
+        """Record the SHA-1 of the result files in client.json and server.json again, as a session
+        that wrote the changed files would have: the mutation then breaks one thing only."""
+        perf = self.result(scenario) / "performance"
+
+        def record(data):
+            for rel in data["results"]:
+                if (perf / rel).is_file():
+                    data["results"][rel] = hashlib.sha1((perf / rel).read_bytes()).hexdigest()
+
+        for name in ("client.json", "server.json"):
+            self.edit_power_json(name, record, scenario)
 
     @property
     def system_json(self) -> Path:

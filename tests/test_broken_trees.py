@@ -41,7 +41,9 @@ def _keyed(report, errors: bool) -> set[tuple]:
 # Each slice as published: (results, the codes of its warnings and notes). None has an error.
 UNTOUCHED = {
     "edge": (3, {"SYS003"}),   # host_processor_url is not a field of v4.1
-    "power": (2, {"SYS003"}),
+    # The Offline result's PTDaemon log has the published warning the official tool reports
+    # (an uncommon error during the ranging run).
+    "power": (2, {"SYS003", "PWR022"}),
     "llm": (2, {"SYS003"}),    # host_processor_vcpu_count
     "sdxl": (1, {"ACC008"}),   # open: the snapshot lacks accuracy/images/
     "v3.0-edge": (3, set()),
@@ -373,6 +375,176 @@ def sdxl_moved_to_closed(t):
     t.edit_json(t.system_json, division="closed")
 
 
+# The Power WG checks (power_checker.py) on the power slice: each breaks one thing of a session,
+# and records the checksums of the changed files again (record_power_checksums) unless the
+# checksum is what it breaks. The Server result is used where the Offline one has its published
+# warning (PWR022), which would stop the official tool before the line a mutation adds.
+def _ptd_log_insert(t, after: str, line: str, scenario: str = "server"):
+    path = t.power("ptd_logs.txt", scenario)
+    text = path.read_text("utf-8")
+    at = text.index("\n", text.index(after)) + 1
+    path.write_text(text[:at] + line + "\n" + text[at:], "utf-8")
+
+
+# During the Server result's testing run (LoadGen 18:34:36 to 18:44:36).
+_TESTING_MARK = "Go with mark '2024-07-25_14-06-24_testing'"
+
+
+def session_field_missing(t):
+    t.edit_power_json("server.json", lambda d: d.pop("session_name"))
+
+
+def session_not_an_object(t):
+    t.power("client.json").write_text("[1, 2, 3]", "utf-8")
+
+
+def session_invalid_json(t):
+    t.power("client.json").write_text('{"version": "1.0", ', "utf-8")
+
+
+def power_sources_modified(t):
+    def edit(d):
+        d["sources"]["lib/server.py"] = "9bc9a3b6b9b716520658ac175913bcbbdb354336"
+    t.edit_power_json("server.json", edit)
+
+
+def _ptd_reply(t, command: str, change):
+    def edit(d):
+        msg = next(m for m in d["ptd_messages"] if m["cmd"] == command)
+        change(msg)
+    t.edit_power_json("server.json", edit)
+
+
+def ptd_version_old(t):
+    _ptd_reply(t, "Identify",
+               lambda m: m.update(reply=m["reply"].replace("version=1.10.0-", "version=1.9.2-")))
+
+
+def ptd_config_unknown_device(t):
+    t.edit_power_json("server.json", lambda d: d["ptd_config"].update(device_type=12))
+
+
+def ptd_reply_wrong(t):
+    _ptd_reply(t, "SR,A,9.779000000000002", lambda m: m.update(reply="Error: range not supported"))
+
+
+def ptd_ranges_not_restored(t):
+    def edit(d):
+        last = [m for m in d["ptd_messages"] if m["cmd"] == "SR,A,Auto"][-1]
+        last["cmd"] = "SR,A,5"
+    t.edit_power_json("server.json", edit)
+
+
+def power_uuid_mismatch(t):
+    other = "0f2a61c4-5b9e-4a57-8d2f-3f1c1b0e9a77"
+    t.edit_power_json("client.json", lambda d: d["uuid"].update(server=other))
+
+
+def power_session_name_mismatch(t):
+    t.edit_power_json("client.json", lambda d: d.update(session_name="2024-07-26_09-00-00"))
+
+
+def phase_clock_skew(t):
+    def edit(d):
+        d["phases"]["testing"][1][0] += 2  # seconds; the tolerance is 0.8 s
+    t.edit_power_json("server.json", edit)
+
+
+def ranging_phase_misses_loadgen(t):
+    # both sides agree that the ranging phase ended 10 s after it began, before LoadGen's run
+    for name in ("client.json", "server.json"):
+        def edit(d):
+            ranging = d["phases"]["ranging"]
+            ranging[2][0] = ranging[1][0] + 10
+        t.edit_power_json(name, edit)
+
+
+def low_testing_power(t):
+    spl = t.result("server") / "performance" / "run_1" / "spl.txt"
+    lines = []
+    for line in spl.read_text("utf-8").splitlines():
+        parts = line.split(",")
+        if len(parts) > 3:  # not the blank last line
+            parts[3] = f"{float(parts[3]) * 0.9:.6f}"
+        lines.append(",".join(parts))
+    spl.write_text("\n".join(lines) + "\n", "utf-8")
+    t.record_power_checksums("server")
+
+
+def power_messages_mismatch(t):
+    t.edit_power_json("client.json", lambda d: d["messages"][4].update(reply="FAIL"))
+
+
+def power_protocol_mismatch(t):
+    for name in ("client.json", "server.json"):
+        t.edit_power_json(name, lambda d: d["messages"][0].update(reply="mlcommons/power server v4"))
+
+
+def power_log_edited(t):
+    with t.power("server.log").open("a", encoding="utf-8") as f:
+        f.write("edited after the session\n")
+
+
+def ptd_ranging_mark_missing(t):
+    path = t.power("ptd_logs.txt", "server")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("mark '2024-07-25_14-06-24_ranging'", "mark 'other'"), "utf-8")
+    t.record_power_checksums("server")
+
+
+def ptd_uncertainty_check_off(t):
+    path = t.power("ptd_logs.txt", "server")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("Uncertainty checking for YokogawaWT210 is activated", "Connected"), "utf-8")
+    t.record_power_checksums("server")
+
+
+def ptd_error_in_testing(t):
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: ERROR: Bad watts reading nan from Yokogawa")
+    t.record_power_checksums("server")
+
+
+def ptd_error_in_testing_unrecorded(t):
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: ERROR: Bad watts reading nan from Yokogawa")
+
+
+def ptd_uncertainty_above_limit(t):
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: WARNING: Uncertainty 1.52%, which is "
+                                      "above 1.00% limit for the last sample!")
+    t.record_power_checksums("server")
+
+
+def ptd_error_without_time(t):
+    _ptd_log_insert(t, _TESTING_MARK, "ERROR: Bad watts reading nan from Yokogawa")
+    t.record_power_checksums("server")
+
+
+def two_channel_analyzer_on_one(t):
+    t.edit_power_json("server.json", lambda d: d["ptd_config"].update(device_type=77))
+
+
+def power_server_debug(t):
+    t.edit_power_json("server.json", lambda d: d.update(debug=True))
+
+
+def ranging_spl_outside_window(t):
+    spl = t.result("offline") / "performance" / "ranging" / "spl.txt"
+    lines = spl.read_text("utf-8").splitlines()
+    spl.write_text("\n".join(x.replace(x.split(",")[1][6:10], "1999", 1) for x in lines if x.strip()) + "\n",
+                   "utf-8")
+    t.record_power_checksums()
+
+
+def ranging_power_begin_missing(t):
+    t.drop_log_key(t.result("offline") / "performance" / "ranging" / "mlperf_log_detail.txt", "power_begin")
+    t.record_power_checksums()
+
+
+def power_begin_not_a_time(t):
+    t.set_log_key(t.perf_log(), "power_begin", "yesterday")
+    t.record_power_checksums()
+
+
 # Mutations that only add warnings or notes: the report stays valid.
 def unknown_division_folder(t):
     (t.root / "Closed").mkdir()
@@ -384,6 +556,23 @@ def unknown_system_field(t):
 
 def extra_power_file(t):
     (t.result("offline") / "performance" / "power" / "ptd_out.txt").write_text("x")
+
+
+def short_testing_run(t):
+    # LoadGen's testing window cut to 280 s of the Server result's 600 s (ranging: 601 s)
+    t.set_log_key(t.perf_log("server"), "power_end", "07-25-2024 18:39:16.062")
+    t.record_power_checksums("server")
+
+
+def ptd_warning_in_testing(t):
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: WARNING: Uncertainty unknown for the last "
+                                      "measurement sample!")
+    t.record_power_checksums("server")
+
+
+def ptd_usb_error(t):
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: ERROR: USB.")
+    t.record_power_checksums("server")
 
 
 def clip_above_limit_in_open(t):  # SDXL CLIP_SCORE at most 31.81331801; open only warns
@@ -453,10 +642,39 @@ MUTATIONS = [
     ("edge", compliance_perf_failed, {"CMP002"}),
     ("edge", compliance_acc_failed, {"CMP003"}),
     ("llm", eos_check_failed, {"CMP004"}),
-    ("power", spl_outside_window, {"PWR001"}),
+    # Any change to a run's files also breaks the checksum the power session recorded (PWR017).
+    ("power", spl_outside_window, {"PWR001", "PWR017"}),
     ("power", power_file_removed, {"STR001"}),
     ("power", measurements_readme_empty, {"STR002"}),
-    ("power", latency_bound_exceeded, {"LG008"}),
+    ("power", latency_bound_exceeded, {"LG008", "PWR017"}),
+    # The Power WG checks, one code each.
+    ("power", session_field_missing, {"PWR003"}),
+    ("power", session_not_an_object, {"PWR003"}),
+    ("power", session_invalid_json, {"STR005"}),
+    ("power", power_sources_modified, {"PWR004"}),
+    ("power", ptd_version_old, {"PWR005"}),
+    ("power", ptd_config_unknown_device, {"PWR006"}),
+    ("power", ptd_reply_wrong, {"PWR007"}),
+    ("power", ptd_ranges_not_restored, {"PWR008"}),
+    ("power", power_uuid_mismatch, {"PWR009"}),
+    ("power", power_session_name_mismatch, {"PWR010"}),
+    ("power", phase_clock_skew, {"PWR011"}),
+    ("power", ranging_phase_misses_loadgen, {"PWR012"}),
+    ("power", low_testing_power, {"PWR014"}),
+    ("power", power_messages_mismatch, {"PWR015"}),
+    ("power", power_protocol_mismatch, {"PWR016"}),
+    ("power", power_log_edited, {"PWR017"}),
+    ("power", ptd_ranging_mark_missing, {"PWR018"}),
+    ("power", ptd_uncertainty_check_off, {"PWR019"}),
+    ("power", ptd_error_in_testing, {"PWR020"}),
+    ("power", ptd_error_in_testing_unrecorded, {"PWR020", "PWR017"}),
+    ("power", ptd_uncertainty_above_limit, {"PWR021"}),
+    ("power", ptd_error_without_time, {"STR004"}),
+    ("power", two_channel_analyzer_on_one, {"PWR023"}),
+    ("power", power_server_debug, {"PWR024"}),
+    ("power", ranging_spl_outside_window, {"PWR001"}),
+    ("power", ranging_power_begin_missing, {"LG013"}),
+    ("power", power_begin_not_a_time, {"STR004"}),
 ]
 
 NOTICES = [
@@ -465,6 +683,9 @@ NOTICES = [
     ("edge", unknown_system_field, {"SYS003"}),
     ("edge", multistream_from_singlestream, {"LG015"}),
     ("power", extra_power_file, {"PWR002"}),
+    ("power", short_testing_run, {"PWR013"}),
+    ("power", ptd_warning_in_testing, {"PWR022"}),
+    ("power", ptd_usb_error, {"PWR022"}),
     ("sdxl", clip_above_limit_in_open, {"ACC002"}),
 ]
 

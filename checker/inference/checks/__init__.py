@@ -3,7 +3,8 @@
 Performance runs first: later checks read what it records (the result's value, its scenario).
 The order is also the order findings are listed in. The performance check (loadgen/) is composed
 of the topics of a LoadGen log: validity, sample_order, run_length, latency and metric (log_keys
-reports the keys the log lacks).
+reports the keys the log lacks). The Power WG's checks (power_wg/) follow the power check, which
+reports the power files that are missing.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from infercheck.checker.inference.checks.loadgen import (
     sample_order,
     validity,
 )
+from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd, ptd_log, sessions
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
 MODULES = (validity, sample_order, run_length, latency, metric, log_keys, performance, structure,
-           accuracy, compliance, measurements, power, system)
+           accuracy, compliance, measurements, power, sessions, ptd, phases, checksums, ptd_log,
+           system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,
@@ -40,6 +43,11 @@ CHECKS = CheckSet.of(
     compliance.check_compliance,
     measurements.check_measurements,
     power.check_power,
+    sessions.check_power_sessions,
+    ptd.check_ptd_session,
+    phases.check_power_phases,
+    checksums.check_power_checksums,
+    ptd_log.check_ptd_log,
     system.check_system_description,
 )
 

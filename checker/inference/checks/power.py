@@ -20,7 +20,9 @@ class NoPowerSamples(Rule):
 
     What it checks:
         Some samples of `performance/run_1/spl.txt` have a time strictly between the detail
-        log's `power_begin` and `power_end` (and a positive wattage, from v3.1).
+        log's `power_begin` and `power_end` (and a positive wattage, from v3.1). Where the Power
+        WG checks apply (v3.1 onwards), `performance/ranging/spl.txt` needs positive samples
+        inside the ranging run's window too.
 
     Why it matters:
         The power metric is the mean of those samples; with none there is no measurement (the
@@ -34,12 +36,13 @@ class NoPowerSamples(Rule):
         testing run's.
 
     Rounds:
-        All. In v1.0 and v1.1 (`power.utc_timestamps: false`) both clocks are local: LoadGen's
-        times are shifted by power/client.json's timezone, spl.txt's by server.json's.
+        All (the ranging run from v3.1). In v1.0 and v1.1 (`power.utc_timestamps: false`) both
+        clocks are local: LoadGen's times are shifted by power/client.json's timezone, spl.txt's
+        by server.json's.
 
     Source:
-        Official checker `get_power_metric`. The deeper Power WG checks (PTDaemon log,
-        checksums, ranging, uncertainty) are not applied yet (a later issue).
+        Official checker `get_power_metric`; from v3.1 also the ranging run, for the Power WG's
+        `phases_check` (checks/power_wg, PWR003-PWR024).
     """
 
     code = "PWR001"
@@ -83,8 +86,9 @@ class UnexpectedPowerFile(Rule):
 _STAMP = re.compile(r"(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{1,6})$")
 
 
-def _parse_time(value: str) -> datetime | None:
-    """Parse TIME_FORMAT; strptime is the slowest part of a power check, so match it by hand."""
+def parse_time(value: str) -> datetime | None:
+    """Parse TIME_FORMAT (a naive datetime, UTC as LoadGen and spl.txt write it); strptime is the
+    slowest part of a power check, so match it by hand."""
     if not isinstance(value, str):
         return None
     m = _STAMP.match(value.strip())
@@ -101,19 +105,60 @@ def _parse_time(value: str) -> datetime | None:
         return None
 
 
-def _sort_key(stamp: datetime) -> str:
+def sort_key(stamp: datetime) -> str:
     return stamp.strftime("%Y%m%d %H:%M:%S.%f")
 
 
-def _stamp_key(text: str) -> str | None:
+def stamp_key(text: str) -> str | None:
     """A sortable form of an spl.txt time, built by slicing: parsing 10^4 stamps per result with
     datetime is the slowest part of a power check."""
     if len(text) >= 21 and text[2] == "-" and text[5] == "-" and text[19] == ".":
         key = f"{text[6:10]}{text[0:2]}{text[3:5]}{text[10:19]}.{text[20:26].ljust(6, '0')}"
         if key[:8].isdigit():
             return key
-    stamp = _parse_time(text)
-    return _sort_key(stamp) if stamp else None
+    stamp = parse_time(text)
+    return sort_key(stamp) if stamp else None
+
+
+def spl_samples(text: str) -> tuple[list[tuple[str, float, str]], tuple[int, str] | None]:
+    """The samples of an spl.txt as (sortable time, watts, line), and the first line that is not
+    a sample (its number and text) if there is one, where reading stopped."""
+    samples = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue  # a trailing blank line crashed the official tool (inference#1581)
+        parts = line.split(",", 4)
+        key = stamp_key(parts[1]) if len(parts) > 3 else None
+        try:
+            value = float(parts[3]) if key else None
+        except ValueError:
+            value = None
+        if key is None or value is None:
+            return samples, (lineno, line)
+        samples.append((key, value, line))
+    return samples, None
+
+
+def bad_sample(rel: str, bad: tuple[int, str]):
+    lineno, line = bad
+    return MalformedFile.at(rel, found=f"not a power sample: {line[:60]!r}", locator=f"line {lineno}")
+
+
+def power_window(log, rel: str) -> tuple[tuple[datetime, datetime] | None, list]:
+    """LoadGen's power_begin and power_end in a detail log, and the findings when it lacks them
+    or they are not times."""
+    stamps, problems = [], []
+    for key in ("power_begin", "power_end"):
+        value = log.get(key)
+        stamp = parse_time(value) if value is not None else None
+        if value is None:
+            problems.append(MissingLogKey.at(rel, expected=key, locator=key))
+        elif stamp is None:
+            problems.append(MalformedFile.at(rel, found=f"{key} is not a time: {str(value)[:40]!r}",
+                                             locator=key))
+        stamps.append(stamp)
+    begin, end = stamps
+    return ((begin, end) if begin and end else None), problems
 
 
 def _timezone(ctx, rel: str) -> timedelta | None:
@@ -161,15 +206,17 @@ def check_power(ctx):
     spl_rel = ctx.in_result("performance", "run_1", "spl.txt")
     if log is None or not ctx.exists(spl_rel):
         return
-    begin, end = (log.get("power_begin"), log.get("power_end"))
-    for key, value in (("power_begin", begin), ("power_end", end)):
-        if value is None:
-            yield MissingLogKey.at(ctx.perf_log_path, expected=key, locator=key)
-    begin, end = _parse_time(begin), _parse_time(end)
-    if begin is None or end is None:
+    window, problems = power_window(log, ctx.perf_log_path)
+    yield from problems
+    if window is None:
         return
+    begin, end = window
     text = ctx.text(spl_rel)
     if text is None:
+        return
+    samples, bad = spl_samples(text)
+    if bad is not None:
+        yield bad_sample(spl_rel, bad)
         return
     drop_nonpositive = ctx.rules.power["drop_nonpositive_samples"]
     spl_shift = timedelta(0)
@@ -188,23 +235,9 @@ def check_power(ctx):
         client, server = zones
         begin, end = begin + client, end + client
         spl_shift = server
-    low, high = _sort_key(begin - spl_shift), _sort_key(end - spl_shift)
-    watts = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue  # a trailing blank line crashed the official tool (inference#1581)
-        parts = line.split(",", 4)
-        key = _stamp_key(parts[1]) if len(parts) > 3 else None
-        try:
-            value = float(parts[3]) if key else None
-        except ValueError:
-            value = None
-        if key is None or value is None:
-            yield MalformedFile.at(spl_rel, found=f"not a power sample: {line[:60]!r}",
-                                   locator=f"line {lineno}")
-            return
-        if low < key < high and (value > 0 or not drop_nonpositive):
-            watts.append(value)
+    low, high = sort_key(begin - spl_shift), sort_key(end - spl_shift)
+    watts = [value for key, value, _ in samples
+             if low < key < high and (value > 0 or not drop_nonpositive)]
     if not watts:
         yield NoPowerSamples.at(spl_rel, expected=f"samples between {begin} and {end}", found=0)
         return
