@@ -13,6 +13,7 @@ from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.inference.checks import (
     accuracy,
     compliance,
+    endpoints,
     measurements,
     power,
     structure,
@@ -30,8 +31,8 @@ from infercheck.checker.inference.checks.loadgen import (
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (validity, sample_order, run_length, latency, metric, log_keys, performance, structure,
-           accuracy, compliance, measurements, power, system)
+MODULES = (validity, sample_order, run_length, latency, metric, log_keys, endpoints, performance,
+           structure, accuracy, compliance, measurements, power, system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,
