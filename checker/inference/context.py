@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from infercheck.checker.core.endpoints_log import EndpointsLog, read_endpoints_log
 from infercheck.checker.core.findings import Finding
 from infercheck.checker.core.loadgen_log import DetailLog, read_detail_log
 from infercheck.checker.core.textfile import ParseError, read_json, read_text
@@ -13,7 +14,22 @@ from infercheck.checker.core.tree_rules import finding_for_parse_error
 from infercheck.checker.inference.layout import ResultPaths
 from infercheck.checker.inference.rules import RoundRules
 
-__all__ = ["ResultContext", "SystemInfo"]
+__all__ = ["ResultContext", "SystemInfo", "is_endpoints_result"]
+
+
+def is_endpoints_result(root: str, result_rel: str, rules: RoundRules) -> bool:
+    """A result of a Loadgen++ run: the round has them, the folder holds neither of LoadGen's
+    detail logs (loader.py 469: that is how the official tool tells) and at least one endpoints
+    file (so that an empty folder is still reported as lacking LoadGen's log)."""
+    spec = rules.endpoints
+    if not spec:
+        return False
+    folder = os.path.join(root, *result_rel.split("/"))
+    loadgen = ("performance/run_1/mlperf_log_detail.txt", "accuracy/mlperf_log_detail.txt")
+    if any(os.path.exists(os.path.join(folder, *p.split("/"))) for p in loadgen):
+        return False
+    own = [*spec["config_files"], spec["performance_file"], spec["accuracy_file"]]
+    return any(os.path.exists(os.path.join(folder, *p.split("/"))) for p in own)
 
 
 @dataclass
@@ -114,6 +130,28 @@ class ResultContext:
 
     def json(self, rel: str) -> Any:
         return self._load(rel, read_json)
+
+    # endpoints (Loadgen++) results ----------------------------------------------------------
+    @property
+    def is_endpoints(self) -> bool:
+        if "is_endpoints" not in self._cache:
+            self._cache["is_endpoints"] = is_endpoints_result(self.root, self.result_dir, self.rules)
+        return self._cache["is_endpoints"]
+
+    def endpoints_log(self, mode: str = "performance") -> EndpointsLog:
+        """The LoadGen view of the endpoints run's files, read once per mode; the files that
+        cannot be read are recorded as findings once (the values of the wrong type are the
+        checks' to report)."""
+        key = f"endpoints:{mode}"
+        if key not in self._cache:
+            log = read_endpoints_log(self.abs(self.result_dir), self.result_dir, self.rules.endpoints,
+                                     mode, folder_scenario=self.scenario)
+            for err in log.parse_errors:
+                finding = finding_for_parse_error(err, err.path)
+                if finding not in self.load_findings:
+                    self.load_findings.append(finding)
+            self._cache[key] = log
+        return self._cache[key]
 
     @property
     def perf_log_path(self) -> str:

@@ -30,7 +30,7 @@ from infercheck.checker.inference.checks.structure import (
     UnknownScenario,
 )
 from infercheck.checker.inference.checks.system import load_system
-from infercheck.checker.inference.context import ResultContext
+from infercheck.checker.inference.context import ResultContext, is_endpoints_result
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rounds import LogsOfSeveralRounds, several_rounds
 from infercheck.checker.inference.rules import RoundRules, load_rules
@@ -106,6 +106,10 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
         bench_entries: list[ResultEntry] = []
         for folder in subdirs(os.path.join(sys_abs, bench)):
             scenario = RoundRules.scenario_name(folder)
+            # Online is a scenario folder of endpoints results only (the official loader).
+            if scenario is None and rules.endpoints_scenario(folder) and is_endpoints_result(
+                    task.root, f"{sys_rel}/{bench}/{folder}", rules):
+                scenario = rules.endpoints_scenario(folder)
             allowed = set(required or []) | set(optional or [])
             # v0.7 holds open results to the system type's scenarios too (layout.open_any_scenario).
             held = closed_like or rules.layout.get("open_any_scenario", True) is False

@@ -74,6 +74,8 @@ class RoundRules:
         self.model_mapping: dict = data.get("model_mapping") or {}
         self.benchmarks: dict = data["benchmarks"]
         self.published_tolerates: frozenset[str] = frozenset(data.get("published_tolerates") or ())
+        # Loadgen++ results (v6.1 onwards); empty in rounds that have none.
+        self.endpoints: dict = data.get("endpoints") or {}
         self._patterns = {k: re.compile(v) for k, v in self.accuracy["patterns"].items() if v}
 
     def __repr__(self) -> str:
@@ -102,6 +104,11 @@ class RoundRules:
     @staticmethod
     def scenario_name(folder: str) -> str | None:
         return _SCENARIO_BY_LOWER.get(folder.lower())
+
+    def endpoints_scenario(self, folder: str) -> str | None:
+        """The scenario of a folder only an endpoints result may use (Online), any case."""
+        folders = {k.lower(): v for k, v in (self.endpoints.get("scenario_folders") or {}).items()}
+        return folders.get(folder.lower())
 
     # per benchmark ---------------------------------------------------------------------------
     def benchmark(self, model: str) -> dict:

@@ -14,6 +14,7 @@ from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.inference.checks import (
     accuracy,
     compliance,
+    endpoints,
     measurements,
     power,
     structure,
@@ -32,9 +33,9 @@ from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd,
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (validity, sample_order, run_length, latency, metric, log_keys, performance, structure,
-           accuracy, compliance, measurements, power, sessions, ptd, phases, checksums, ptd_log,
-           system)
+MODULES = (validity, sample_order, run_length, latency, metric, log_keys, endpoints, performance,
+           structure, accuracy, compliance, measurements, power, sessions, ptd, phases, checksums,
+           ptd_log, system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,

@@ -9,7 +9,14 @@ import re
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, file_size, read_bytes
-from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
+from infercheck.checker.inference.checks.endpoints import (
+    EndpointsAccuracyScoreMissing,
+    EndpointsModelNotAllowed,
+    model_findings,
+    numeric_score,
+    value_findings,
+)
 from infercheck.checker.inference.checks.loadgen.validity import LoadgenError
 
 _HASH = re.compile(r"^hash=([\w\d]+)$")
@@ -263,8 +270,12 @@ class SampleArtifactsMissing(Rule):
 
 @check(emits=(MissingFile, AccuracyBelowTarget, AccuracyAboveLimit, AccuracyMetricMissing,
               AccuracyHashMissing, AccuracyLogNotTruncated, AccuracyHashMismatch,
-              DatasetNotCovered, SampleArtifactsMissing, LoadgenError))
+              DatasetNotCovered, SampleArtifactsMissing, LoadgenError, MalformedFile,
+              EndpointsAccuracyScoreMissing, EndpointsModelNotAllowed))
 def check_accuracy(ctx):
+    if ctx.is_endpoints:
+        yield from _endpoints_accuracy(ctx, None if ctx.is_closed_like else Severity.WARNING)
+        return
     folder = ctx.in_result("accuracy")
     if not ctx.isdir(folder):
         yield MissingFile.at(folder, expected="accuracy/")
@@ -367,3 +378,38 @@ def _recompute_hash(rel: str, path: str, recorded: str):
     digest = hashlib.sha256(data).hexdigest()
     if digest != recorded.lower():
         yield AccuracyHashMismatch.at(rel, expected=digest, found=recorded)
+
+
+def _endpoints_accuracy(ctx, quality):
+    """The accuracy run of an endpoints result: its score, judged where the pack says, and the
+    samples it covered."""
+    log = ctx.endpoints_log("accuracy")
+    rel = log.path
+    yield from value_findings(log)
+    yield from model_findings(ctx, rel)
+    if not log.run_read:
+        return  # the reader recorded why the file cannot be used
+    if not log.accuracy_scores:
+        yield EndpointsAccuracyScoreMissing.at(rel, expected="accuracy_scores[].score",
+                                               severity=quality)
+        return
+    score = log.accuracy_scores[0]
+    targets = ctx.rules.targets(ctx.model, ctx.scenario)
+    numeric = numeric_score(score, [t.metric for t in targets])
+    ctx.metrics["accuracy"] = numeric if numeric is not None else str(score)[:200]
+    if numeric is not None:
+        ctx.metrics["accuracy_metrics"] = {targets[0].metric: numeric}
+        ctx.metrics["accuracy_reported"] = {targets[0].metric: numeric}
+    if ctx.is_closed_like and ctx.model in (ctx.rules.endpoints.get("judged_accuracy") or []):
+        if numeric is None:
+            yield MalformedFile.at(rel, expected="a numeric score", locator="accuracy_scores",
+                                   found=f"score {str(score)[:80]!r} is not a number")
+        elif numeric < targets[0].value:
+            yield AccuracyBelowTarget.at(rel, expected=targets[0].value, found=numeric,
+                                         metric=targets[0].metric, locator="accuracy_scores")
+    wanted = ctx.rules.accuracy_sample_count(ctx.model, ctx.scenario)
+    count = log.get("effective_accuracy_sample_count")
+    if wanted and ctx.rules.accuracy.get("dataset_coverage", True) and count is not None \
+            and int(count) != wanted:
+        yield DatasetNotCovered.at(rel, expected=wanted, found=int(count),
+                                   locator="accuracy_scores[].total_samples")

@@ -4,9 +4,11 @@ file alone (TEST07-TEST09, `compliance.verify_files` in the rule pack)."""
 
 from __future__ import annotations
 
+from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
+from infercheck.checker.inference.checks.endpoints import EndpointsAuditFailed
 from infercheck.checker.inference.checks.loadgen.log_keys import NeededKeys
 from infercheck.checker.inference.checks.loadgen.performance import PERFORMANCE_RULES, performance_findings
 from infercheck.checker.inference.checks.loadgen.sample_order import seed_findings
@@ -239,10 +241,14 @@ def _verify_performance(ctx, verify: str, test: str):
 
 
 @check(emits=(MissingFile, ComplianceTestMissing, CompliancePerformanceFailed,
-              ComplianceAccuracyFailed, ComplianceOutputCheckFailed, *PERFORMANCE_RULES))
+              ComplianceAccuracyFailed, ComplianceOutputCheckFailed, *PERFORMANCE_RULES,
+              MalformedFile, EndpointsAuditFailed))
 def check_compliance(ctx):
     if not ctx.is_closed_like:
         return  # open division: audits are not required
+    if ctx.is_endpoints:
+        yield from _endpoints_audits(ctx)
+        return
     rules = ctx.rules
     tests = rules.compliance_tests(ctx.model, ctx.scenario)
     if not tests:
@@ -267,3 +273,31 @@ def check_compliance(ctx):
             yield from _verify_performance(ctx, f"{test_dir}/verify_performance.txt", test)
         if test == "TEST01":
             yield from _test01_accuracy(ctx, test_dir)
+
+
+def _endpoints_audits(ctx):
+    """The audit files of an endpoints result (compliance_check.py 502-568)."""
+    spec = ctx.rules.endpoints
+    names = spec.get("audit_tests") or {}
+    folder = f"{ctx.compliance_dir}/{spec.get('audit_dir', 'audit')}"
+    for test in ctx.rules.compliance_tests(ctx.model, ctx.scenario):
+        name = names.get(test)
+        if not name:
+            continue
+        rel = f"{folder}/audit_{name}.json"
+        if not ctx.exists(rel):
+            if test in (spec.get("required_tests") or []) and ctx.model in (spec.get("allowed_models") or []):
+                yield ComplianceTestMissing.at(rel, expected=test)
+            continue
+        data = ctx.json(rel)
+        if data is None:
+            continue  # unreadable: the loader's finding
+        if not isinstance(data, dict):
+            yield MalformedFile.at(rel, expected="a JSON object",
+                                   found=f"a JSON {type(data).__name__}, not an object")
+        elif data.get("test") != name:
+            yield EndpointsAuditFailed.at(rel, expected=name, found=data.get("test"), locator="test",
+                                          test=test, why=f"it is the audit of {data.get('test')!r}")
+        elif not is_true(data.get("passed")):
+            yield EndpointsAuditFailed.at(rel, expected=True, found=data.get("passed"),
+                                          locator="passed", test=test, why="passed is not true")

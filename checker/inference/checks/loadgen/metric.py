@@ -105,13 +105,17 @@ def result_metric(ctx, rel: str, log):
     scenario = log.get("effective_scenario")
     if scenario not in rules.loadgen["result_keys"]:
         return
+    if getattr(ctx, "is_endpoints", False) and scenario not in rules.endpoints["result_keys"]:
+        return
     pair = [scenario, ctx.scenario]
     inferred = scenario != ctx.scenario and not rules.same_run(scenario, ctx.scenario)
     if inferred and (pair not in rules.loadgen["inferable"] or "edge" not in (ctx.system_type or "")):
         yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
                                   locator="effective_scenario")
         return
-    key = rules.result_key(ctx.model, scenario)
+    # An endpoints run's value is its sample rate or latency, whatever the benchmark's key.
+    endpoints = ctx.rules.endpoints if getattr(ctx, "is_endpoints", False) else {}
+    key = endpoints["result_keys"][scenario] if endpoints else rules.result_key(ctx.model, scenario)
     raw = log.get(key)
     if raw is None:
         yield MissingLogKey.at(rel, expected=key, locator=key)
@@ -141,7 +145,7 @@ def result_metric(ctx, rel: str, log):
                 value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / unit_ns
     ctx.metrics.update({
         "value": value,
-        "units": rules.unit(ctx.scenario, ctx.model),
+        "units": (endpoints.get("units") or {}).get(ctx.scenario) or rules.unit(ctx.scenario, ctx.model),
         "metric_key": key,
         "loadgen_scenario": scenario,
         "inferred": inferred,

@@ -4,7 +4,8 @@ the check on a result's run, which also records the result's value."""
 from __future__ import annotations
 
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
+from infercheck.checker.inference.checks import endpoints
 from infercheck.checker.inference.checks.loadgen.latency import (
     LatencyConstraintExceeded,
     TokenLatenciesOff,
@@ -76,8 +77,14 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
 
 
 @check(emits=(*PERFORMANCE_RULES, MissingFile, ScenarioMismatch, ResultInferred,
-              NoEarlyStoppingEstimate))
+              NoEarlyStoppingEstimate, MalformedFile, endpoints.EndpointsModelNotAllowed))
 def check_performance(ctx):
+    if ctx.is_endpoints:
+        log = ctx.endpoints_log("performance")
+        yield from endpoints.performance_findings(ctx, log.path, log)
+        if log.run_read:
+            yield from result_metric(ctx, log.path, log)
+        return
     rel = ctx.perf_log_path
     log = ctx.perf_log()
     if log is None:
