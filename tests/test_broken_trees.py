@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from infercheck.checker import check_tree
+from infercheck.checker.core.profiles import TOLERATED
 from infercheck.checker.inference.checks.system import NETWORK_FIELDS
+from infercheck.checker.inference.summary import summary_rows
 from infercheck.cli import main
 
 from .conftest import SLICES, corpus
@@ -823,7 +825,8 @@ def test_a_datacenter_llm_needs_one_of_interactive_or_server(broken_tree):
 def test_an_interactive_run_counts_for_one_of_and_has_its_own_bounds(broken_tree):
     filed = _run(broken_tree("llm51", llm_server_filed_as_interactive))
     interactive = next(e for e in filed.results if e.scenario == "Interactive")
-    assert not interactive.metrics["inferred"] and interactive.metrics["units"] == "Tokens/s"
+    # Its value is tokens/s, labelled Queries/s as in the round's summary.csv (v6.0: Tokens/s).
+    assert not interactive.metrics["inferred"] and interactive.metrics["units"] == "Queries/s"
     (ttft,) = interactive.errors()
     assert ttft.locator == "result_first_token_99.00_percentile_latency_ns" and ttft.expected == 500000000
 
@@ -883,6 +886,18 @@ def test_a_tree_of_several_rounds_says_so_and_is_checked_as_most_of_it(broken_tr
     assert mixed.found == "v4.1 (2 results), v5.0 (1 result)" and "checked as v4.1" in mixed.message
     smoke = check_tree(str(tree.root), profile="smoke")
     assert smoke.valid and {f.severity for f in smoke.findings if f.code == "LG017"} == {"warning"}
+
+
+def test_v5_1_published_tolerates_a_short_accuracy_run(broken_tree):
+    """v5.1.1 logs an accuracy run short of the dataset without rejecting it (the pack's
+    published_tolerates): strict rejects it, published accepts it with the warning marked."""
+    tree = broken_tree("llm51", dataset_not_covered)
+    strict = check_tree(str(tree.root), round="v5.1")
+    assert error_codes(strict) == {"ACC007"}
+    published = check_tree(str(tree.root), round="v5.1", profile="published")
+    assert published.valid and [r["Scenario"] for r in summary_rows(published)[1]] == ["Offline", "Server"]
+    (short,) = [f for f in published.all_findings() if f.code == "ACC007"]
+    assert short.severity == "warning" and short.detail == TOLERATED and short.found == 500
 
 
 def test_dataset_coverage_is_a_rule_from_v5_1(broken_tree):

@@ -94,6 +94,20 @@ def test_mechanisms_of_v5_1_to_v6_1_are_read_from_the_packs():
     assert v61.mlperf_model("llama3_1-405b") is None
     assert load_rules("inference", "v5.1").mlperf_model("llama3_1-8b") == "llama3.1-8b"
     assert v61.csv_accuracy_format == "all" and load_rules("inference", "v4.1").csv_accuracy_format == "first"
+    # v5.1.1's table labels llama3.1-8b Interactive Queries/s (as published); #2564 fixed it for v6.0.
+    assert load_rules("inference", "v5.1").unit("Interactive", "llama3.1-8b") == "Queries/s"
+    assert load_rules("inference", "v6.0").unit("Interactive", "llama3.1-8b") == "Tokens/s"
+
+
+def test_published_tolerates_is_stated_where_it_changes():
+    """Lists replace along the chain: v2.1 starts empty whatever v0.7-v2.0 tolerate, v5.1
+    tolerates the dataset shortfall its checker only logged, and v6.0, whose checker rejects it,
+    starts empty again."""
+    tolerated = {name: load_rules("inference", name).published_tolerates
+                 for name in ("v2.1", "v3.0", "v4.1", "v5.1", "v6.0", "v6.1")}
+    assert "published_tolerates" in PACKS.raw("v2.1") and "published_tolerates" in PACKS.raw("v6.0")
+    assert tolerated == {"v2.1": set(), "v3.0": set(), "v4.1": set(), "v5.1": {"ACC007"},
+                         "v6.0": set(), "v6.1": set()}
 
 
 @pytest.mark.parametrize("round_name,model,value", [

@@ -225,10 +225,11 @@ class DatasetNotCovered(Rule):
     Rounds:
         Benchmarks with a `benchmarks.<name>.dataset_size` (or `accuracy_sample_count`), in
         rounds whose pack sets `accuracy.dataset_coverage`: v5.1 onwards, as the official
-        checker (MODEL_CONFIG "dataset-size"). Relaxed by `--profile smoke`.
+        checker (MODEL_CONFIG "dataset-size"). Relaxed by `--profile smoke`; v5.1.1 only logs
+        it, so `--profile published` tolerates it in v5.1.
 
     Source:
-        Official checker (v5.0 onwards): "accuracy run does not cover all dataset".
+        Official checker (v5.1 onwards): "accuracy run does not cover all dataset".
     """
 
     code = "ACC007"
