@@ -506,6 +506,13 @@ def ptd_error_in_testing(t):
     t.record_power_checksums("server")
 
 
+def ptd_error_after_a_warning(t):
+    # the second line is inserted above the first: a warning-only error, then a real one
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: ERROR: Bad watts reading nan from Yokogawa")
+    _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:39:00.000: ERROR: USB.")
+    t.record_power_checksums("server")
+
+
 def ptd_error_in_testing_unrecorded(t):
     _ptd_log_insert(t, _TESTING_MARK, "07-25-2024 18:40:00.000: ERROR: Bad watts reading nan from Yokogawa")
 
@@ -669,6 +676,8 @@ MUTATIONS = [
     ("power", ptd_ranging_mark_missing, {"PWR018"}),
     ("power", ptd_uncertainty_check_off, {"PWR019"}),
     ("power", ptd_error_in_testing, {"PWR020"}),
+    # the official tool stops at the warning-only line and never reads the error after it
+    ("power", ptd_error_after_a_warning, {"PWR025"}),
     ("power", ptd_error_in_testing_unrecorded, {"PWR020", "PWR017"}),
     ("power", ptd_uncertainty_above_limit, {"PWR021"}),
     ("power", ptd_error_without_time, {"STR004"}),

@@ -18,7 +18,7 @@ from infercheck.checker.inference.context import ResultContext, SystemInfo
 from infercheck.checker.inference.rules import load_rules
 
 from .conftest import corpus
-from .test_broken_trees import MUTATIONS, NOTICES, _ptd_log_insert, error_codes
+from .test_broken_trees import MUTATIONS, NOTICES, _ptd_log_insert, error_codes, ptd_error_after_a_warning
 
 POWER_CHECKS = CheckSet.of(power.check_power, sessions.check_power_sessions, ptd.check_ptd_session,
                            phases.check_power_phases, checksums.check_power_checksums,
@@ -33,7 +33,7 @@ def test_the_power_checks_run_after_check_power():
 
 def test_every_power_wg_code_has_its_mutation():
     codes = {r.code for r in rules_in(sessions, ptd, phases, checksums, ptd_log)}
-    assert codes == {f"PWR{n:03d}" for n in range(3, 25)}
+    assert codes == {f"PWR{n:03d}" for n in range(3, 26)}
     covered = {c for key, _, found in [*MUTATIONS, *NOTICES] if key == "power" for c in found}
     assert codes <= covered
 
@@ -194,10 +194,13 @@ def test_an_error_after_the_first_warning_is_still_found(broken_tree):
                         scenario="offline")
         t.record_power_checksums("offline")
 
-    report = check_tree(str(broken_tree("power", error_in_offline_testing).root), round="v4.1")
-    assert error_codes(report) == {"PWR020"}
+    tree = broken_tree("power", error_in_offline_testing)
+    report = check_tree(str(tree.root), round="v4.1")
+    assert error_codes(report) == {"PWR025"}  # after the ranging run's warning
     offline = next(e for e in report.results if e.scenario == "Offline")
-    assert [f.code for f in offline.findings if f.code.startswith("PWR")] == ["PWR022", "PWR020"]
+    assert [f.code for f in offline.findings if f.code.startswith("PWR")] == ["PWR022", "PWR025"]
+    # what the official tool said: accepted, as --profile published says
+    assert check_tree(str(tree.root), round="v4.1", profile="published").valid
 
 
 def test_ptd_warnings_inside_the_testing_run_are_judged(broken_tree):
@@ -221,3 +224,14 @@ def test_recorded_checksums_are_what_the_session_wrote():
             / "server" / "performance")
     recorded = json.loads((perf / "power" / "server.json").read_text("utf-8"))["results"]
     assert set(recorded) >= {"power/ptd_logs.txt", "run_1/spl.txt", "ranging/spl.txt"}
+
+
+def test_the_published_profile_reads_the_ptd_log_as_the_official_tool(broken_tree):
+    """An error after a warning is PWR025: strict rejects the result, published accepts it as
+    the official tool did (it stops reading at the warning)."""
+    from_v41 = broken_tree("power", ptd_error_after_a_warning)
+    strict = check_tree(str(from_v41.root), round=from_v41.round)
+    assert "PWR025" in error_codes(strict)
+    published = check_tree(str(from_v41.root), round=from_v41.round, profile="published")
+    assert published.valid
+    assert any(f.code == "PWR025" and f.severity == "warning" for f in published.all_findings())

@@ -118,6 +118,42 @@ class PtdLogError(Rule):
     message = "PTDaemon logged {count} error line(s) outside the ranging run; first: {found}"
 
 
+class PtdLogErrorAfterWarning(Rule):
+    """PTDaemon logged an error outside the ranging run, after a line the official tool takes
+    for a warning.
+
+    What it checks:
+        As PWR020, for the error lines that come after the log's first accepted-as-warning line
+        (a warning-only error, an uncommon ranging error, a warning in the testing run).
+
+    Why it matters:
+        The error means what PWR020 says. It has its own code because the official tool stops
+        reading the log at its first warning, so it never saw these lines and accepted the
+        result: `--profile published` therefore lists this code as tolerated from v3.1, while
+        strict keeps it an error.
+
+    Example:
+        07-12-2025 23:43:40.833: ERROR: Current exceeds peak value allowed for range 0.50A and CF 3.
+
+    How to fix:
+        As for PWR020: find the cause in the log (analyzer range, cabling, USB); measure again.
+
+    Rounds:
+        v3.1 onwards.
+
+    Source:
+        Official power_checker.py `check_ptd_logs`: `find_error_or_warning` raises at its first
+        problem line, a CheckerWarning for a warning, which ends the check.
+    """
+
+    code = "PWR025"
+    name = "ptd-log-error-after-warning"
+    severity = Severity.ERROR
+    tags = ("power",)
+    message = ("PTDaemon logged {count} error line(s) outside the ranging run after a warning "
+               "(lines the official tool does not read); first: {found}")
+
+
 class PtdUncertaintyAboveLimit(Rule):
     """PTDaemon warned that a sample's uncertainty was above the limit during the testing run.
 
@@ -240,6 +276,7 @@ def _classify(lines: list[str], wg: dict, ranging, window) -> tuple[dict, list]:
     groups: dict[tuple[type[Rule], str], list] = {}
     untimed = []
     margin = wg["time_tolerance_ms"] / 1000
+    warned = False  # the official tool stops at its first warning: what follows it never sees
     for lineno, line in enumerate(lines, 1):
         warning, error = _after(line, "WARNING:"), _after(line, "ERROR:")
         if warning is None and error is None:
@@ -253,21 +290,25 @@ def _classify(lines: list[str], wg: dict, ranging, window) -> tuple[dict, list]:
             fails = any(re.search(p, warning) for p in wg["testing_errors"])
             key = (PtdUncertaintyAboveLimit, "") if fails else (PtdLogWarning, "testing")
             groups.setdefault(key, []).append((lineno, line))
+            warned = warned or not fails
         if error is None:
             continue
         if error in wg["warning_only_errors"]:
             groups.setdefault((PtdLogWarning, "accepted"), []).append((lineno, line))
+            warned = True
         elif ranging is None:
             continue  # PWR018: errors cannot be placed
         elif not ranging[0] < t < ranging[1]:
-            groups.setdefault((PtdLogError, ""), []).append((lineno, line))
+            rule = PtdLogErrorAfterWarning if warned else PtdLogError
+            groups.setdefault((rule, ""), []).append((lineno, line))
         elif not any(error.startswith(common) for common in wg["tolerated_ranging_errors"]):
             groups.setdefault((PtdLogWarning, "uncommon"), []).append((lineno, line))
+            warned = True
     return groups, untimed
 
 
-@check(emits=(PtdRangingNotFound, PtdUncertaintyCheckOff, PtdLogError, PtdUncertaintyAboveLimit,
-              PtdLogWarning, MalformedFile))
+@check(emits=(PtdRangingNotFound, PtdUncertaintyCheckOff, PtdLogError, PtdLogErrorAfterWarning,
+              PtdUncertaintyAboveLimit, PtdLogWarning, MalformedFile))
 def check_ptd_log(ctx):
     wg = wg_rules(ctx)
     if wg is None:
