@@ -39,6 +39,10 @@ SLICES = {
     # Round v1.1 with power (local times in spl.txt and LoadGen's log): SingleStream, Offline.
     "power-v1.1": ("inference-v1.1", "v1.1", "closed", "Krai",
                    "xavier-power.0-fan.cool-tflite-v2.5.0-ruy", "resnet50"),
+    # Round v2.0 on an edge system: SingleStream, MultiStream, Offline (early stopping),
+    # TEST01, TEST04-A/B, TEST05.
+    "edge-v2.0": ("inference-v2.0", "v2.0", "closed", "Alibaba", "haishen-qaic-v1.6.80-aic100",
+                  "resnet50"),
 }
 
 

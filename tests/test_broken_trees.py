@@ -53,6 +53,7 @@ UNTOUCHED = {
     "server-v0.7": (2, set()),
     "edge-v1.0": (2, set()),
     "power-v1.1": (2, {"LG015"}),  # Offline inferred from the SingleStream run
+    "edge-v2.0": (3, set()),
 }
 
 

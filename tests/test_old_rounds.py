@@ -11,6 +11,9 @@ import pytest
 
 from infercheck.checker import check_tree
 from infercheck.checker.core.loadgen_log import parse_summary_log, read_detail_log
+from infercheck.checker.core.profiles import TOLERATED
+from infercheck.checker.inference.checks.loadgen.validity import ResultInvalid
+from infercheck.checker.inference.summary import accuracy_text, summary_rows
 from infercheck.checker.suites import load_rules
 
 from .conftest import corpus
@@ -98,12 +101,13 @@ def test_a_text_log_without_its_summary_has_no_results(tmp_path):
 
 def test_v07_official_checker_rejects_every_single_stream_result_through_its_own_bug():
     """The v0.7.1 checker (tag v0.7.1, tools/submission/submission-checker.py) reads the scenario
-    from the summary as LoadGen 0.7 spells it, "Single Stream" (line 427), and looks it up in
-    RESULT_FIELD, whose keys are "Single" and "Multi" (lines 185-190): KeyError at line 428 (and
-    were that fixed, min-queries is keyed "SingleStream", so line 443 gets None and line 444
-    compares an int with None). The bare `except` at lines 638-641 turns the crash into "has
-    issues", so no SingleStream result is valid, and each closed edge benchmark "does not have
-    all required scenarios" (lines 657-661; its Offline row is still written, line 651).
+    from the summary's "Scenario : Single Stream" with a pattern that keeps its first word
+    (line 402), "Single" or "Multi", which RESULT_FIELD knows (lines 185-190); but min-queries is
+    keyed "SingleStream" and "MultiStream" (line 154), so line 443 gets None and line 444
+    compares an int with None: TypeError. The bare `except` at lines 638-641 turns the crash
+    into "has issues", so no SingleStream (nor MultiStream) result is valid, and each closed edge
+    benchmark "does not have all required scenarios" (lines 657-661; its Offline row is still
+    written, line 651). Commit be48f556 (#720) fixed it after the tag.
 
     By the round's rules these runs qualify: VALID, the v0.7 seeds, 60 s, at least 1024 queries
     (min-queries, line 154): infercheck accepts them."""
@@ -297,3 +301,141 @@ def test_old_rounds_resolve_with_their_csv(name):
     assert columns[:2] == ["Organization", "Availability"] and "Location" in columns
     assert ("power" in columns) == (name == "v1.0")
     assert ("has_power" in columns) == (name in ("v1.1", "v2.0"))
+
+
+def test_a_text_log_line_logged_before_loadgen_starts_has_a_negative_time(tmp_path):
+    """LoadGen 0.7 logs its issue threads registering before its clock starts (published v0.7
+    bert Server logs begin so)."""
+    early = '"pid": 7, "tid": 8, "ts": -773411268ns : Registered IssueQueryThread[0]. thread ID : 1\n'
+    (tmp_path / "mlperf_log_detail.txt").write_text(early + TEXT_LOG, "utf-8")
+    (tmp_path / "mlperf_log_summary.txt").write_text(TEXT_SUMMARY, "utf-8")
+    log = read_detail_log(str(tmp_path / "mlperf_log_detail.txt"))
+    assert log.legacy and log.get("effective_scenario") == "SingleStream"
+
+
+def _published(tree):
+    return check_tree(str(tree.root), round=tree.round, profile="published")
+
+
+def _summary(report) -> dict[str, dict]:
+    return {row["Location"]: row for row in summary_rows(report)[1]}
+
+
+def test_what_each_old_round_lets_through_under_published():
+    tolerated = {name: load_rules("inference", name).data.get("published_tolerates")
+                 for name in (*OLD_ROUNDS, "v2.1")}
+    runs = ["LG003", "LG004", "LG005", "LG008", "LG009"]  # logged, not rejected
+    assert tolerated["v0.7"] == ["*@measurements", "*@code", "STR011", *runs]
+    assert tolerated["v1.0"] == tolerated["v1.1"] == [
+        "*@measurements", "*@code", "*@compliance", "STR011", *runs]
+    assert set(tolerated["v2.0"]) == set(tolerated["v1.0"]) | {"LG007"}
+    assert not tolerated["v2.1"]  # v2.1 states its own
+    v20 = load_rules("inference", "v2.0")
+    in_compliance = ResultInvalid.at("closed/A/compliance/s/resnet50/Offline/TEST01/x.txt",
+                                     expected="VALID", found="INVALID")
+    in_results = ResultInvalid.at("closed/A/results/s/resnet50/Offline/performance/run_1/x.txt",
+                                  expected="VALID", found="INVALID")
+    assert v20.tolerated_by_published(in_compliance)
+    assert not v20.tolerated_by_published(in_results)
+    assert not load_rules("inference", "v2.1").tolerated_by_published(in_compliance)
+    assert not load_rules("inference", "v0.7").tolerated_by_published(in_compliance)
+
+
+def test_published_v20_lets_a_failed_audit_through_but_not_an_invalid_run(broken_tree):
+    """The v2.0 checker only notes the compliance folder in the CSV (the rejection is commented
+    out, submission-checker.py:1470-1483) and never reads its LoadGen logs; a result's own run
+    it holds to VALID (check_performance_dir)."""
+
+    def test01_failed(t):
+        test01 = t.compliance("offline", "TEST01")
+        (test01 / "verify_performance.txt").write_text("TEST FAIL\n", "utf-8")
+        t.set_log_key(test01 / "performance/run_1/mlperf_log_detail.txt", "result_validity", "INVALID")
+
+    tree = broken_tree("edge-v2.0", test01_failed)
+    assert error_codes(_run(tree)) == {"CMP002", "LG002"}
+    report = _published(tree)
+    assert report.valid
+    relaxed = [f for f in report.all_findings() if f.code in ("CMP002", "LG002")]
+    assert relaxed and all(f.severity == "warning" and f.detail == TOLERATED for f in relaxed)
+    # Evidence that is there, however it says: the CSV's compliance column stays 1.
+    assert {row["compilance"] for row in _summary(report).values()} == {"1"}
+
+
+def test_published_v20_still_rejects_an_invalid_run(broken_tree):
+    def run_invalid(t):
+        t.set_log_key(t.perf_log("offline"), "result_validity", "INVALID")
+
+    assert error_codes(_published(broken_tree("edge-v2.0", run_invalid))) == {"LG002"}
+
+
+def test_published_lists_a_result_with_an_audit_missing_and_says_so(broken_tree):
+    """Its row has compliance 0, as the official CSV (v1.0.1 submission-checker.py:1045-1057)."""
+
+    def test05_removed(t):
+        shutil.rmtree(t.compliance("Offline", "TEST05"))
+
+    tree = broken_tree("edge-v1.0", test05_removed)
+    assert error_codes(_run(tree)) == {"CMP001"}
+    rows = _summary(_published(tree))
+    offline = f"{tree.rel(tree.result('Offline'))}"
+    assert rows[offline]["compilance"] == "0"
+    assert rows[tree.rel(tree.result("SingleStream"))]["compilance"] == "1"
+
+
+def test_a_missing_compliance_folder_is_one_finding(broken_tree):
+    def test01_accuracy_removed(t):
+        shutil.rmtree(t.compliance("Offline", "TEST01") / "accuracy")
+
+    report = _run(broken_tree("edge-v1.0", test01_accuracy_removed))
+    (missing,) = [f for f in report.all_findings() if f.code == "STR001"]
+    assert missing.path.endswith("Offline/TEST01/accuracy") and missing.expected == "accuracy/"
+
+
+def test_published_lists_a_benchmark_missing_a_scenario(broken_tree):
+    """The old checkers find a missing required scenario after they have written the others'
+    rows (v0.7.1 submission-checker.py:651, 657-661; v2.0 1487, 1493-1497)."""
+
+    def single_stream_removed(t):
+        for part in ("results", "measurements", "compliance"):
+            shutil.rmtree(t.sub / part / t.system / t.bench / "SingleStream")
+
+    tree = broken_tree("edge-v1.0", single_stream_removed)
+    assert error_codes(_run(tree)) == {"STR011"}
+    report = _published(tree)
+    assert report.valid and list(_summary(report)) == [tree.rel(tree.result("Offline"))]
+
+
+def test_published_v07_lets_measurements_through_but_not_accuracy(broken_tree):
+    def user_conf_removed(t):
+        (t.sub / "measurements" / t.system / t.bench / "Offline" / "user.conf").unlink()
+
+    tree = broken_tree("server-v0.7", user_conf_removed)
+    assert error_codes(_run(tree)) == {"STR001"}
+    assert _published(tree).valid
+    (tree.result("Offline") / "accuracy" / "accuracy.txt").unlink()
+    errors = [f for f in _published(tree).all_findings() if f.is_error]
+    assert [f.path.rsplit("/", 2)[-2:] for f in errors] == [["accuracy", "accuracy.txt"]]
+
+
+def test_each_round_guesses_the_benchmark_of_an_open_model_its_own_way():
+    v07, v10, v20, v21 = (load_rules("inference", n) for n in ("v0.7", "v1.0", "v2.0", "v2.1"))
+    # v0.7.1 submission-checker.py:259-268: by the start of the name.
+    assert v07.mlperf_model("efficientnet-lite0-quantized") == "resnet"
+    assert v07.mlperf_model("mobilenet-v2-1.0-224-quantized") == "resnet"
+    assert v07.mlperf_model("ssd-mobilenet-v1-edgetpu") == "ssd-small"
+    assert v07.mlperf_model("non-quantized-efficientnet-lite0") is None
+    # From v1.0 by what it contains, detectors first (tag v2.0 submission-checker.py:708-717).
+    assert v10.data.get("model_guesses") is None
+    assert v10.mlperf_model("non-quantized-efficientnet-lite0") == "resnet"
+    for name in ("ssd-mobilenet-v1-fpn-sbp-coco", "ssd-resnet50-v1-fpn-sbp-coco", "yolo-v3-coco",
+                 "ssdlite-mobilenet-v2-coco", "ssd-inception-v2-coco"):
+        assert v20.mlperf_model(name) == "ssd-small", name
+    assert v20.mlperf_model("mobilenet-v2") == "resnet"
+    # v2.1 has no ssd-small: the names fall through to the next guess, as before.
+    assert v21.mlperf_model("ssd-mobilenet-v1-fpn-sbp-coco") == "resnet"
+
+
+def test_an_open_result_without_its_metric_has_none_as_accuracy():
+    # The official tools format the value they did not find as Python's None.
+    assert accuracy_text({}, "first") == "None"
+    assert accuracy_text({"accuracy": "76.442"}, "first") == "76.442"

@@ -103,7 +103,7 @@ def test_published_tolerates_is_stated_where_it_changes():
     """Lists replace along the chain: v2.1 starts empty whatever v0.7-v2.0 tolerate; from v3.1
     the Power WG checks' blind spots (PWR021, PWR025); v5.1 adds the dataset shortfall its checker
     only logged, and v6.0, whose checker rejects it, drops it again."""
-    tolerated = {name: load_rules("inference", name).published_tolerates
+    tolerated = {name: set(load_rules("inference", name).published_tolerates)
                  for name in ("v2.1", "v3.0", "v3.1", "v4.1", "v5.1", "v6.0", "v6.1")}
     assert "published_tolerates" in PACKS.raw("v2.1") and "published_tolerates" in PACKS.raw("v6.0")
     power = {"PWR021", "PWR025"}

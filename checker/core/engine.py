@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable, Collection
 from typing import Any
 
 from infercheck.checker.core import __version__
@@ -46,7 +47,8 @@ def collect_findings(ctx: Any, where: str, checks: CheckSet) -> list[Finding]:
 
 
 def run_checks(ctx: Any, where: str, checks: CheckSet, codes: CodeIndex, profile: str,
-               first: list[Finding] = (), tolerated: frozenset[str] = frozenset()) -> list[Finding]:
+               first: list[Finding] = (),
+               tolerated: Collection[str] | Callable[[Finding], bool] = frozenset()) -> list[Finding]:
     """The findings of one result: `first` (those it shares, such as its device's), then its
     checks', then what its context's loaders recorded; deduplicated, the profile applied
     (`tolerated`: see profiles.apply_profile)."""

@@ -133,7 +133,8 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
 
 
 # The text format ------------------------------------------------------------------------------
-_LEGACY_LINE = re.compile(r'"pid": \d+, "tid": \d+, "ts": \d+ns : ?(.*)')
+# Lines logged before LoadGen's clock starts (its issue threads registering) have negative times.
+_LEGACY_LINE = re.compile(r'"pid": \d+, "tid": \d+, "ts": -?\d+ns : ?(.*)')
 _SETTINGS_SECTIONS = {"Effective Settings:": "effective_", "Requested Settings:": "requested_"}
 _LEGACY_HEADER = {"version": "loadgen_version", "System Under Test (SUT) name": "sut_name",
                   "QSL total size": "qsl_reported_total_count"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
 from infercheck.checker.core.findings import CodeIndex, Finding, Rule, Severity
@@ -39,16 +39,19 @@ PROFILES: dict[str, Profile] = {p.name: p for p in (
 
 
 def apply_profile(findings: list[Finding], profile: str, codes: CodeIndex,
-                  tolerated: frozenset[str] = frozenset()) -> list[Finding]:
+                  tolerated: Collection[str] | Callable[[Finding], bool] = frozenset()
+                  ) -> list[Finding]:
     """Errors of the rules the profile relaxes become warnings (marked where it says so).
-    `tolerated`: codes the round's official checker let through, which the published profile
-    relaxes too (a round's pack lists them)."""
+    `tolerated`: what the round's official checker let through, which the published profile
+    relaxes too (a round's pack lists it): codes, or a test of a finding (a code may be
+    tolerated in one part of a submission only)."""
     spec = PROFILES[profile]
+    lets_through = tolerated if callable(tolerated) else (lambda f: f.code in tolerated)
     out = []
     for f in findings:
         rule = codes.get(f.code)
         relaxed = rule is not None and (spec.relaxes(rule)
-                                        or (profile == "published" and f.code in tolerated))
+                                        or (profile == "published" and lets_through(f)))
         if f.is_error and relaxed:
             changes = {"severity": Severity.WARNING.value}
             if spec.detail:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from infercheck.checker.core.codes import CORE_CODES
 from infercheck.checker.core.engine import crash_finding, run_checks
 from infercheck.checker.core.findings import CodeIndex, Finding, Severity
+from infercheck.checker.core.profiles import apply_profile
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.suite import Scope
@@ -124,7 +125,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                                 system=task.system, benchmark=bench, scenario_folder=folder,
                                 scenario=scenario, model=model, system_info=info)
             findings = run_checks(ctx, ctx.result_dir, task.checks, CODES, task.profile,
-                                  tolerated=rules.published_tolerates)
+                                  tolerated=rules.tolerated_by_published)
             bench_entries.append(ResultEntry(
                 result=ctx.result_dir, division=task.division, submitter=task.submitter,
                 system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
@@ -141,8 +142,10 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
             if missing:
                 expected = sorted(required or []) + [
                     f"one of {'/'.join(g)}" for g in rules.one_of_scenarios(model, system_type)]
-                finding = MissingScenario.at(f"{sys_rel}/{bench}", expected=expected,
-                                             found=sorted(present), missing=missing)
+                (finding,) = apply_profile(
+                    [MissingScenario.at(f"{sys_rel}/{bench}", expected=expected,
+                                        found=sorted(present), missing=missing)],
+                    task.profile, CODES, rules.tolerated_by_published)
                 for e in bench_entries:
                     e.findings.append(finding)
                 if not bench_entries:

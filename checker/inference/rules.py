@@ -73,7 +73,15 @@ class RoundRules:
         self.csv_accuracy_format: str = data["csv"].get("accuracy_format", "first")
         self.model_mapping: dict = data.get("model_mapping") or {}
         self.benchmarks: dict = data["benchmarks"]
-        self.published_tolerates: frozenset[str] = frozenset(data.get("published_tolerates") or ())
+        # code or "*" -> the parts of a submitter's folder it is tolerated in (None: anywhere)
+        self.published_tolerates: dict[str, set[str] | None] = {}
+        for entry in data.get("published_tolerates") or ():
+            code, _, part = entry.partition("@")
+            where = self.published_tolerates.setdefault(code, set())
+            if not part:
+                self.published_tolerates[code] = None
+            elif where is not None:
+                where.add(part)
         # Loadgen++ results (v6.1 onwards); empty in rounds that have none.
         self.endpoints: dict = data.get("endpoints") or {}
         self._patterns = {k: re.compile(v) for k, v in self.accuracy["patterns"].items() if v}
@@ -93,10 +101,20 @@ class RoundRules:
         if extra_mapping and name in extra_mapping:
             mapped = self.model_mapping.get(extra_mapping[name], extra_mapping[name])
             return mapped if mapped in self.benchmarks else None
-        # The official tool's fallbacks, kept because published open results rely on them.
+        guesses = self.data.get("model_guesses")
+        if guesses:  # the round's own guesses, and no other
+            match = str.startswith if guesses.get("match") == "prefix" else str.__contains__
+            model = next((m for needle, m in guesses["names"].items() if match(name, needle)), None)
+            return model if model in self.benchmarks else None
+        # The official tool's fallbacks, kept because published open results rely on them: from
+        # v1.0 object detectors named after their backbone are ssd-small, before any "mobilenet"
+        # or "resnet50" in their name counts (tag v2.0 submission-checker.py:708-717).
         for needle, model in (("bert-99.9", "bert-99.9"), ("bert-99", "bert-99"),
-                              ("mobilenet", "resnet"), ("efficientnet", "resnet"),
-                              ("resnet50", "resnet")):
+                              ("ssdlite", "ssd-small"), ("ssd-inception", "ssd-small"),
+                              ("yolo", "ssd-small"), ("ssd-mobilenet", "ssd-small"),
+                              ("ssd-resnet50", "ssd-small"), ("mobilenet", "resnet"),
+                              ("efficientnet", "resnet"), ("resnet50", "resnet"),
+                              ("rcnn", "ssd-small")):
             if needle in name and model in self.benchmarks:
                 return model
         return None
@@ -210,6 +228,19 @@ class RoundRules:
     def status_vocabulary(self) -> list[str]:
         """The availability values; none when status is free text (v0.7), reported as written."""
         return list(self.system.get("statuses") or [])
+
+    def tolerated_by_published(self, finding) -> bool:
+        """Whether the round's official checker let `finding` through (`published_tolerates`):
+        its code, or any code, tolerated anywhere or in the part of the submitter's folder
+        (results, measurements, compliance, code, systems) its path is in."""
+        parts = (finding.path or "").split("/")
+        part = parts[2] if len(parts) > 2 else None
+        for code in (finding.code, "*"):
+            if code in self.published_tolerates:
+                where = self.published_tolerates[code]
+                if where is None or part in where:
+                    return True
+        return False
 
     def same_run(self, loadgen_scenario: str, folder_scenario: str) -> bool:
         """LoadGen runs some folder scenarios as another one (Interactive as Server)."""

@@ -33,7 +33,10 @@ def accuracy_text(metrics: dict, accuracy_format: str) -> str:
     if accuracy_format == "all":
         reported = metrics.get("accuracy_reported") or {}
         return "  ".join(f"{name}: {value}" for name, value in reported.items())
-    return text_value(metrics.get("accuracy"))
+    # An open result whose accuracy.txt lacks the metric is listed all the same; the official
+    # tools format the value they did not find as Python's None.
+    value = metrics.get("accuracy")
+    return "None" if value is None else text_value(value)
 
 
 def _total_accelerators(info: dict) -> str:
@@ -78,8 +81,9 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             "framework": text_value(info.get("framework")),
             "operating_system": text_value(info.get("operating_system")),
             "notes": notes_text(info, always_joined=joined),
-            "compilance": "1",
-            "compliance": "1",
+            # Under --profile published a result may be listed with compliance evidence missing.
+            "compilance": "1" if m.get("compliance_complete", True) else "0",
+            "compliance": "1" if m.get("compliance_complete", True) else "0",
             # The official counter adds, to a result's own problems, those of the sibling scenario
             # folders it visited before (os.listdir order), which no sorted walk reproduces; on the
             # published rounds only files absent from the public snapshot made it nonzero

@@ -143,11 +143,23 @@ class ComplianceOutputCheckFailed(Rule):
     message = "TEST06 verification lacks {expected!r}"
 
 
+def _evidence_missing(ctx) -> None:
+    """A test, its run or accuracy folder or its verification file is not there: the CSV's
+    compliance column says 0 (the official tools' check_compliance_dir fails on these; a
+    verification that does not pass is a finding, not missing evidence)."""
+    ctx.metrics["compliance_complete"] = False
+
+
 def _required_files(ctx, test: str, test_dir: str):
-    """The files the round's official checker lists for a compliance test's folders."""
+    """The files the round's official checker lists for a compliance test's folders (a missing
+    folder is one finding, not one per file)."""
     wanted = ctx.rules.compliance.get("required_files") or {}
     for folders in (wanted.get("*") or {}, wanted.get(test) or {}):
         for folder, names in folders.items():
+            if not ctx.isdir(f"{test_dir}/{folder}"):
+                _evidence_missing(ctx)
+                yield MissingFile.at(f"{test_dir}/{folder}", expected=f"{folder}/")
+                continue
             for name in names:
                 if not ctx.exists(f"{test_dir}/{folder}/{name}"):
                     yield MissingFile.at(f"{test_dir}/{folder}/{name}", expected=name)
@@ -160,6 +172,7 @@ def _has_pass(text: str | None) -> bool:
 def _test01_accuracy(ctx, test_dir: str):
     verify = f"{test_dir}/verify_accuracy.txt"
     if not ctx.exists(verify):
+        _evidence_missing(ctx)
         yield MissingFile.at(verify, expected="verify_accuracy.txt")
         return
     if _has_pass(ctx.text(verify)):
@@ -196,6 +209,7 @@ def _test01_accuracy(ctx, test_dir: str):
 def _test06(ctx, test_dir: str):
     verify = f"{test_dir}/verify_accuracy.txt"
     if not ctx.exists(verify):
+        _evidence_missing(ctx)
         yield MissingFile.at(verify, expected="verify_accuracy.txt")
         return
     lines = {line.strip() for line in (ctx.text(verify) or "").splitlines()}
@@ -207,6 +221,7 @@ def _test06(ctx, test_dir: str):
 def _verified(ctx, test: str, verify: str):
     """An audit test whose evidence is its verification script's verdict alone."""
     if not ctx.exists(verify):
+        _evidence_missing(ctx)
         yield MissingFile.at(verify, expected=verify.rsplit("/", 1)[-1])
     elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
         yield ComplianceAccuracyFailed.at(verify, expected="TEST PASS",
@@ -217,7 +232,11 @@ def _verified(ctx, test: str, verify: str):
 def _test_run(ctx, test_dir: str, test: str):
     log_rel = f"{test_dir}/performance/run_1/mlperf_log_detail.txt"
     if not ctx.exists(log_rel):
-        yield MissingFile.at(log_rel, expected="mlperf_log_detail.txt")
+        if ctx.isdir(f"{test_dir}/performance/run_1"):
+            yield MissingFile.at(log_rel, expected="mlperf_log_detail.txt")
+        else:  # the same finding as the file list's, where it names the folder: kept once
+            _evidence_missing(ctx)
+            yield MissingFile.at(f"{test_dir}/performance/run_1", expected="performance/run_1/")
         return
     log = ctx.detail_log(log_rel)
     if log is None:
@@ -233,6 +252,7 @@ def _test_run(ctx, test_dir: str, test: str):
 
 def _verify_performance(ctx, verify: str, test: str):
     if not ctx.exists(verify):
+        _evidence_missing(ctx)
         yield MissingFile.at(verify, expected="verify_performance.txt")
     elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
         yield CompliancePerformanceFailed.at(verify, expected="TEST PASS",
@@ -257,6 +277,7 @@ def check_compliance(ctx):
     for test in tests:
         test_dir = f"{base}/{test}"
         if not ctx.isdir(test_dir):
+            _evidence_missing(ctx)
             yield ComplianceTestMissing.at(test_dir, expected=test)
             continue
         if test == "TEST06":
