@@ -218,15 +218,16 @@ def _test06(ctx, test_dir: str):
             yield ComplianceOutputCheckFailed.at(verify, expected=options[0])
 
 
-def _verified(ctx, test: str, verify: str):
-    """An audit test whose evidence is its verification script's verdict alone."""
+def _verification(ctx, verify: str, failed: type[Rule], **fields):
+    """A verification file that must say TEST PASS: its absence is missing evidence, a verdict
+    other than TEST PASS is `failed`."""
     if not ctx.exists(verify):
         _evidence_missing(ctx)
         yield MissingFile.at(verify, expected=verify.rsplit("/", 1)[-1])
-    elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
-        yield ComplianceAccuracyFailed.at(verify, expected="TEST PASS",
-                                          found=(ctx.text(verify) or "").strip()[-80:], test=test,
-                                          why=f"{verify.rsplit('/', 1)[-1]} does not say TEST PASS")
+        return
+    text = ctx.text(verify)
+    if text is not None and not _has_pass(text):
+        yield failed.at(verify, expected="TEST PASS", found=text.strip()[-80:], **fields)
 
 
 def _test_run(ctx, test_dir: str, test: str):
@@ -248,16 +249,6 @@ def _test_run(ctx, test_dir: str, test: str):
         yield from keys.missing_findings(log_rel)
     else:
         yield from performance_findings(ctx, log_rel, log, test=test)
-
-
-def _verify_performance(ctx, verify: str, test: str):
-    if not ctx.exists(verify):
-        _evidence_missing(ctx)
-        yield MissingFile.at(verify, expected="verify_performance.txt")
-    elif not _has_pass(ctx.text(verify)) and ctx.text(verify) is not None:
-        yield CompliancePerformanceFailed.at(verify, expected="TEST PASS",
-                                             found=(ctx.text(verify) or "").strip()[-80:],
-                                             test=test)
 
 
 @check(emits=(MissingFile, ComplianceTestMissing, CompliancePerformanceFailed,
@@ -285,13 +276,16 @@ def check_compliance(ctx):
             continue
         verify_file = ctx.rules.verify_file(test)
         if verify_file:
-            yield from _verified(ctx, test, f"{test_dir}/{verify_file}")
+            yield from _verification(ctx, f"{test_dir}/{verify_file}", ComplianceAccuracyFailed,
+                                     test=test,
+                                     why=f"{verify_file.rsplit('/', 1)[-1]} does not say TEST PASS")
             continue
         yield from _required_files(ctx, test, test_dir)
         yield from _test_run(ctx, test_dir, test)
         # TEST04-B has no verification of its own: TEST04-A's compares the two runs.
         if rules.verified_by_itself(test):
-            yield from _verify_performance(ctx, f"{test_dir}/verify_performance.txt", test)
+            yield from _verification(ctx, f"{test_dir}/verify_performance.txt",
+                                     CompliancePerformanceFailed, test=test)
         if test == "TEST01":
             yield from _test01_accuracy(ctx, test_dir)
 
