@@ -65,9 +65,11 @@ class LogsOfSeveralRounds(Rule):
 
 @dataclass(frozen=True)
 class RoundCensus:
-    """How many results' performance logs carry each round's seeds (None: no known round)."""
+    """How many results' performance logs carry each round's seeds (None: no known round), and
+    the benchmark folders seen on the way."""
 
     counts: Counter
+    benchmarks: frozenset[str] = frozenset()
 
     @property
     def rounds(self) -> list[str]:
@@ -99,8 +101,8 @@ def _seed_of(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _performance_logs(root: str, submitter: str | None):
-    """The performance log of every result folder (first run; v0.5 results have five)."""
+def _benchmark_dirs(root: str, submitter: str | None):
+    """(path, name) of every benchmark folder under <division>/<submitter>/results/<system>/."""
     for division in DIVISIONS:
         for sub in subdirs(os.path.join(root, division)):
             if submitter and sub.lower() != submitter.lower():
@@ -108,35 +110,32 @@ def _performance_logs(root: str, submitter: str | None):
             results = os.path.join(root, division, sub, "results")
             for system in subdirs(results):
                 for bench in subdirs(os.path.join(results, system)):
-                    for scenario in subdirs(os.path.join(results, system, bench)):
-                        yield os.path.join(results, system, bench, scenario, "performance",
-                                           "run_1", "mlperf_log_detail.txt")
+                    yield os.path.join(results, system, bench), bench
 
 
 def census(root: str, submitter: str | None = None) -> RoundCensus:
+    """The seeds of every result's performance log (first run; v0.5 results have five)."""
     by_seed = {seeds[0]: name for seeds, name in known_seed_sets().items()}
     counts: Counter = Counter()
-    for path in _performance_logs(root, submitter):
-        seed = _seed_of(path)
-        if seed is not None:
-            counts[by_seed.get(seed)] += 1
-    return RoundCensus(counts)
-
-
-def _benchmark_folders(root: str) -> set[str]:
-    return {bench for division in DIVISIONS for sub in subdirs(os.path.join(root, division))
-            for system in subdirs(os.path.join(root, division, sub, "results"))
-            for bench in subdirs(os.path.join(root, division, sub, "results", system))}
+    benchmarks = set()
+    for bench_dir, bench in _benchmark_dirs(root, submitter):
+        benchmarks.add(bench)
+        for scenario in subdirs(bench_dir):
+            seed = _seed_of(os.path.join(bench_dir, scenario, "performance", "run_1",
+                                         "mlperf_log_detail.txt"))
+            if seed is not None:
+                counts[by_seed.get(seed)] += 1
+    return RoundCensus(counts, frozenset(benchmarks))
 
 
 def detect_round(root: str) -> str | None:
     """The round most of the tree's performance logs were made for, among the rounds that have
     a pack; where packs share those seeds (demo and v6.1), the one knowing more of the tree's
     benchmark folders, a real round before the demo one."""
-    found = census(root).rounds
-    if not found:
+    seen = census(root)
+    if not seen.rounds:
         return None
-    top = found[0]
+    top = seen.rounds[0]
     candidates = []
     for name in PACKS.rounds():
         try:
@@ -149,8 +148,7 @@ def detect_round(root: str) -> str | None:
             candidates.append(rules)
     if not candidates:
         return None
-    folders = _benchmark_folders(root)
-    best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in folders),
+    best = max(candidates, key=lambda r: (sum(r.mlperf_model(b) is not None for b in seen.benchmarks),
                                           r.round != "demo"))
     return best.round
 
