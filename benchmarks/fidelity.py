@@ -14,7 +14,6 @@ grouped by kind, and both wall times. Nothing here is a test: the full rounds ar
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import subprocess
@@ -24,7 +23,7 @@ import time
 from collections import Counter
 
 from infercheck.checker import check_tree
-from infercheck.checker.inference.summary import summary_rows
+from infercheck.checker.inference.summary import read_summary_csv, summary_rows
 
 
 def official_rows(checker: str, tree: str, round_name: str, extra: list[str]) -> tuple[list[dict], float]:
@@ -38,22 +37,7 @@ def official_rows(checker: str, tree: str, round_name: str, extra: list[str]) ->
         seconds = time.perf_counter() - start
         if not os.path.exists(out):
             sys.exit(f"the official checker wrote no CSV (exit {done.returncode}):\n{done.stderr[-2000:]}")
-        return read_official_csv(out), seconds
-
-
-def read_official_csv(path: str) -> list[dict]:
-    """The v0.7.1 tool writes values unquoted, so a status with commas ("Research, Development,
-    or Internal") spreads over several fields: they are joined back into Availability."""
-    with open(path, newline="", encoding="utf-8") as f:
-        header, *lines = list(csv.reader(f))
-    rows = []
-    for fields in lines:
-        extra = len(fields) - len(header)
-        if extra > 0 and "Availability" in header:
-            at = header.index("Availability")
-            fields = [*fields[:at], ",".join(fields[at:at + extra + 1]), *fields[at + extra + 1:]]
-        rows.append(dict(zip(header, fields, strict=False)))
-    return rows
+        return read_summary_csv(out), seconds
 
 
 def our_rows(tree: str, round_name: str | None, jobs: int,

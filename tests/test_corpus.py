@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import shutil
@@ -10,7 +9,7 @@ import shutil
 import pytest
 
 from infercheck.checker import check_tree
-from infercheck.checker.inference.summary import summary_rows
+from infercheck.checker.inference.summary import read_summary_csv, summary_rows
 
 from .conftest import corpus
 
@@ -45,30 +44,13 @@ OFFICIAL_BUG_REJECTS = {
 }
 
 
-def read_official_csv(path):
-    """The rows of an official summary.csv. The v0.7.1 tool joins its values with commas
-    unquoted (submission-checker.py:504, 651), so a status with commas ("Research, Development,
-    or Internal") spreads over several fields: they are joined back into Availability, the only
-    free-text column of that CSV."""
-    with path.open(newline="", encoding="utf-8") as f:
-        header, *lines = list(csv.reader(f))
-    rows = []
-    for fields in lines:
-        extra = len(fields) - len(header)
-        if extra > 0:
-            at = header.index("Availability")
-            fields = [*fields[:at], ",".join(fields[at:at + extra + 1]), *fields[at + extra + 1:]]
-        rows.append(dict(zip(header, fields, strict=True)))
-    return rows
-
-
 @pytest.fixture(scope="module", params=PUBLISHED_SLICES, ids=[r for _, r in PUBLISHED_SLICES])
 def round_run(request):
     folder, round_name = request.param
     # The round is not given: it must be recognised from the tree.
     report = check_tree(str(corpus(folder)), jobs=2)
     assert report.round == round_name
-    expected = read_official_csv(corpus("expected") / f"{folder}.summary.csv")
+    expected = read_summary_csv(corpus("expected") / f"{folder}.summary.csv")
     return report, expected
 
 

@@ -13,12 +13,12 @@ from infercheck.checker import check_tree
 from infercheck.checker.core.loadgen_log import parse_summary_log, read_detail_log
 from infercheck.checker.core.profiles import TOLERATED
 from infercheck.checker.inference.checks.loadgen.validity import ResultInvalid
-from infercheck.checker.inference.summary import accuracy_text, summary_rows
+from infercheck.checker.inference.summary import accuracy_text, read_summary_csv, summary_rows
 from infercheck.checker.suites import load_rules
 
 from .conftest import corpus
 from .test_broken_trees import _run, error_codes
-from .test_corpus import OFFICIAL_BUG_REJECTS, read_official_csv
+from .test_corpus import OFFICIAL_BUG_REJECTS
 
 OLD_ROUNDS = ("v0.7", "v1.0", "v1.1", "v2.0")
 
@@ -111,7 +111,7 @@ def test_v07_official_checker_rejects_every_single_stream_result_through_its_own
 
     By the round's rules these runs qualify: VALID, the v0.7 seeds, 60 s, at least 1024 queries
     (min-queries, line 154): infercheck accepts them."""
-    official = {row["Location"] for row in read_official_csv(corpus("expected") /
+    official = {row["Location"] for row in read_summary_csv(corpus("expected") /
                                                               "inference-v0.7.summary.csv")}
     assert official == {
         "open/Mobilint/results/mobilint_edgefive/ssd-small/Offline",
@@ -155,7 +155,7 @@ def test_v11_edge_systems_are_judged_by_the_rounds_own_tables():
     set_type reads (line 691): KeyError after 6 CSV rows. The round's branch r1.1 has the key
     (#990); its verdicts are the expected ones, and ours: both edge systems accepted."""
     report = check_tree(str(corpus("inference-v1.1")))
-    official = {row["Location"] for row in read_official_csv(corpus("expected") /
+    official = {row["Location"] for row in read_summary_csv(corpus("expected") /
                                                               "inference-v1.1.summary.csv")}
     assert {e.result for e in report.results if e.valid} == official
     edge = {e.result for e in report.results if e.system_type == "edge"}

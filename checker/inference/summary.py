@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+
 from infercheck.checker.core.coerce import as_int
 from infercheck.checker.core.outputs import notes_text, text_value
 from infercheck.checker.core.report import Report
@@ -102,3 +104,20 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             power = dict(base, Result=text_value(m["power_value"]), Units=text_value(m.get("power_units")))
             rows.append({c: power.get(c, "") for c in columns})
     return columns, rows
+
+
+def read_summary_csv(path: str) -> list[dict[str, str]]:
+    """The rows of a round's summary.csv as its official checker wrote it. The v0.7.1 tool joins
+    its values with commas unquoted (submission-checker.py:504, 651), so a status with commas
+    ("Research, Development, or Internal") spreads over several fields: they are joined back into
+    Availability, the only free-text column of that CSV."""
+    with open(path, newline="", encoding="utf-8") as f:
+        header, *lines = list(csv.reader(f))
+    rows = []
+    for fields in lines:
+        extra = len(fields) - len(header)
+        if extra > 0:
+            at = header.index("Availability")
+            fields = [*fields[:at], ",".join(fields[at:at + extra + 1]), *fields[at + extra + 1:]]
+        rows.append(dict(zip(header, fields, strict=True)))
+    return rows
