@@ -147,8 +147,12 @@ class Finding:
     def from_dict(cls, d: dict[str, Any]) -> Finding:
         return cls(**d)
 
-    def downgraded(self, severity: Severity) -> Finding:
-        return Finding(**{**asdict(self), "severity": severity.value})
+    def downgraded(self, severity: Severity, detail: str | None = None) -> Finding:
+        """The same finding at `severity`; `detail`, if given, says why."""
+        changes: dict[str, Any] = {"severity": severity.value}
+        if detail is not None:
+            changes["detail"] = detail
+        return Finding(**{**asdict(self), **changes})
 
 
 def rules_in(*modules: ModuleType) -> tuple[type[Rule], ...]:

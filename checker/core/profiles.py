@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from infercheck.checker.core.findings import CodeIndex, Finding, Rule, Severity
 
@@ -53,9 +53,6 @@ def apply_profile(findings: list[Finding], profile: str, codes: CodeIndex,
         relaxed = rule is not None and (spec.relaxes(rule)
                                         or (profile == "published" and lets_through(f)))
         if f.is_error and relaxed:
-            changes = {"severity": Severity.WARNING.value}
-            if spec.detail:
-                changes["detail"] = spec.detail
-            f = Finding(**{**asdict(f), **changes})
+            f = f.downgraded(Severity.WARNING, spec.detail)
         out.append(f)
     return out
