@@ -136,12 +136,11 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
             present = {e.scenario for e in bench_entries}
             # Each group of `one_of_scenarios` (a datacenter LLM's Interactive or Server) needs
             # at least one of its scenarios.
-            groups = [f"one of {'/'.join(g)}" for g in rules.one_of_scenarios(model, system_type)
-                      if not present & set(g)]
-            missing = sorted(set(required or []) - present) + groups
+            one_of = rules.one_of_scenarios(model, system_type)
+            missing = sorted(set(required or []) - present) + [
+                f"one of {'/'.join(g)}" for g in one_of if not present & set(g)]
             if missing:
-                expected = sorted(required or []) + [
-                    f"one of {'/'.join(g)}" for g in rules.one_of_scenarios(model, system_type)]
+                expected = sorted(required or []) + [f"one of {'/'.join(g)}" for g in one_of]
                 (finding,) = apply_profile(
                     [MissingScenario.at(f"{sys_rel}/{bench}", expected=expected,
                                         found=sorted(present), missing=missing)],
