@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from infercheck.checker.core.endpoints_log import EndpointsLog, read_endpoints_log
@@ -59,8 +60,9 @@ class ResultContext:
     load_findings: list[Finding] = field(default_factory=list)
 
     # paths -------------------------------------------------------------------------------------
-    @property
+    @cached_property
     def paths(self) -> ResultPaths:
+        # every path a check asks for is derived from these; build them once per result
         return ResultPaths(self.rules.layout, self.division, self.submitter, self.system,
                            self.benchmark, self.scenario_folder)
 
