@@ -7,7 +7,9 @@ checker of that round's tag of mlcommons/inference (run from its own folder, as 
 there, with `--input ROUND_TREE --version vX.Y --csv FILE`). infercheck checks the same tree
 with the round NOT given (it must recognise it) unless --give-round. Rows of both summary.csv
 files are matched by (Location, Units); a row agrees when it is in both and every column the
-official file has is equal (Result to 1e-9 relative). Prints the agreement, the disagreements
+official file has is equal (Result to 1e-9 relative). For v0.5, whose checker (branch r0.5,
+v0.5/tools/submission/submission-checker.py) writes no CSV, the accepted results are read from
+its log and compared by Location. Prints the agreement, the disagreements
 grouped by kind, and both wall times. Nothing here is a test: the full rounds are not in CI.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -38,6 +41,39 @@ def official_rows(checker: str, tree: str, round_name: str, extra: list[str]) ->
         if not os.path.exists(out):
             sys.exit(f"the official checker wrote no CSV (exit {done.returncode}):\n{done.stderr[-2000:]}")
         return read_summary_csv(out), seconds
+
+
+def official_rows_v05(checker: str, tree: str) -> tuple[list[dict], float]:
+    """The r0.5 checker writes no CSV, only log lines: "<result> OK" for each result it read
+    without trouble, and ERROR lines that name a result, its system JSON or its measurements
+    folder (it never ties those back to the result). A result is accepted when it is OK and no
+    ERROR line names it or them. It lists every folder of its input as a division, so it is run
+    on a folder holding only the tree's closed/ and open/."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for division in ("closed", "open"):
+            if os.path.isdir(os.path.join(tree, division)):
+                os.symlink(os.path.abspath(os.path.join(tree, division)), os.path.join(tmp, division))
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, os.path.abspath(checker), "--input", tmp],
+                              cwd=os.path.dirname(os.path.abspath(checker)),
+                              capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    lines = done.stderr.splitlines()
+    ok = [m.group(1) for m in map(re.compile(r"INFO:main:(\S+/results/\S+) OK$").match, lines) if m]
+    errors = [line[len("ERROR:main:"):] for line in lines if line.startswith("ERROR:main:")]
+    if not ok and not errors:
+        sys.exit(f"the r0.5 checker printed no verdict (exit {done.returncode}):\n{done.stderr[-2000:]}")
+
+    def named(result: str) -> bool:
+        division, submitter, _, system, model, scenario = result.split("/")
+        measurements = f"{division}/{submitter}/measurements/{system}"
+        prefixes = (f"{result}/", f"{result}:", f"{result} ",
+                    f"{division}/{submitter}/systems/{system}.json ",
+                    f"{measurements}/{model}/{scenario} ", f"{measurements} directory missing")
+        return any(e.startswith(prefixes) for e in errors)
+
+    # It prints the OK lines of a division again after each later division: once each.
+    return [{"Location": r} for r in dict.fromkeys(ok) if not named(r)], seconds
 
 
 def our_rows(tree: str, round_name: str | None, jobs: int,
@@ -97,7 +133,10 @@ def main() -> None:
     parser.add_argument("--show", type=int, default=20, help="disagreements listed per kind")
     args = parser.parse_args()
 
-    official, official_s = official_rows(args.official, args.tree, args.version, args.official_arg)
+    if args.version == "v0.5":
+        official, official_s = official_rows_v05(args.official, args.tree)
+    else:
+        official, official_s = official_rows(args.official, args.tree, args.version, args.official_arg)
     ours, recognised, ours_s = our_rows(args.tree, args.version if args.give_round else None,
                                         args.jobs, args.profile)
     agree, total, problems = compare(official, ours)

@@ -135,6 +135,13 @@ def rules(round_name, suite, list_rounds, fmt):
     click.echo(f"seeds: qsl {lg['seeds']['qsl_rng_seed']}, sample index "
                f"{lg['seeds']['sample_index_rng_seed']}, schedule {lg['seeds']['schedule_rng_seed']}")
     click.echo(f"minimum duration: {lg['min_duration_ms']} ms\n")
+    if not pack.system.get("system_types"):
+        # v0.5: no datacenter/edge split; a submission holds any benchmark in any scenario.
+        click.echo("no system types: every scenario is optional\n")
+        for name in sorted(pack.benchmarks):
+            targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
+            click.echo(f"{name:<28} {targets}")
+        return
     header = f"{'benchmark':<28} {'edge':<34} {'datacenter':<36} {'targets'}"
     click.echo(header)
     click.echo("-" * len(header))

@@ -165,7 +165,7 @@ def test_v11_edge_systems_are_judged_by_the_rounds_own_tables():
 
 def test_the_chain_of_the_old_rounds():
     chain = {name: load_rules("inference", name).data["extends"] for name in (*OLD_ROUNDS, "v2.1")}
-    assert chain == {"v0.7": None, "v1.0": "v0.7", "v1.1": "v1.0", "v2.0": "v1.1", "v2.1": "v2.0"}
+    assert chain == {"v0.7": "v0.5", "v1.0": "v0.7", "v1.1": "v1.0", "v2.0": "v1.1", "v2.1": "v2.0"}
     v07, v10, v11, v20 = (load_rules("inference", name) for name in OLD_ROUNDS)
     assert v07.loadgen["min_duration_ms"] == 60000 and v10.loadgen["min_duration_ms"] == 600000
     assert v07.required_scenarios("resnet", "datacenter") == ["Server", "Offline"]

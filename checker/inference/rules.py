@@ -215,10 +215,14 @@ class RoundRules:
         """How many performance runs a result holds (v0.7 Server: run_1 to run_5)."""
         return int((self.loadgen.get("performance_runs") or {}).get(scenario) or 1)
 
-    def percentile_latency_key(self, scenario: str) -> str:
-        """The log key a scenario's latency bound applies to (MultiStream: per query, v1.0-v1.1)."""
+    def percentile_latency_key(self, scenario: str, model: str | None = None) -> str:
+        """The log key a scenario's latency bound applies to (MultiStream: per query, v1.0-v1.1;
+        v0.5 GNMT: its 97th percentile)."""
         keys = self.loadgen.get("percentile_latency_keys") or {}
-        return keys.get(scenario) or "result_99.00_percentile_latency_ns"
+        if keys.get(scenario):
+            return keys[scenario]
+        percentile = self.benchmarks[model].get("latency_percentile") if model else None
+        return f"result_{float(percentile or 99):.2f}_percentile_latency_ns"
 
     def ignored_error(self, message) -> bool:
         """A LoadGen error the round does not count (v0.7: "CAS failed")."""

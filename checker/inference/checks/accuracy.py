@@ -131,7 +131,7 @@ class AccuracyHashMissing(Rule):
         Run `infercheck truncate` (or the official truncate_accuracy_log.py) on the tree.
 
     Rounds:
-        All.
+        v0.7 onwards (`accuracy.hash_required`); v0.5 logs were published untruncated.
 
     Source:
         Official checker: "not hash value for mlperf_log_accuracy.json".
@@ -161,7 +161,7 @@ class AccuracyLogNotTruncated(Rule):
         Run `infercheck truncate` (or truncate_accuracy_log.py).
 
     Rounds:
-        All.
+        v0.7 onwards (`accuracy.max_truncated_log_bytes`); v0.5 logs were published whole.
 
     Source:
         Official checker: "is not truncated".
@@ -319,7 +319,7 @@ def check_accuracy(ctx):
                 yield AccuracyAboveLimit.at(report, expected=limit.value, found=float(raw),
                                             metric=limit.metric, locator=limit.metric,
                                             severity=quality)
-        if hash_value is None:
+        if hash_value is None and ctx.rules.accuracy.get("hash_required", True):
             yield AccuracyHashMissing.at(report, expected="hash=<sha256>")
         first = targets[0].metric
         ctx.metrics["accuracy"] = values.get(first)
@@ -332,10 +332,11 @@ def check_accuracy(ctx):
 
     acc_log = f"{folder}/mlperf_log_accuracy.json"
     size = file_size(ctx.abs(acc_log))
-    limit = ctx.rules.accuracy["max_truncated_log_bytes"]
+    # No limit: the round published its accuracy logs whole (v0.5).
+    limit = ctx.rules.accuracy.get("max_truncated_log_bytes")
     if size is None:
         yield MissingFile.at(acc_log, expected="mlperf_log_accuracy.json")
-    elif size > limit:
+    elif limit is not None and size > limit:
         yield AccuracyLogNotTruncated.at(acc_log, expected=limit, found=size)
         if hash_value is not None:
             yield from _recompute_hash(acc_log, ctx.abs(acc_log), hash_value)

@@ -145,8 +145,16 @@ def check_result_files(ctx):
     run = ctx.in_result("performance", "run_1")
     if not ctx.isdir(run):
         yield MissingFile.at(run, expected="performance/run_1/")
-    elif not ctx.exists(f"{run}/mlperf_log_summary.txt"):
-        yield MissingFile.at(f"{run}/mlperf_log_summary.txt", expected="mlperf_log_summary.txt")
+        return
+    # v0.5 also wants LoadGen's (empty) accuracy log of each run (layout.performance_run_files).
+    names = ctx.rules.layout.get("performance_run_files") or ["mlperf_log_summary.txt"]
+    for n in range(1, ctx.rules.performance_runs(ctx.scenario) + 1):
+        run = ctx.in_result("performance", f"run_{n}")
+        if n > 1 and not ctx.isdir(run):
+            continue  # one finding for a missing run: its detail log's, where that is read
+        for name in names:
+            if name != "mlperf_log_detail.txt" and not ctx.exists(f"{run}/{name}"):
+                yield MissingFile.at(f"{run}/{name}", expected=name)
 
 
 class InvalidModelMapping(Rule):

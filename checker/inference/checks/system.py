@@ -33,8 +33,9 @@ class MissingField(Rule):
     """The system description lacks a field the round requires.
 
     What it checks:
-        `systems/<system>.json` has every field of the round's schema (16 fields and system_type
-        in v0.7, 33 from v1.0, 35 from v3.1; 13 more in the network division).
+        `systems/<system>.json` has every field of the round's schema (17 in v0.5, which has no
+        system_type; 16 and system_type in v0.7, 33 from v1.0, 35 from v3.1; 13 more in the
+        network division).
 
     Why it matters:
         The results table and reviewers read these fields; a missing one leaves a hole in the
@@ -47,8 +48,8 @@ class MissingField(Rule):
         Add the field; if it does not apply, write "N/A" (from v3.1 some fields must say more).
 
     Rounds:
-        All; schemas/system_desc_v07.schema.json (v0.7), system_desc_v1 (v1.0-v3.0),
-        system_desc_v31 (v3.1 onwards).
+        All; schemas/system_desc_v05.schema.json (v0.5), system_desc_v07 (v0.7),
+        system_desc_v1 (v1.0-v3.0), system_desc_v31 (v3.1 onwards).
 
     Source:
         Official checker: "field ... is missing".
