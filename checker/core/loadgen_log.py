@@ -86,36 +86,65 @@ def _decode(text: str, start: int, end: int, path: str) -> dict:
     return event
 
 
+# A wanted key's line, found by one pass of the regex engine: the other lines (some of them
+# megabytes of sample indices) are skipped in C, without a Python step per line.
+# The pattern starts with the newline (a leading "^|" would make the engine try every position),
+# so the first line is matched on its own.
+_WANTED_AFTER = ("(" + "|".join(re.escape(p) for p in _PREFIXES) + ")" + re.escape(_KEY_OPEN) + "("
+                 + "|".join(re.escape(k) for k in sorted(WANTED_KEYS, key=len, reverse=True)) + ')"')
+_WANTED_LINE = re.compile("\n" + _WANTED_AFTER)
+_WANTED_FIRST_LINE = re.compile(_WANTED_AFTER)
+
+
+_VALUE_OPEN = ', "value": '
+_scan_value = json.JSONDecoder().raw_decode
+
+
+def _value(text: str, body: int, after_key: int, path: str) -> Any:
+    """The value of the event whose JSON starts at `body`. LoadGen writes `"value"` right after
+    the key: that value alone is decoded (the metadata that follows costs as much again), and the
+    line must still close its object; any other shape is decoded whole."""
+    end = text.find("\n", after_key)
+    end = len(text) if end < 0 else end
+    if text.startswith(_VALUE_OPEN, after_key):
+        try:
+            value, stop = _scan_value(text, after_key + len(_VALUE_OPEN))
+        except ValueError:
+            pass  # decoded whole below, which says what is wrong
+        else:
+            if stop <= end and text[stop:end].rstrip().endswith("}"):
+                return value
+    return _decode(text, body, end, path).get("value")
+
+
+def _is_cut_off(text: str) -> bool:
+    tail = text[-4096:].rstrip()  # a log ends in a short line; rstrip() of all of it copies it
+    return not (tail or text.rstrip()).endswith("}")
+
+
 def parse_detail_log(text: str, path: str) -> DetailLog:
     """Decode only the wanted lines and the error lines.
 
-    Lines are found with str.find (memchr speed in C), so the long lines of sample indices are
-    skipped without being scanned. A log cut short ends in a partial line, which is what the shape
-    check looks for; other lines are validated when they are decoded.
+    A log cut short ends in a partial line, which is what the shape check looks for; other lines
+    are validated when they are decoded.
     """
     if not any(p in text for p in _PREFIXES):
         if _LEGACY_LINE.match(text):
             return _parse_legacy(text, path)
         raise ParseError(path, "malformed", "no ':::MLLOG' lines: not a LoadGen detail log")
-    if not text.rstrip().endswith("}"):
+    if _is_cut_off(text):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
-    for prefix in _PREFIXES:
-        # pos: start of the next line that begins with the prefix, or -1 when there is none
-        pos = 0 if text.startswith(prefix) else text.find("\n" + prefix)
-        pos = pos + 1 if pos > 0 else pos
-        while pos >= 0:
-            end = text.find("\n", pos)
-            end = len(text) if end < 0 else end
-            body = pos + len(prefix)
-            if text.startswith(_KEY_OPEN, body):
-                key_start = body + len(_KEY_OPEN)
-                key = text[key_start: text.find('"', key_start, end)]
-                if key in WANTED_KEYS and key not in log.values:
-                    # LoadGen repeats some keys; the official tool reads the first.
-                    log.values[key] = _decode(text, body, end, path).get("value")
-            nxt = text.find("\n" + prefix, end)
-            pos = nxt + 1 if nxt >= 0 else -1
+    # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
+    # before an :::ENDPTS one of the same key wherever each is.
+    found: dict[str, dict[str, Any]] = {p: {} for p in _PREFIXES}
+    first = _WANTED_FIRST_LINE.match(text)
+    for m in ([first] if first else []) + list(_WANTED_LINE.finditer(text)):
+        prefix, key = m.group(1), m.group(2)
+        if key not in found[prefix]:
+            found[prefix][key] = _value(text, m.start(1) + len(prefix), m.end(), path)
+    for prefix in reversed(_PREFIXES):
+        log.values.update(found[prefix])
     if _ERROR_MARK in text:
         at = text.find(_ERROR_MARK)
         while at >= 0:

@@ -34,7 +34,8 @@ def read_bytes(path: str) -> bytes:
         raise ParseError(path, "unreadable", "a folder where a file is expected") from None
     except OSError as exc:
         raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
-    if not data.strip():
+    # isspace() stops at the first other byte; strip() would copy the whole file first.
+    if not data or data.isspace():
         raise ParseError(path, "empty", "file is empty")
     return data
 
