@@ -3,6 +3,8 @@ folder beside inference/ and mobile/ and one line here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from infercheck.checker import inference, mobile
 from infercheck.checker.core import engine
 from infercheck.checker.core.findings import CodeIndex, Rule
@@ -44,10 +46,12 @@ def detect_suite(root: str) -> str:
 
 def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1,
-               checks: CheckSet | None = None) -> Report:
+               checks: CheckSet | None = None,
+               progress: Callable[[int, int, int], None] | None = None) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/) by the
     rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
-    `checks` replaces the suite's own checks (tests use it)."""
+    `checks` replaces the suite's own checks (tests use it); `progress` is told (systems done,
+    systems in all, results so far) as the check goes."""
     chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
     if profile not in chosen.profiles:
         owners = [s.name for s in SUITES.values() if profile in s.profiles]
@@ -55,7 +59,7 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
         raise ProfileNotForSuite(
             f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
             f"{', '.join(chosen.profiles)}); {where}")
-    scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks)
+    scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks, progress=progress)
     return engine.check_tree(root, chosen, round=round, scope=scope)
 
 

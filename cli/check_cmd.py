@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
 from infercheck.checker.core.outputs import write_csv, write_json, write_parquet
 from infercheck.checker.core.packs import RulePackError
@@ -21,6 +22,7 @@ from infercheck.checker.suites import (
     detect_suite,
     suite_named,
 )
+from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
 __all__ = ["check", "explain", "rules"]
@@ -48,8 +50,9 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
 @click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
               help=PROFILE_HELP)
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Check systems in this many processes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help=f"Check systems in this many processes (1: in this one). Default: the number "
+                   f"of usable cores, {usable_cores()} here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
               help="Write the full report (schemas/report.schema.json) to this file.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
@@ -73,11 +76,14 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
+    progress = ProgressLine(enabled=None if fmt == "text" else False)
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,
-                            submitter=submitter, jobs=jobs)
+                            submitter=submitter, jobs=jobs or usable_cores(), progress=progress)
     except ProfileNotForSuite as exc:
         raise click.BadParameter(str(exc), param_hint="--profile") from None
+    finally:
+        progress.close()
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
     else:

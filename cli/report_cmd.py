@@ -6,6 +6,7 @@ import os
 
 import click
 
+from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
 
 __all__ = ["report"]
@@ -29,7 +30,9 @@ __all__ = ["report"]
                    "(published: the verdicts each round's official checker gave).")
 @click.option("--published", "mobile_published", is_flag=True, hidden=True,
               help="The earlier spelling of --profile published.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help=f"Check trees among INPUTS in this many processes. Default: the number of "
+                   f"usable cores, {usable_cores()} here.")
 def report(inputs, out, ids_path, link_base, title, profile, mobile_published, jobs):
     """Build the static results site from INPUTS: submission trees (checked on the fly) or
     tables written by `infercheck check --parquet` / `--csv`.
@@ -41,7 +44,7 @@ def report(inputs, out, ids_path, link_base, title, profile, mobile_published, j
     from infercheck.reports import InputError, build_site, load_results
 
     try:
-        table, trees = load_results(list(inputs), jobs=jobs,
+        table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
                                     profile="published" if mobile_published else profile)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None

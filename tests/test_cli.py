@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 
@@ -11,11 +12,13 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from infercheck.checker import check_tree
+from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.registry import CheckSet, check
 from infercheck.checker.core.report import Report
 from infercheck.checker.core.tree_rules import EmptyTree
 from infercheck.checker.inference import SUITE as INFERENCE
 from infercheck.cli import main
+from infercheck.cli.progress import ProgressLine
 from infercheck.cli.run_cmd import _run_profile
 from infercheck.cli.verdicts import exit_status
 from infercheck.schemas import load_schema
@@ -254,3 +257,47 @@ def test_the_exit_status_is_in_the_help_epilog():
     page = run("check", "--help").output
     assert page.rstrip().endswith("(an INT001 finding).")
     assert "spelled --version" in page
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_long_check_on_a_terminal_shows_its_progress_and_clears_it():
+    seen = []
+    line = ProgressLine(_Terminal(), after_s=0.0, every_s=0.0)
+    report = check_tree(str(corpus("inference-v2.1")), round="v2.1", jobs=2,
+                        progress=lambda *a: (seen.append(a), line(*a)))
+    systems = len({(e.division, e.submitter, e.system) for e in report.results})
+    assert [done for done, _, _ in seen] == list(range(1, systems + 1))
+    assert {total for _, total, _ in seen} == {systems} and seen[-1][2] == len(report.results)
+    text = line.stream.getvalue()
+    assert f"{systems}/{systems} systems, {len(report.results):,} results" in text
+    line.close()
+    assert line.stream.getvalue().endswith("\r\x1b[K")
+
+
+def test_no_progress_line_when_piped_or_short():
+    piped = ProgressLine(io.StringIO(), after_s=0.0)
+    piped(1, 2, 10)
+    short = ProgressLine(_Terminal(), after_s=60.0)
+    short(1, 2, 10)
+    short.close()
+    assert piped.stream.getvalue() == "" and short.stream.getvalue() == ""
+
+
+def test_check_runs_on_every_usable_core_unless_told(broken_tree, monkeypatch):
+    calls = []
+    real = check_tree
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs["jobs"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("infercheck.cli.check_cmd.check_tree", spy)
+    tree = broken_tree("edge")
+    assert run("check", tree.root, "-q").exit_code == 0
+    assert run("check", tree.root, "-q", "--jobs", "1").exit_code == 0
+    assert calls == [usable_cores(), 1]
+    assert usable_cores() == len(os.sched_getaffinity(0))

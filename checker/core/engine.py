@@ -18,7 +18,16 @@ from infercheck.checker.core.report import Report
 from infercheck.checker.core.suite import Scope, Suite
 from infercheck.checker.core.tree_rules import EmptyTree
 
-__all__ = ["check_tree", "collect_findings", "crash_finding", "open_report", "run_checks"]
+__all__ = ["check_tree", "collect_findings", "crash_finding", "open_report", "run_checks", "usable_cores"]
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset may
+    narrow), the default number of processes of a check."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def crash_finding(where: str | None, exc: BaseException, check: str) -> Finding:

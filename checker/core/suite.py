@@ -22,6 +22,9 @@ class Scope:
     submitter: str | None = None
     jobs: int = 1
     checks: CheckSet | None = None  # None: the suite's own
+    # Told (units done, units in all, results so far) as the walk goes; units are the suite's
+    # pieces of work (inference: systems).
+    progress: Callable[[int, int, int], None] | None = None
 
 
 @dataclass(frozen=True)

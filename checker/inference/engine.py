@@ -230,14 +230,18 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
                 tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
                                          tuple(sorted(mapping.items()))))
 
+    def gather(outcomes) -> None:
+        for done, (entries, tree) in enumerate(outcomes, 1):
+            report.results.extend(entries)
+            report.findings.extend(tree)
+            if scope.progress is not None:
+                scope.progress(done, len(tasks), len(report.results))
+
     if scope.jobs > 1 and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=scope.jobs) as pool:
-            outcomes = list(pool.map(_check_system, tasks, chunksize=1))
+            gather(pool.map(_check_system, tasks, chunksize=1))
     else:
-        outcomes = [_check_system(t) for t in tasks]
-    for entries, tree in outcomes:
-        report.results.extend(entries)
-        report.findings.extend(tree)
+        gather(_check_system(t) for t in tasks)
 
     # A link finding belongs to the result whose results, measurements or compliance folder
     # holds the link; other links stay findings about the tree.

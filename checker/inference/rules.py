@@ -9,7 +9,7 @@ from importlib import resources
 
 import yaml
 
-from infercheck.checker.core.packs import PackStore, RulePackError, schema_errors
+from infercheck.checker.core.packs import SAFE_LOADER, PackStore, RulePackError, schema_errors
 from infercheck.schemas import load_schema
 
 __all__ = ["NS_PER_MS", "PACKS", "SCENARIO_NAMES", "RoundRules", "Target", "available_rounds",
@@ -36,7 +36,7 @@ def load_rules(round_name: str) -> RoundRules:
 def known_seed_sets() -> dict[tuple[int, int, int], str]:
     """(qsl, sample index, schedule) seeds of every known round, including rounds without a pack."""
     path = PACKS.data_file("_seeds.yaml")
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
     errors = schema_errors(data, load_schema("seed_sets"))
     if errors:
         raise RulePackError(f"inference/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")

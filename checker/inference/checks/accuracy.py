@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import cache
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
@@ -20,6 +21,41 @@ from infercheck.checker.inference.checks.endpoints import (
 from infercheck.checker.inference.checks.loadgen.validity import LoadgenError
 
 _HASH = re.compile(r"^hash=([\w\d]+)$")
+# Below this size reading line by line costs nothing worth saving.
+_LARGE_REPORT = 64 * 1024
+
+
+@cache
+def _after_newline(pattern: re.Pattern) -> re.Pattern:
+    """`pattern` anchored after a newline: the engine then hops from line to line in C (a leading
+    (?m)^ would make it try every position)."""
+    body = pattern.pattern[1:] if pattern.pattern.startswith("^") else pattern.pattern
+    return re.compile("\n(?:" + body.replace("$", "(?=\n|\\Z)") + ")")
+
+
+def matching_lines(pattern: re.Pattern, text: str, lines: list[str]) -> list[tuple[int, re.Match]]:
+    """(0-based line number, match) of every line of `text` that `pattern.match`es, as a loop over
+    `lines` (text.splitlines()) would find them. Large files (accuracy.txt may list 50,000 images)
+    are searched whole, each match checked to stay on its line; otherwise line by line."""
+    # Lines ended by \n alone: no \r (which splitlines() drops) and no other separator of
+    # splitlines() (\v, \f, \x1c-\x1e, \x85, \u2028, \u2029, which would add lines).
+    plain = "\r" not in text and len(lines) == text.count("\n") + (not text.endswith("\n"))
+    if len(text) > _LARGE_REPORT and plain and "$" not in pattern.pattern.rstrip("$"):
+        first = pattern.match(lines[0]) if lines else None
+        found = [(0, first)] if first else []
+        line, counted_to = 0, 0
+        for m in _after_newline(pattern).finditer(text):
+            line += text.count("\n", counted_to, m.start() + 1)
+            counted_to = m.start() + 1
+            # The line's own match, for the same groups; none, or a match across lines, which
+            # the loop below never makes, sends the file to that loop.
+            own = pattern.match(lines[line]) if "\n" not in m.group(0)[1:] else None
+            if own is None:
+                break
+            found.append((line, own))
+        else:
+            return found
+    return [(number, m) for number, line in enumerate(lines) if (m := pattern.match(line))]
 
 
 class AccuracyBelowTarget(Rule):
@@ -295,15 +331,11 @@ def check_accuracy(ctx):
             pattern = ctx.rules.pattern(target.metric)
             if pattern is None or target.metric in values:
                 continue
-            for number, line in enumerate(lines):
-                m = pattern.match(line)
-                if m:
-                    values[target.metric] = m.group(1)  # the last match is the one reported
-                    first_line.setdefault(target.metric, number)
-        for line in lines:
-            m = _HASH.match(line)
-            if m:
-                hash_value = m.group(1)
+            for number, m in matching_lines(pattern, text, lines):
+                values[target.metric] = m.group(1)  # the last match is the one reported
+                first_line.setdefault(target.metric, number)
+        for _, m in matching_lines(_HASH, text, lines):
+            hash_value = m.group(1)
         for target in targets:
             raw = values.get(target.metric)
             if raw is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
@@ -120,6 +121,7 @@ def stamp_key(text: str) -> str | None:
     return sort_key(stamp) if stamp else None
 
 
+@lru_cache(maxsize=4)  # run_1's file is read by check_power and by the Power WG's phase check
 def spl_samples(text: str) -> tuple[list[tuple[str, float, str]], tuple[int, str] | None]:
     """The samples of an spl.txt as (sortable time, watts, line), and the first line that is not
     a sample (its number and text) if there is one, where reading stopped."""
