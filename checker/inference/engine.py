@@ -153,6 +153,11 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     return entries, tree
 
 
+def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
+    root, top, round_name = scan
+    return _scan_links(root, top, load_rules(round_name))
+
+
 def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
     """Symlinks that escape the tree or point nowhere (never followed), and, in a round that
     rejects them, links to files."""
@@ -215,6 +220,8 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     submitter = scope.submitter
     report.findings.extend(several_rounds(root, round, submitter, scope.profile))
     tasks: list[_SystemTask] = []
+    link_scans: list[tuple[str, str, str]] = []
+    link_slots: list[int] = []
     for division in subdirs(root):
         if division not in DIVISIONS:
             report.findings.append(UnknownDivision.at(division, found=division,
@@ -223,7 +230,9 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
         for sub in subdirs(os.path.join(root, division)):
             if submitter and sub.lower() != submitter.lower():
                 continue
-            report.findings.extend(_scan_links(root, os.path.join(root, division, sub), rules))
+            # Where this submitter's link findings go once its folder has been scanned.
+            link_slots.append(len(report.findings))
+            link_scans.append((root, os.path.join(root, division, sub), round))
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
@@ -237,11 +246,18 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             if scope.progress is not None:
                 scope.progress(done, len(tasks), len(report.results))
 
-    if scope.jobs > 1 and len(tasks) > 1:
+    # The link scans walk every file of a submitter's folder (code/ too): they share the
+    # processes with the systems.
+    if scope.jobs > 1 and len(tasks) + len(link_scans) > 1:
         with ProcessPoolExecutor(max_workers=scope.jobs) as pool:
+            links = pool.map(_scan_links_task, link_scans)
             gather(pool.map(_check_system, tasks, chunksize=1))
+            links = list(links)
     else:
+        links = [_scan_links_task(s) for s in link_scans]
         gather(_check_system(t) for t in tasks)
+    for slot, found in reversed(list(zip(link_slots, links, strict=True))):
+        report.findings[slot:slot] = found
 
     # A link finding belongs to the result whose results, measurements or compliance folder
     # holds the link; other links stay findings about the tree.
