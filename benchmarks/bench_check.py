@@ -84,6 +84,9 @@ def ours(root: str, round_name: str | None, jobs: int | None, suite: str, profil
     cmd += ["--version", round_name] if round_name else []
     cmd += ["--jobs", str(jobs)] if jobs else []
     runs = [measured(cmd) for _ in range(repeat)]
+    failed = [code for _, _, code in runs if code not in (0, 1)]
+    if failed:
+        sys.exit(f"infercheck check {root} ended with exit status {failed[0]}: not a measurement")
     walls = [w for w, _, _ in runs]
     return min(walls), statistics.median(walls), max(m for _, m, _ in runs)
 

@@ -611,7 +611,7 @@ MUTATIONS = [
     ("edge", system_field_missing, {"SYS001"}),
     ("edge", invalid_status, {"SYS002"}),
     ("edge", system_not_an_object, {"SYS002"}),
-    ("edge", folder_in_place_of_log, {"STR012"}),
+    ("edge", folder_in_place_of_log, {"STR016"}),
     ("edge", unknown_benchmark_folder, {"STR009"}),
     ("edge", results_removed, {"STR013"}),
     ("edge", model_mapping_not_an_object, {"STR014"}),

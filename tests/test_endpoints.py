@@ -149,7 +149,7 @@ BROKEN = {
     "summary-not-json": ("Offline", lambda f: _perf(f).write_text("{not json", "utf-8"), {"STR005"}),
     "summary-a-list": ("Offline", lambda f: _perf(f).write_text("[1, 2]", "utf-8"), {"STR004"}),
     "summary-deep": ("Offline", lambda f: _perf(f).write_text("[" * 100000 + "]" * 100000, "utf-8"),
-                     {"STR004"}),
+                     {"STR005"}),
     "summary-empty": ("Offline", lambda f: _perf(f).write_text("", "utf-8"), {"STR002"}),
     "config-missing": ("Offline", lambda f: (f / "config.yaml").unlink(), {"STR001", "LG013"}),
     "config-not-yaml": ("Offline", lambda f: (f / "config.yaml").write_text("a: [b\n  c: {", "utf-8"),

@@ -8,13 +8,12 @@ it; `read_detail_log` reads them from there under the JSON format's key names.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from infercheck.checker.core.textfile import ParseError, read_text
+from infercheck.checker.core.textfile import ParseError, loads, raw_decode, read_text
 
 __all__ = ["DetailLog", "parse_detail_log", "parse_summary_log", "read_detail_log"]
 
@@ -77,7 +76,7 @@ def _line_of(text: str, offset: int) -> int:
 
 def _decode(text: str, start: int, end: int, path: str) -> dict:
     try:
-        event = json.loads(text[start:end])
+        event = loads(text[start:end])
     except ValueError as exc:
         raise ParseError(path, "malformed", f"log line is not JSON ({exc})",
                          _line_of(text, start)) from None
@@ -97,7 +96,7 @@ _WANTED_FIRST_LINE = re.compile(_WANTED_AFTER)
 
 
 _VALUE_OPEN = ', "value": '
-_scan_value = json.JSONDecoder().raw_decode
+_scan_value = raw_decode
 
 
 def _value(text: str, body: int, after_key: int, path: str) -> Any:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["ParseError", "file_size", "read_bytes", "read_json", "read_text", "subdirs"]
+__all__ = ["DEFAULT_LIMIT", "SIZE_LIMITS", "ParseError", "entry_kind", "file_size", "open_regular",
+           "loads", "raw_decode", "read_bytes", "read_json", "read_text", "size_limit", "subdirs"]
 
 
 @dataclass
@@ -15,25 +17,88 @@ class ParseError(Exception):
     """A file that exists but cannot be used; `kind` picks the finding code."""
 
     path: str
-    kind: str  # "missing", "empty", "not-utf8", "malformed", "unreadable"
+    kind: str  # "missing", "empty", "not-utf8", "malformed", "unreadable", "not-a-file", "too-large"
     reason: str
     line: int | None = None
+    size: int | None = None  # too-large: the file's size and the bound it passes
+    limit: int | None = None
 
     def __str__(self) -> str:
         where = f" line {self.line}" if self.line else ""
         return f"{self.path}{where}: {self.reason}"
 
 
-def read_bytes(path: str) -> bytes:
+MiB = 1 << 20
+# The most a file of each kind may hold before it is refused unread (STR017), by file name; the
+# largest seen in the published rounds v0.5-v5.1 are far below (detail log 2.2 MB, summary
+# 4 KB, PTDaemon log 1.6 MB, system JSON 3 KB).
+SIZE_LIMITS = {
+    "mlperf_log_summary.txt": 1 * MiB,
+    ".json": 16 * MiB,  # descriptions and settings (not the accuracy log, which is never read whole)
+    "mlperf_log_accuracy.json": 64 * MiB,
+}
+DEFAULT_LIMIT = 64 * MiB
+
+_KINDS = {stat.S_IFIFO: "named pipe", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device",
+          stat.S_IFBLK: "block device", stat.S_IFDIR: "folder"}
+
+
+def entry_kind(path: str) -> str | None:
+    """None for a regular file (a link followed), else "missing" or what stands there."""
     try:
-        with open(path, "rb") as f:
-            data = f.read()
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    return None if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "special file")
+
+
+def size_limit(path: str) -> int:
+    name = os.path.basename(path)
+    if name in SIZE_LIMITS:
+        return SIZE_LIMITS[name]
+    return SIZE_LIMITS.get(os.path.splitext(name)[1], DEFAULT_LIMIT)
+
+
+def open_regular(path: str, limit: int | None = None) -> tuple[int, int]:
+    """A read-only descriptor of the regular file at `path` and its size. O_NONBLOCK keeps the
+    open of a named pipe from waiting for a writer; fstat then tells what was opened."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ParseError(path, "missing", "file not found") from None
     except IsADirectoryError:
-        raise ParseError(path, "unreadable", "a folder where a file is expected") from None
+        raise ParseError(path, "not-a-file", "folder") from None
+    except OSError as exc:
+        kind = entry_kind(path)  # a socket cannot even be opened (ENXIO)
+        if kind not in (None, "missing"):
+            raise ParseError(path, "not-a-file", kind) from None
+        raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
+            raise ParseError(path, "not-a-file", kind)
+        limit = size_limit(path) if limit is None else limit
+        if st.st_size > limit:
+            raise ParseError(path, "too-large", f"{st.st_size} bytes, over {limit}",
+                             size=st.st_size, limit=limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st.st_size
+
+
+def read_bytes(path: str, limit: int | None = None) -> bytes:
+    """The whole of a regular file of at most `limit` bytes (default: its kind's SIZE_LIMITS)."""
+    bound = size_limit(path) if limit is None else limit
+    fd, _ = open_regular(path, bound)
+    try:
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(bound + 1)  # one byte more: a file still growing is not read past it
     except OSError as exc:
         raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
+    if len(data) > bound:
+        raise ParseError(path, "too-large", f"more than {bound} bytes", size=len(data), limit=bound)
     # isspace() stops at the first other byte; strip() would copy the whole file first.
     if not data or data.isspace():
         raise ParseError(path, "empty", "file is empty")
@@ -65,10 +130,41 @@ def file_size(path: str) -> int | None:
         return None
 
 
+class JsonRefused(ValueError):
+    """JSON that Python's decoder would take but no submission file may hold."""
+
+
+def _no_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON; a NaN latency compares false with every bound.
+    raise JsonRefused(f"{name} is not a JSON number")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+
+
+def loads(text: str | bytes) -> Any:
+    """json.loads that refuses NaN and Infinity and raises ValueError (never RecursionError) for
+    nesting too deep to decode."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        raise JsonRefused("nested too deeply to decode") from None
+
+
+def raw_decode(text: str, index: int) -> tuple[Any, int]:
+    """JSONDecoder.raw_decode with the refusals of `loads`."""
+    try:
+        return _DECODER.raw_decode(text, index)
+    except RecursionError:
+        raise JsonRefused("nested too deeply to decode") from None
+
+
 def read_json(path: str) -> Any:
     text = read_text(path)
     try:
-        return json.loads(text)
+        return loads(text)
     except json.JSONDecodeError as exc:
         raise ParseError(path, "invalid-json", f"{exc.msg} at line {exc.lineno} column {exc.colno}",
                          exc.lineno) from None
+    except JsonRefused as exc:
+        raise ParseError(path, "invalid-json", str(exc)) from None

@@ -275,6 +275,71 @@ class UnreadableFile(Rule):
     message = "file cannot be read: {found}"
 
 
+class NotARegularFile(Rule):
+    """Something other than a regular file stands where a file is expected.
+
+    What it checks:
+        Every file infercheck reads is a regular file (after following a link inside the tree):
+        not a named pipe, socket, device or folder.
+
+    Why it matters:
+        Reading a named pipe waits forever for a writer and a device may never end; a checker
+        that opens them hangs. Nothing in such an entry can be a published log.
+
+    Example:
+        path: closed/Acme/results/sys1/resnet50/Offline/performance/run_1/mlperf_log_detail.txt
+        found: named pipe
+
+    How to fix:
+        Put the file itself there (a copy, not a pipe or device).
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck (the official checker hangs on a named pipe).
+    """
+
+    code = "STR016"
+    name = "not-a-regular-file"
+    severity = Severity.ERROR
+    tags = ("structure", "robustness")
+    message = "not a regular file: {found}"
+
+
+class FileTooLarge(Rule):
+    """A file is larger than any real file of its kind, and is not read.
+
+    What it checks:
+        Each file infercheck reads is at most the bound for its kind (textfile.SIZE_LIMITS):
+        1 MiB for LoadGen summaries, 16 MiB for JSON descriptions, 64 MiB for detail logs,
+        accuracy reports, power logs and anything else. The largest seen in the published rounds
+        v0.5 to v5.1 are 2.2 MB (a detail log), 4 KB (a summary), 1.6 MB (a PTDaemon log).
+
+    Why it matters:
+        A file far beyond its kind (a sparse 2 GB "log", a runaway dump) would cost gigabytes
+        of memory and minutes, for a file that cannot be a real log; it is refused unread.
+
+    Example:
+        expected: <= 67108864 bytes, found: 2147483648
+
+    How to fix:
+        Replace it by the real file; LoadGen's own logs of a complete run are far smaller.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck.
+    """
+
+    code = "STR017"
+    name = "file-too-large"
+    severity = Severity.ERROR
+    tags = ("structure", "robustness")
+    message = "file has {found} bytes, more than any real file of its kind ({expected})"
+
+
 class EmptyTree(Rule):
     """No result was found under the given folder (or none for the chosen submitter).
 
@@ -306,7 +371,8 @@ class EmptyTree(Rule):
 
 
 # Every rule finding_for_parse_error can give: what a check that reads files declares.
-PARSE_RULES = (MissingFile, EmptyFile, NotUtf8, MalformedFile, InvalidJson, UnreadableFile)
+PARSE_RULES = (MissingFile, EmptyFile, NotUtf8, MalformedFile, InvalidJson, UnreadableFile,
+               NotARegularFile, FileTooLarge)
 
 
 def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
@@ -317,6 +383,10 @@ def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
         "not-utf8": NotUtf8,
         "malformed": MalformedFile,
         "invalid-json": InvalidJson,
+        "not-a-file": NotARegularFile,
+        "too-large": FileTooLarge,
     }.get(err.kind, UnreadableFile)
     locator = f"line {err.line}" if err.line else None
+    if err.kind == "too-large":
+        return rule.at(rel, expected=f"<= {err.limit} bytes", found=err.size)
     return rule.at(rel, expected=None, found=err.reason, locator=locator)

@@ -76,7 +76,15 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
         return _check_system_unguarded(task)
     except Exception as exc:  # a fault of ours must not end the run for other systems
         where = f"{task.division}/{task.submitter}/results/{task.system}"
-        return [], [crash_finding(where, exc, "check_system")]
+        crash = crash_finding(where, exc, "check_system")
+        # Nor may it make the system's results vanish: each is listed, invalid, with the fault.
+        sys_abs = os.path.join(task.root, task.division, task.submitter, "results", task.system)
+        entries = [ResultEntry(result=f"{where}/{bench}/{folder}", division=task.division,
+                               submitter=task.submitter, system=task.system, benchmark=bench,
+                               scenario_folder=folder, scenario=RoundRules.scenario_name(folder),
+                               findings=[crash])
+                   for bench in subdirs(sys_abs) for folder in subdirs(os.path.join(sys_abs, bench))]
+        return entries, ([] if entries else [crash])
 
 
 def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:

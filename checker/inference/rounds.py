@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.packs import RulePackError
-from infercheck.checker.core.textfile import subdirs
+from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rules import PACKS, known_seed_sets, load_rules
 
@@ -84,7 +85,11 @@ class RoundCensus:
 def _seed_of(path: str) -> int | None:
     head = b""
     try:
-        with open(path, "rb") as f:
+        fd, _ = open_regular(path, limit=sys.maxsize)  # only its head is read
+    except ParseError:
+        return None  # a missing, special or unreadable log is a finding of the checks
+    try:
+        with os.fdopen(fd, "rb") as f:
             while len(head) < _HEAD_BYTES:
                 chunk = f.read(1 << 15)  # the seeds sit about 18 KB in
                 if not chunk:

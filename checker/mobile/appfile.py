@@ -8,7 +8,6 @@ units the checks compare (seconds, queries per second, normalised accuracy).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from infercheck.checker.core.coerce import as_count, as_float
-from infercheck.checker.core.textfile import read_text
+from infercheck.checker.core.textfile import loads, read_text
 from infercheck.schemas import load_schema
 
 __all__ = ["AppExport", "AppFileError", "AppRun", "generation_of", "number_in", "read_app_json",
@@ -89,7 +88,7 @@ def read_app_json(path: str) -> AppExport:
     """Read and validate one result(s).json; raises ParseError (unreadable) or AppFileError."""
     text = read_text(path)
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError as exc:
         raise AppFileError(path, "json", f"not valid JSON ({exc})") from None
     generation = generation_of(data)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from infercheck.checker.core.textfile import read_text
+from infercheck.checker.core.textfile import loads, read_text
 
 __all__ = ["SystemDescription", "read_system"]
 
@@ -64,11 +63,11 @@ def read_system(path: str) -> SystemDescription:
     text = read_text(path)
     desc = SystemDescription(path)
     try:
-        data = json.loads(text)
+        data = loads(text)
     except ValueError as exc:
         desc.strict_error = str(exc)
         try:
-            data = json.loads(_TRAILING_COMMA.sub(r"\1", text))
+            data = loads(_TRAILING_COMMA.sub(r"\1", text))
             desc.lenient = True
         except ValueError:
             data = {}

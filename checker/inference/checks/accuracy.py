@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import cache
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.textfile import ParseError, file_size, read_bytes
+from infercheck.checker.core.textfile import ParseError, file_size, loads, read_bytes
 from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
 from infercheck.checker.inference.checks.endpoints import (
     EndpointsAccuracyScoreMissing,
@@ -406,7 +405,7 @@ def _recompute_hash(rel: str, path: str, recorded: str):
     except ParseError:
         return
     try:
-        json.loads(data)
+        loads(data)
     except ValueError:
         return  # not a whole log (e.g. a truncated one with a large first entry): nothing to compare
     digest = hashlib.sha256(data).hexdigest()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.tree_rules import MissingFile
+from infercheck.checker.core.textfile import entry_kind
+from infercheck.checker.core.tree_rules import MissingFile, NotARegularFile
 
 
 class UnknownBenchmark(Rule):
@@ -135,7 +136,7 @@ class SymlinkedFile(Rule):
     message = "file is a symbolic link (to {found}); round {round} allows none"
 
 
-@check(emits=(MissingFile,))
+@check(emits=(MissingFile, NotARegularFile))
 def check_result_files(ctx):
     """The performance run folder of a result is there, with LoadGen's summary beside the
     detail log (the detail log itself is checked by the checks that read it). An endpoints
@@ -153,8 +154,13 @@ def check_result_files(ctx):
         if n > 1 and not ctx.isdir(run):
             continue  # one finding for a missing run: its detail log's, where that is read
         for name in names:
-            if name != "mlperf_log_detail.txt" and not ctx.exists(f"{run}/{name}"):
+            if name == "mlperf_log_detail.txt":
+                continue
+            kind = entry_kind(ctx.abs(f"{run}/{name}"))
+            if kind == "missing":
                 yield MissingFile.at(f"{run}/{name}", expected=name)
+            elif kind is not None:  # a file no check may read (the summary of a JSON log is not)
+                yield NotARegularFile.at(f"{run}/{name}", found=kind)
 
 
 class InvalidModelMapping(Rule):

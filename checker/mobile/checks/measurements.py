@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 from infercheck.checker.core.findings import Rule
@@ -12,7 +11,7 @@ from infercheck.checker.core.measurements import (
     implementation_findings,
 )
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.textfile import ParseError, read_text, subdirs
+from infercheck.checker.core.textfile import ParseError, loads, read_text, subdirs
 from infercheck.checker.core.tree_rules import PARSE_RULES, InvalidJson, finding_for_parse_error
 
 
@@ -78,7 +77,7 @@ def check_measurements(ctx):
         return
     rel = ctx.rel(path)
     try:
-        data = json.loads(read_text(path))
+        data = loads(read_text(path))
     except ParseError as exc:
         yield finding_for_parse_error(exc, rel)
         return

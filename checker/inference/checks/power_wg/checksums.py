@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
+from infercheck.checker.core.textfile import ParseError, open_regular
 from infercheck.checker.inference.checks.power_wg.common import (
     CLIENT,
     SERVER,
@@ -55,7 +57,11 @@ class PowerResultChecksum(Rule):
 def _sha1(path: str) -> str | None:
     digest = hashlib.sha1()
     try:
-        with open(path, "rb") as f:
+        fd, _ = open_regular(path)  # a pipe, device or oversized file is the reading check's finding
+    except ParseError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
     except OSError:

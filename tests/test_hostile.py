@@ -1,0 +1,183 @@
+"""Hostile and broken trees: what a careless or hostile submitter can put in a tree never hangs
+the checker, never costs it unbounded memory, never loses a result, and never changes the tree.
+
+Each case breaks one thing in a copy of a real slice and asserts the exact finding, that every
+result is still listed, and that the tree is byte for byte what it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+
+import pytest
+
+from infercheck.checker import check_tree
+from infercheck.checker.core.textfile import SIZE_LIMITS, ParseError, read_bytes, size_limit
+
+from .test_broken_trees import error_codes
+
+
+def _fingerprint(root) -> dict[str, str]:
+    """Every entry of the tree: a regular file's SHA-256, else what kind of entry it is."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode):
+                with open(path, "rb") as f:
+                    out[path] = hashlib.sha256(f.read()).hexdigest()
+            else:
+                out[path] = f"mode {stat.S_IFMT(st.st_mode):o} size {st.st_size}"
+    return out
+
+
+def _check_unchanged(tree, **kwargs):
+    before = _fingerprint(tree.root)
+    report = check_tree(str(tree.root), round=tree.round, **kwargs)
+    assert _fingerprint(tree.root) == before, "the check changed the tree"
+    return report
+
+
+def _finding(report, code):
+    found = [f for f in report.all_findings() if f.code == code]
+    assert found, f"no {code} among {sorted({f.code for f in report.all_findings()})}"
+    return found[0]
+
+
+@pytest.fixture
+def edge(broken_tree):
+    """The v4.1 edge slice (SingleStream, MultiStream, Offline with their audits)."""
+    return broken_tree("edge")
+
+
+def _results(tree) -> int:
+    return len(check_tree(str(tree.root), round=tree.round).results)
+
+
+def test_a_named_pipe_in_place_of_a_detail_log_is_a_finding_not_a_hang(edge):
+    count = _results(edge)
+    log = edge.perf_log("Offline")
+    log.unlink()
+    os.mkfifo(log)
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR016")
+    assert found.path == edge.rel(log) and found.found == "named pipe"
+    assert len(report.results) == count
+    assert error_codes(report, edge.rel(edge.result("Offline"))) >= {"STR016"}
+
+
+def test_a_named_pipe_with_parallel_jobs_and_round_detection(edge):
+    """The round census opens every performance log too: it must not wait on a pipe either."""
+    log = edge.perf_log("SingleStream")
+    log.unlink()
+    os.mkfifo(log)
+    before = _fingerprint(edge.root)
+    report = check_tree(str(edge.root), jobs=2)
+    assert report.round == "v4.1" and "STR016" in error_codes(report)
+    assert _fingerprint(edge.root) == before
+
+
+def test_a_folder_in_place_of_a_summary_is_not_a_regular_file(edge):
+    summary = edge.result("Offline") / "performance" / "run_1" / "mlperf_log_summary.txt"
+    summary.unlink()
+    summary.mkdir()
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR016")
+    assert found.path == edge.rel(summary) and found.found == "folder"
+    assert error_codes(report) == {"STR016"}
+
+
+def test_a_2_gb_sparse_detail_log_is_refused_unread(edge):
+    log = edge.perf_log("Offline")
+    with open(log, "r+b") as f:
+        f.truncate(2 << 30)  # sparse: no disk used
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR017")
+    assert found.path == edge.rel(log)
+    assert found.found == 2 << 30 and found.expected == f"<= {size_limit(str(log))} bytes"
+    assert not report.valid
+
+
+def test_an_oversized_system_json_is_refused_and_its_results_still_listed(edge):
+    count = _results(edge)
+    with open(edge.system_json, "r+b") as f:
+        f.truncate(SIZE_LIMITS[".json"] + 1)
+    report = _check_unchanged(edge)
+    assert len(report.results) == count
+    assert all("STR017" in {f.code for f in e.findings} or not e.valid for e in report.results)
+    assert not any(e.valid for e in report.results)
+
+
+def test_a_socket_is_not_a_regular_file(tmp_path):
+    import socket
+
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(path))
+        with pytest.raises(ParseError) as err:
+            read_bytes(str(path))
+    assert err.value.kind == "not-a-file" and err.value.reason == "socket"
+
+
+def test_a_character_device_is_not_read():
+    with pytest.raises(ParseError) as err:
+        read_bytes("/dev/zero")
+    assert err.value.kind == "not-a-file" and err.value.reason == "character device"
+
+
+def test_the_size_bounds_follow_the_kind_of_file():
+    assert size_limit("a/mlperf_log_summary.txt") == 1 << 20
+    assert size_limit("a/systems/x.json") == 16 << 20
+    assert size_limit("a/mlperf_log_accuracy.json") == 64 << 20
+    assert size_limit("a/mlperf_log_detail.txt") == 64 << 20
+
+
+def test_a_system_json_nested_200000_deep_is_invalid_json_and_loses_no_result(edge):
+    count = _results(edge)
+    edge.system_json.write_text("[" * 200_000 + "]" * 200_000, "utf-8")
+    report = _check_unchanged(edge)
+    assert len(report.results) == count and not report.crashed
+    found = _finding(report, "STR005")
+    assert found.path == edge.rel(edge.system_json) and "nested too deeply" in found.message
+    assert not any(e.valid for e in report.results)
+
+
+def test_nan_in_a_detail_log_is_malformed_not_a_silent_pass(edge):
+    """A NaN latency would compare false with every bound."""
+    log = edge.perf_log("SingleStream")
+    key = '"key": "result_90.00_percentile_latency_ns", "value": '
+    text = log.read_text("utf-8")
+    start = text.index(key) + len(key)
+    end = text.index(",", start)
+    log.write_text(text[:start] + "NaN" + text[end:], "utf-8")
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR004")
+    assert found.path == edge.rel(log) and "NaN is not a JSON number" in found.message
+    assert not report.valid and not report.crashed
+
+
+def test_a_fault_of_the_checker_on_a_system_still_lists_its_results(edge, monkeypatch):
+    from infercheck.checker.inference import engine
+
+    count = _results(edge)
+
+    def fault(task):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(engine, "_check_system_unguarded", fault)
+    report = _check_unchanged(edge)
+    assert len(report.results) == count and report.crashed
+    assert all(not e.valid and [f.code for f in e.findings] == ["INT001"] for e in report.results)
+
+
+def test_a_detail_log_that_is_a_link_loop_is_unreadable_and_a_broken_link(edge):
+    log = edge.perf_log("Offline")
+    log.unlink()
+    os.symlink(log.name, log)  # points at itself
+    report = _check_unchanged(edge)
+    unreadable = _finding(report, "STR012")
+    assert unreadable.path == edge.rel(log) and "symbolic links" in unreadable.message
+    assert _finding(report, "STR007").path == edge.rel(log)
+    assert len(report.results) == _results(edge)
