@@ -12,7 +12,19 @@ from infercheck.cli.run_cmd import run, truncate
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # One line, no traceback; every output is written under a temporary name and
+            # renamed when complete, so none is left half-written.
+            click.echo("\ninfercheck: interrupted; no output was left half-written", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="infercheck")
 def main() -> None:
     """Validate MLPerf Inference and MLPerf Mobile submissions and tabulate their results.

@@ -16,6 +16,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from infercheck.checker import __version__
+from infercheck.checker.core.outputs import atomic_path
 
 from .ids import assign_ids
 from .xlsx import write_xlsx
@@ -72,30 +73,37 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     table = table.copy()
     table["id"] = assign_ids(table, ids_path) if len(table) else pd.Series(dtype="string")
     data = site_data(table, link_base or {})
+    # Every file is written under a temporary name and renamed when complete, index.html last:
+    # an interrupted build never leaves a page that looks complete over partial data.
     assets = os.path.join(out, "assets")
     os.makedirs(assets, exist_ok=True)
-    with open(os.path.join(assets, "data.js"), "w", encoding="utf-8") as f:
+    with atomic_path(os.path.join(assets, "data.js")) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write("window.INFERCHECK_DATA = " + _json_for_script(data) + ";\n")
-    for name in ("app.js", "style.css"):
-        with resources.files("infercheck.reports").joinpath("assets", name).open("rb") as src, \
-                open(os.path.join(assets, name), "wb") as dest:
-            shutil.copyfileobj(src, dest)
     plotly_js = resources.files("plotly").joinpath("package_data", "plotly.min.js")
-    with plotly_js.open("rb") as src, open(os.path.join(assets, "plotly.min.js"), "wb") as dest:
-        shutil.copyfileobj(src, dest)
+    copies = [(resources.files("infercheck.reports").joinpath("assets", name), name)
+              for name in ("app.js", "style.css")] + [(plotly_js, "plotly.min.js")]
+    for source, name in copies:
+        with source.open("rb") as src, atomic_path(os.path.join(assets, name)) as tmp, \
+                open(tmp, "wb") as dest:
+            shutil.copyfileobj(src, dest)
 
     downloads = os.path.join(out, "downloads")
     os.makedirs(downloads, exist_ok=True)
     flat = table.drop(columns=["id"]).assign(id=table["id"])
-    flat.to_csv(os.path.join(downloads, "results.csv"), index=False)
-    flat.to_parquet(os.path.join(downloads, "results.parquet"), index=False)
-    sheets = write_xlsx(table, os.path.join(downloads, "results.xlsx")) if len(table) else []
+    with atomic_path(os.path.join(downloads, "results.csv")) as tmp:
+        flat.to_csv(tmp, index=False)
+    with atomic_path(os.path.join(downloads, "results.parquet")) as tmp:
+        flat.to_parquet(tmp, index=False)
+    sheets = []
+    if len(table):
+        with atomic_path(os.path.join(downloads, "results.xlsx")) as tmp:
+            sheets = write_xlsx(table, tmp)
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     html = env.get_template("index.html.j2").render(title=title, version=__version__,
                                                     rounds=data["rounds"], count=len(table))
-    with open(os.path.join(out, "index.html"), "w", encoding="utf-8") as f:
+    with atomic_path(os.path.join(out, "index.html")) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(html)
     return {"systems": len(data["systems"]), "results": len(table), "sheets": sheets,
             "rounds": data["rounds"]}

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import signal
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
 
 from infercheck.checker import check_tree
 from infercheck.checker.core.textfile import SIZE_LIMITS, ParseError, read_bytes, size_limit
 
+from .conftest import corpus
 from .test_broken_trees import error_codes
 
 
@@ -181,3 +187,51 @@ def test_a_detail_log_that_is_a_link_loop_is_unreadable_and_a_broken_link(edge):
     assert unreadable.path == edge.rel(log) and "symbolic links" in unreadable.message
     assert _finding(report, "STR007").path == edge.rel(log)
     assert len(report.results) == _results(edge)
+
+
+def _round_sized_tree(dest, copies: int):
+    """`copies` renamed copies of every submitter of the v2.1 slice, hard-linked (no disk)."""
+    src = corpus("inference-v2.1")
+    for division in os.listdir(src):
+        if not os.path.isdir(src / division):
+            continue
+        for sub in os.listdir(src / division):
+            for i in range(copies):
+                shutil.copytree(src / division / sub, dest / division / f"{sub}{i:02d}",
+                                copy_function=os.link)
+    return dest
+
+
+def test_ctrl_c_ends_a_check_with_one_line_exit_130_and_no_half_written_output(tmp_path):
+    tree = _round_sized_tree(tmp_path / "tree", 12)
+    out = tmp_path / "report.json"
+    out.write_text("an earlier report\n", "utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "infercheck.cli", "check", str(tree), "-q",
+                             "--jobs", "2", "--json", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)  # imports done, systems being checked (the whole check takes several s)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (stdout[-500:], stderr[-2000:])
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines() == ["infercheck: interrupted; no output was left half-written"]
+    assert out.read_text("utf-8") == "an earlier report\n"
+    assert [p.name for p in tmp_path.iterdir() if ".part-" in p.name] == []
+
+
+def test_outputs_are_renamed_into_place_only_when_complete(tmp_path, monkeypatch):
+    from infercheck.checker.core import outputs
+
+    report = check_tree(str(corpus("inference-v2.1")), round="v2.1")
+    target = tmp_path / "summary.json"
+    target.write_text("complete earlier file\n", "utf-8")
+
+    def dump_then_fail(obj, f, **kw):
+        f.write('{"half": ')
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs.json, "dump", dump_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_json(report, str(target))
+    assert target.read_text("utf-8") == "complete earlier file\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from infercheck.checker.core.coerce import as_float, as_int
 from infercheck.checker.core.report import Report, ResultEntry
 
-__all__ = ["TABLE_TYPES", "notes_text", "results_table", "text_value", "write_csv", "write_json",
+__all__ = ["TABLE_TYPES", "atomic_path", "notes_text", "results_table", "text_value", "write_csv",
+           "write_json",
            "write_parquet"]
 
 
@@ -27,17 +32,43 @@ def text_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+@contextmanager
+def atomic_path(path: str) -> Iterator[str]:
+    """A temporary name beside `path` to write to; renamed to `path` only once the writing has
+    finished, so an interrupted run never leaves a half-written file that looks complete (and an
+    earlier complete one stays as it was)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    # The extension is kept: writers such as pandas' Excel one choose the format by it.
+    stem, ext = os.path.splitext(os.path.basename(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_csv(summary: tuple[list[str], list[dict[str, str]]], path: str) -> None:
     """A suite's summary table (its `summary_rows` of a report) as CSV."""
     columns, rows = summary
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
 
 
 def write_json(report: Report, path: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         json.dump(report.to_dict(), f, indent=2, default=str)
         f.write("\n")
 
@@ -128,4 +159,5 @@ def results_table(report: Report):
 def write_parquet(report: Report, path: str) -> None:
     import pyarrow.parquet as pq  # heavy: loaded only when a table is asked for
 
-    pq.write_table(results_table(report), path)
+    with atomic_path(path) as tmp:
+        pq.write_table(results_table(report), tmp)

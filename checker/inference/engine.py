@@ -4,6 +4,7 @@ folders; each result is checked in its own context, systems in parallel with --j
 from __future__ import annotations
 
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -161,6 +162,11 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     return entries, tree
 
 
+def _leave_interrupts_to_parent() -> None:
+    """Workers ignore Ctrl-C: the parent stops them, and only it says so."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
     root, top, round_name = scan
     return _scan_links(root, top, load_rules(round_name))
@@ -257,10 +263,19 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     # The link scans walk every file of a submitter's folder (code/ too): they share the
     # processes with the systems.
     if scope.jobs > 1 and len(tasks) + len(link_scans) > 1:
-        with ProcessPoolExecutor(max_workers=scope.jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=scope.jobs, initializer=_leave_interrupts_to_parent)
+        try:
             links = pool.map(_scan_links_task, link_scans)
             gather(pool.map(_check_system, tasks, chunksize=1))
             links = list(links)
+        except BaseException:
+            # Ctrl-C (or a fault): stop at once rather than finish every queued system.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in workers:
+                process.terminate()
+            raise
+        pool.shutdown()
     else:
         links = [_scan_links_task(s) for s in link_scans]
         gather(_check_system(t) for t in tasks)
