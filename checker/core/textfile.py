@@ -91,10 +91,14 @@ def open_regular(path: str, limit: int | None = None) -> tuple[int, int]:
 def read_bytes(path: str, limit: int | None = None) -> bytes:
     """The whole of a regular file of at most `limit` bytes (default: its kind's SIZE_LIMITS)."""
     bound = size_limit(path) if limit is None else limit
-    fd, _ = open_regular(path, bound)
+    fd, size = open_regular(path, bound)
     try:
         with os.fdopen(fd, "rb") as f:
-            data = f.read(bound + 1)  # one byte more: a file still growing is not read past it
+            # Its size and a byte (a buffer of the bound would be allocated for every file);
+            # a file still growing is read on, but never past the bound.
+            data = f.read(size + 1)
+            if len(data) > size:
+                data += f.read(bound + 1 - len(data))
     except OSError as exc:
         raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
     if len(data) > bound:

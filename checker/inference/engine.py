@@ -169,7 +169,10 @@ def _leave_interrupts_to_parent() -> None:
 
 def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
     root, top, round_name = scan
-    return _scan_links(root, top, load_rules(round_name))
+    try:
+        return _scan_links(root, top, load_rules(round_name))
+    except Exception as exc:  # a fault of ours: reported, and the results are still checked
+        return [crash_finding(os.path.relpath(top, root).replace(os.sep, "/"), exc, "scan_links")]
 
 
 def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
