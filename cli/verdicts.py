@@ -8,10 +8,18 @@ from infercheck.checker.core.profiles import PROFILES, TOLERATED
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.tree_rules import EmptyTree
 
-__all__ = ["exit_status", "finding_line", "summary_line", "verdict_line"]
+__all__ = ["exit_status", "finding_line", "printable", "summary_line", "verdict_line"]
 
 # Findings that mean the command was used wrongly rather than that the tree is invalid.
 USAGE_CODES = {EmptyTree.code, RulePackBroken.code}
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (a newline in a folder name) escaped as Python writes
+    them, so that each verdict and finding stays on its own line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def verdict_line(entry: ResultEntry, profile: str) -> str:
@@ -22,7 +30,7 @@ def verdict_line(entry: ResultEntry, profile: str) -> str:
     if spec.verdict_tag and touched:
         tag += f" {spec.verdict_tag}"
     m = entry.metrics
-    parts = [tag, entry.result]
+    parts = [tag, printable(entry.result)]
     if m.get("value") is not None:
         parts.append(f"{m['value']:.6g} {m.get('units', '')}".rstrip())
     if m.get("accuracy_display"):
@@ -35,7 +43,7 @@ def verdict_line(entry: ResultEntry, profile: str) -> str:
     line = "  ".join(parts)
     errors = entry.errors()
     if errors:
-        shown = "; ".join(f"{f.code} {f.message}" for f in errors[:3])
+        shown = printable("; ".join(f"{f.code} {f.message}" for f in errors[:3]))
         more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
         line += f"\n        {shown}{more}"
     return line
@@ -43,7 +51,7 @@ def verdict_line(entry: ResultEntry, profile: str) -> str:
 
 def finding_line(f) -> str:
     where = f" {f.path}" if f.path else ""
-    return f"{f.severity.upper():7} {f.code} {f.name}:{where}: {f.message}"
+    return printable(f"{f.severity.upper():7} {f.code} {f.name}:{where}: {f.message}")
 
 
 def _tolerated(report: Report) -> str:

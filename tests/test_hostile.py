@@ -235,3 +235,40 @@ def test_outputs_are_renamed_into_place_only_when_complete(tmp_path, monkeypatch
         outputs.write_json(report, str(target))
     assert target.read_text("utf-8") == "complete earlier file\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.json"]
+
+
+def test_two_checks_of_one_tree_at_once_agree_and_leave_it_unchanged(edge, tmp_path):
+    before = _fingerprint(edge.root)
+    cmd = [sys.executable, "-m", "infercheck.cli", "check", str(edge.root), "-q", "--json"]
+    procs = [subprocess.Popen([*cmd, str(tmp_path / f"r{i}.json")], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True) for i in range(2)]
+    codes = [p.wait(timeout=120) for p in procs]
+    assert codes == [0, 0], [p.stderr.read() for p in procs]
+    first, second = ((tmp_path / f"r{i}.json").read_text("utf-8") for i in range(2))
+    assert first == second
+    assert _fingerprint(edge.root) == before
+
+
+def test_a_result_folder_named_with_a_newline_or_a_leading_dash_is_judged_not_lost(edge):
+    count = _results(edge)
+    offline, multistream = edge.result("Offline"), edge.result("MultiStream")
+    offline.rename(offline.with_name("Off\nline"))
+    multistream.rename(multistream.with_name("-MultiStream"))
+    report = _check_unchanged(edge)
+    # Neither is a scenario name: each is a finding about the tree, and the rest still checked.
+    odd = {f.found for f in report.findings if f.code == "STR010"}
+    assert odd == {"Off\nline", "-MultiStream"}
+    assert len(report.results) == count - 2
+    assert "STR011" in error_codes(report)  # the benchmark now lacks required scenarios
+
+
+def test_a_newline_in_a_folder_name_is_escaped_in_the_printed_lines(edge):
+    from click.testing import CliRunner
+
+    from infercheck.cli import main
+
+    offline = edge.result("Offline")
+    offline.rename(offline.with_name("Off\nline"))
+    out = CliRunner().invoke(main, ["check", str(edge.root), "-q"]).output
+    (line,) = [x for x in out.splitlines() if "STR010" in x]
+    assert line.startswith("ERROR   STR010") and "/Off\\nline" in line
