@@ -96,7 +96,6 @@ _WANTED_FIRST_LINE = re.compile(_WANTED_AFTER)
 
 
 _VALUE_OPEN = ', "value": '
-_scan_value = raw_decode
 
 
 def _value(text: str, body: int, after_key: int, path: str) -> Any:
@@ -107,7 +106,7 @@ def _value(text: str, body: int, after_key: int, path: str) -> Any:
     end = len(text) if end < 0 else end
     if text.startswith(_VALUE_OPEN, after_key):
         try:
-            value, stop = _scan_value(text, after_key + len(_VALUE_OPEN))
+            value, stop = raw_decode(text, after_key + len(_VALUE_OPEN))
         except ValueError:
             pass  # decoded whole below, which says what is wrong
         else:

@@ -43,13 +43,17 @@ _KINDS = {stat.S_IFIFO: "named pipe", stat.S_IFSOCK: "socket", stat.S_IFCHR: "ch
           stat.S_IFBLK: "block device", stat.S_IFDIR: "folder"}
 
 
+def _kind(mode: int) -> str | None:
+    """None for a regular file, else what stands there."""
+    return None if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "special file")
+
+
 def entry_kind(path: str) -> str | None:
     """None for a regular file (a link followed), else "missing" or what stands there."""
     try:
-        mode = os.stat(path).st_mode
+        return _kind(os.stat(path).st_mode)
     except OSError:
         return "missing"
-    return None if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "special file")
 
 
 def size_limit(path: str) -> int:
@@ -75,8 +79,8 @@ def open_regular(path: str, limit: int | None = None) -> tuple[int, int]:
         raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
+        kind = _kind(st.st_mode)
+        if kind is not None:
             raise ParseError(path, "not-a-file", kind)
         limit = size_limit(path) if limit is None else limit
         if st.st_size > limit:

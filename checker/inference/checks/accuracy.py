@@ -36,10 +36,10 @@ def matching_lines(pattern: re.Pattern, text: str, lines: list[str]) -> list[tup
     """(0-based line number, match) of every line of `text` that `pattern.match`es, as a loop over
     `lines` (text.splitlines()) would find them. Large files (accuracy.txt may list 50,000 images)
     are searched whole, each match checked to stay on its line; otherwise line by line."""
-    # Lines ended by \n alone: no \r (which splitlines() drops) and no other separator of
-    # splitlines() (\v, \f, \x1c-\x1e, \x85, \u2028, \u2029, which would add lines).
-    plain = "\r" not in text and len(lines) == text.count("\n") + (not text.endswith("\n"))
-    if len(text) > _LARGE_REPORT and plain and "$" not in pattern.pattern.rstrip("$"):
+    # Only for large texts whose lines end in \n alone: no \r (which splitlines() drops) and no
+    # other separator of splitlines() (\v, \f, \x1c-\x1e, \x85, \u2028, \u2029: more lines).
+    if len(text) > _LARGE_REPORT and "$" not in pattern.pattern.rstrip("$") and "\r" not in text \
+            and len(lines) == text.count("\n") + (not text.endswith("\n")):
         first = pattern.match(lines[0]) if lines else None
         found = [(0, first)] if first else []
         line, counted_to = 0, 0

@@ -154,8 +154,6 @@ def check_result_files(ctx):
         if n > 1 and not ctx.isdir(run):
             continue  # one finding for a missing run: its detail log's, where that is read
         for name in names:
-            if name == "mlperf_log_detail.txt":
-                continue
             kind = entry_kind(ctx.abs(f"{run}/{name}"))
             if kind == "missing":
                 yield MissingFile.at(f"{run}/{name}", expected=name)
