@@ -1,12 +1,18 @@
-"""The core's small mechanisms: value coercion and profiles."""
+"""The core's small mechanisms: value coercion, profiles, the detail log's scan."""
 
 from __future__ import annotations
 
 import pytest
 
 from infercheck.checker.core.coerce import as_count, as_float, as_int, is_true
+from infercheck.checker.core.loadgen_log import parse_detail_log
 from infercheck.checker.core.profiles import PROFILES, TOLERATED, apply_profile
 from infercheck.checker.suites import ALL_CODES
+
+from .conftest import corpus
+
+RESNET_LOG = ("closed/UntetherAI/compliance/h13_u1_preview_dc/resnet50/server/TEST01/performance/"
+              "run_1/mlperf_log_detail.txt")
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -44,3 +50,18 @@ def test_the_published_profile_relaxes_what_the_round_tolerated():
     (relaxed,) = apply_profile([invalid], "published", ALL_CODES, frozenset({"LG002"}))
     assert relaxed.severity == "warning" and relaxed.detail == TOLERATED
     assert apply_profile([invalid], "published", ALL_CODES)[0].is_error  # not in the round's list
+
+
+def test_a_skipped_line_still_carries_its_error_flag():
+    # The sample-index line is jumped over, not scanned; an error flagged in its metadata (the
+    # flag lands on whichever line LoadGen writes next) must still be found, and the keys after it.
+    text = (corpus("inference-v4.1") / RESNET_LOG).read_text("utf-8")
+    clean = parse_detail_log(text, "log")
+    assert clean.errors == [] and clean.get("result_validity") == "VALID"
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if '"key": "loaded_qsl_set"' in line)
+    assert len(lines[at]) > 10_000
+    lines[at] = lines[at].replace('"is_error": false', '"is_error": true')
+    flagged = parse_detail_log("".join(lines), "log")
+    assert [(e.key, e.line) for e in flagged.errors] == [("loaded_qsl_set", at + 1)]
+    assert flagged.values == clean.values

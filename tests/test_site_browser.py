@@ -57,6 +57,16 @@ def rows(driver):
         return []
 
 
+def tab_names(driver):
+    # Tabs are drawn by the same script as the table; wait for them as rows() does.
+    try:
+        buttons = WebDriverWait(driver, 10).until(
+            lambda d: d.find_elements("css selector", "#tabs button"))
+    except TimeoutException:
+        return []
+    return [b.get_attribute("data-tab") for b in buttons]
+
+
 def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
     browser.get((site / "index.html").as_uri())
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -127,7 +137,7 @@ def test_mobile_devices_have_their_own_tab(browser, tmp_path):
                                     "--ids", str(tmp_path / "ids.json")])
     assert out.exit_code == 0, out.output
     browser.get((tmp_path / "site" / "index.html").as_uri())
-    tabs = [b.get_attribute("data-tab") for b in browser.find_elements("css selector", "#tabs button")]
+    tabs = tab_names(browser)
     assert "mobile closed" in tabs and "edge closed" in tabs
     browser.find_element("css selector", '#tabs button[data-tab="mobile closed"]').click()
     assert len(rows(browser)) == 3  # SD8G3, SD8SG3, SDX_Elite

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from infercheck.checker.core.textfile import ParseError, loads, raw_decode, read_text
@@ -89,8 +90,12 @@ def _decode(text: str, start: int, end: int, path: str) -> dict:
 # megabytes of sample indices) are skipped in C, without a Python step per line.
 # The pattern starts with the newline (a leading "^|" would make the engine try every position),
 # so the first line is matched on its own.
+# A line of a SKIPPED_KEYS key is jumped over with str.find (memchr) instead: the regex engine
+# steps through a line char by char, and those lines hold most of a log's bytes.
+SKIPPED_KEYS = frozenset({"loaded_qsl_set"})
 _WANTED_AFTER = ("(" + "|".join(re.escape(p) for p in _PREFIXES) + ")" + re.escape(_KEY_OPEN) + "("
-                 + "|".join(re.escape(k) for k in sorted(WANTED_KEYS, key=len, reverse=True)) + ')"')
+                 + "|".join(re.escape(k) for k in sorted(WANTED_KEYS | SKIPPED_KEYS, key=len,
+                                                         reverse=True)) + ')"')
 _WANTED_LINE = re.compile("\n" + _WANTED_AFTER)
 _WANTED_FIRST_LINE = re.compile(_WANTED_AFTER)
 
@@ -115,6 +120,26 @@ def _value(text: str, body: int, after_key: int, path: str) -> Any:
     return _decode(text, body, end, path).get("value")
 
 
+_METADATA = '"metadata": '
+
+
+def _error_marks(text: str, unscanned: list[tuple[int, int]]):
+    """The (start, end) of every line flagged as an error, outside the `unscanned` spans."""
+    spans, at = [], 0
+    for start, end in unscanned:
+        spans.append((at, start))
+        at = end
+    spans.append((at, len(text)))
+    for lo, hi in spans:
+        at = text.find(_ERROR_MARK, lo, hi)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            yield start, end
+            at = text.find(_ERROR_MARK, end, hi) if end < hi else -1
+
+
 def _is_cut_off(text: str) -> bool:
     tail = text[-4096:].rstrip()  # a log ends in a short line; rstrip() of all of it copies it
     return not (tail or text.rstrip()).endswith("}")
@@ -133,29 +158,39 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
     if _is_cut_off(text):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
-    # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
-    # before an :::ENDPTS one of the same key wherever each is.
-    found: dict[str, dict[str, Any]] = {p: {} for p in _PREFIXES}
+    found: dict[tuple[str, str], Any] = {}
+    unscanned: list[tuple[int, int]] = []  # skipped lines, all but their metadata
     first = _WANTED_FIRST_LINE.match(text)
-    for m in ([first] if first else []) + list(_WANTED_LINE.finditer(text)):
-        prefix, key = m.group(1), m.group(2)
-        if key not in found[prefix]:
-            found[prefix][key] = _value(text, m.start(1) + len(prefix), m.end(), path)
-    for prefix in reversed(_PREFIXES):
-        log.values.update(found[prefix])
-    if _ERROR_MARK in text:
-        at = text.find(_ERROR_MARK)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            end = len(text) if end < 0 else end
-            line = text[start:end]
-            prefix = next((p for p in _PREFIXES if line.startswith(p)), None)
-            if prefix is not None:
-                event = _decode(text, start + len(prefix), end, path)
-                log.errors.append(LogMessage(str(event.get("key")), event.get("value"),
-                                             _line_of(text, start)))
-            at = text.find(_ERROR_MARK, end)
+    pending, pos = [first] if first else [], 0
+    while True:
+        for m in chain(pending, _WANTED_LINE.finditer(text, pos)):
+            where = m.group(1, 2)
+            if where[1] in SKIPPED_KEYS:
+                after = m.end()
+                end = text.find("\n", after)
+                end = len(text) if end < 0 else end
+                # LoadGen writes the metadata (where an error is flagged) last on the line.
+                meta = text.rfind(_METADATA, after, end)
+                unscanned.append((after, end if meta < 0 else meta))
+                pos = end
+                break  # and search on from the end of the line
+            if where not in found:
+                found[where] = _value(text, m.start(1) + len(where[0]), m.end(), path)
+        else:
+            break
+        pending = []
+    for (prefix, key), value in found.items():
+        # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
+        # before an :::ENDPTS one of the same key wherever each is.
+        if prefix == _PREFIXES[0] or (_PREFIXES[0], key) not in found:
+            log.values[key] = value
+    for start, end in _error_marks(text, unscanned):
+        line = text[start:end]
+        prefix = next((p for p in _PREFIXES if line.startswith(p)), None)
+        if prefix is not None:
+            event = _decode(text, start + len(prefix), end, path)
+            log.errors.append(LogMessage(str(event.get("key")), event.get("value"),
+                                         _line_of(text, start)))
     return log
 
 
