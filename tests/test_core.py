@@ -65,3 +65,15 @@ def test_a_skipped_line_still_carries_its_error_flag():
     flagged = parse_detail_log("".join(lines), "log")
     assert [(e.key, e.line) for e in flagged.errors] == [("loaded_qsl_set", at + 1)]
     assert flagged.values == clean.values
+
+
+def test_a_log_of_many_runs_keeps_first_values_and_finds_late_keys():
+    # Hundreds of runs in one log narrow the search to the keys not yet found: values stay the
+    # first run's, and a key only a late run logs is still read.
+    text = (corpus("inference-v4.1") / RESNET_LOG).read_text("utf-8")
+    one = parse_detail_log(text, "log")
+    late = (':::MLLOG {"key": "test05_qsl_rng_seed", "value": 42, "time_ms": 1.0, "namespace": '
+            '"mlperf::logging", "event_type": "POINT_IN_TIME", "metadata": {"is_error": false, '
+            '"is_warning": false, "file": "x.cc", "line_no": 1, "pid": 1, "tid": 1}}\n')
+    many = parse_detail_log(text * 200 + late + text.replace('"VALID"', '"INVALID"'), "log")
+    assert many.values == {**one.values, "test05_qsl_rng_seed": 42}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -93,11 +94,25 @@ def _decode(text: str, start: int, end: int, path: str) -> dict:
 # A line of a SKIPPED_KEYS key is jumped over with str.find (memchr) instead: the regex engine
 # steps through a line char by char, and those lines hold most of a log's bytes.
 SKIPPED_KEYS = frozenset({"loaded_qsl_set"})
-_WANTED_AFTER = ("(" + "|".join(re.escape(p) for p in _PREFIXES) + ")" + re.escape(_KEY_OPEN) + "("
-                 + "|".join(re.escape(k) for k in sorted(WANTED_KEYS | SKIPPED_KEYS, key=len,
-                                                         reverse=True)) + ')"')
-_WANTED_LINE = re.compile("\n" + _WANTED_AFTER)
-_WANTED_FIRST_LINE = re.compile(_WANTED_AFTER)
+
+
+def _key_line_pattern(keys: frozenset[str], first: bool = False) -> re.Pattern:
+    return re.compile(("" if first else "\n") + "(" + "|".join(re.escape(p) for p in _PREFIXES)
+                      + ")" + re.escape(_KEY_OPEN) + "("
+                      + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"')
+
+
+_WANTED_LINE = _key_line_pattern(WANTED_KEYS | SKIPPED_KEYS)
+_WANTED_FIRST_LINE = _key_line_pattern(WANTED_KEYS | SKIPPED_KEYS, first=True)
+# A log of many runs in one (accuracy runs of some harnesses: hundreds) repeats every key; past
+# this many repeats the search goes on for the keys not yet found only (a Python step per
+# repeated line costs more than the pattern, which logs of one harness share).
+_REPEATS_BEFORE_NARROWING = 64
+
+
+@lru_cache(maxsize=64)
+def _narrowed_line(missing: frozenset[str]) -> re.Pattern:
+    return _key_line_pattern(missing | SKIPPED_KEYS)
 
 
 _VALUE_OPEN = ', "value": '
@@ -161,9 +176,9 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
     found: dict[tuple[str, str], Any] = {}
     unscanned: list[tuple[int, int]] = []  # skipped lines, all but their metadata
     first = _WANTED_FIRST_LINE.match(text)
-    pending, pos = [first] if first else [], 0
+    pending, pos, pattern, repeats = [first] if first else [], 0, _WANTED_LINE, 0
     while True:
-        for m in chain(pending, _WANTED_LINE.finditer(text, pos)):
+        for m in chain(pending, pattern.finditer(text, pos)):
             where = m.group(1, 2)
             if where[1] in SKIPPED_KEYS:
                 after = m.end()
@@ -176,6 +191,11 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
                 break  # and search on from the end of the line
             if where not in found:
                 found[where] = _value(text, m.start(1) + len(where[0]), m.end(), path)
+            elif (repeats := repeats + 1) == _REPEATS_BEFORE_NARROWING:
+                # An :::ENDPTS line is looked for until its key has an :::MLLOG one.
+                pattern = _narrowed_line(WANTED_KEYS - {k for p, k in found if p == _PREFIXES[0]})
+                pos = m.end()
+                break
         else:
             break
         pending = []
