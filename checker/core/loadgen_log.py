@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -87,32 +88,27 @@ def _decode(text: str, start: int, end: int, path: str) -> dict:
     return event
 
 
-# A wanted key's line, found by one pass of the regex engine: the other lines (some of them
-# megabytes of sample indices) are skipped in C, without a Python step per line.
-# The pattern starts with the newline (a leading "^|" would make the engine try every position),
-# so the first line is matched on its own.
-# A line of a SKIPPED_KEYS key is jumped over with str.find (memchr) instead: the regex engine
-# steps through a line char by char, and those lines hold most of a log's bytes.
+# A wanted key's line, found by one pass of the regex engine: the other lines are skipped in C,
+# without a Python step per line. The pattern starts with the newline (a leading "^|" would make
+# the engine try every position), so the first line is matched on its own.
+# A line of a SKIPPED_KEYS key (the sample indices: most of a log's bytes, LoadGen's accuracy
+# runs log hundreds) is jumped over with str.find (memchr): the regex engine steps through a line
+# char by char.
 SKIPPED_KEYS = frozenset({"loaded_qsl_set"})
 
 
-def _key_line_pattern(keys: frozenset[str], first: bool = False) -> re.Pattern:
+@lru_cache(maxsize=64)
+def _key_line(keys: frozenset[str], first: bool = False) -> re.Pattern:
+    keys = keys | SKIPPED_KEYS
     return re.compile(("" if first else "\n") + "(" + "|".join(re.escape(p) for p in _PREFIXES)
                       + ")" + re.escape(_KEY_OPEN) + "("
                       + "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True)) + ')"')
 
 
-_WANTED_LINE = _key_line_pattern(WANTED_KEYS | SKIPPED_KEYS)
-_WANTED_FIRST_LINE = _key_line_pattern(WANTED_KEYS | SKIPPED_KEYS, first=True)
-# A log of many runs in one (accuracy runs of some harnesses: hundreds) repeats every key; past
-# this many repeats the search goes on for the keys not yet found only (a Python step per
-# repeated line costs more than the pattern, which logs of one harness share).
+# A log of many runs in one repeats every key; past this many repeats the search goes on for the
+# keys not yet found only (a Python step per repeated line costs more than a new pattern, which
+# the logs of one harness share).
 _REPEATS_BEFORE_NARROWING = 64
-
-
-@lru_cache(maxsize=64)
-def _narrowed_line(missing: frozenset[str]) -> re.Pattern:
-    return _key_line_pattern(missing | SKIPPED_KEYS)
 
 
 _VALUE_OPEN = ', "value": '
@@ -160,8 +156,50 @@ def _is_cut_off(text: str) -> bool:
     return not (tail or text.rstrip()).endswith("}")
 
 
-def parse_detail_log(text: str, path: str) -> DetailLog:
-    """Decode only the wanted lines and the error lines.
+def _skipped_line(text: str, after: int, unscanned: list[tuple[int, int]]) -> int:
+    """Record the line of a skipped key, from `after` the key, as unscanned but for its metadata
+    (LoadGen writes it last; it holds the error flag); the line's end."""
+    end = text.find("\n", after)
+    end = len(text) if end < 0 else end
+    meta = text.rfind(_METADATA, after, end)
+    unscanned.append((after, end if meta < 0 else meta))
+    return end
+
+
+def _scan(text: str, path: str, keys: frozenset[str]):
+    """The first value of each of `keys` by (prefix, key), and the spans of skipped lines."""
+    found: dict[tuple[str, str], Any] = {}
+    unscanned: list[tuple[int, int]] = []
+    first = _key_line(keys, first=True).match(text)
+    pending, pos, pattern, repeats = [first] if first else [], 0, _key_line(keys), 0
+    missing = set(keys)  # of an :::MLLOG line; an :::ENDPTS one is looked for until then
+    while missing:
+        for m in chain(pending, pattern.finditer(text, pos)):
+            where = m.group(1, 2)
+            if where[1] in SKIPPED_KEYS:
+                pos = _skipped_line(text, m.end(), unscanned)
+                break  # and search on from the end of the line
+            if where not in found:
+                found[where] = _value(text, m.start(1) + len(where[0]), m.end(), path)
+                if where[0] == _PREFIXES[0]:
+                    missing.discard(where[1])
+                    if not missing:
+                        pos = m.end()
+                        break
+            elif (repeats := repeats + 1) == _REPEATS_BEFORE_NARROWING:
+                pattern, pos = _key_line(frozenset(missing)), m.end()
+                break
+        else:
+            return found, unscanned
+        pending = []
+    # Every key found: the rest is only searched for errors, skipped lines and all (one pass of
+    # str.find over them costs less than finding them).
+    return found, unscanned
+
+
+def parse_detail_log(text: str, path: str, keys: Collection[str] | None = None) -> DetailLog:
+    """Decode only the wanted lines (`keys`, or every key a check of either suite reads) and the
+    error lines.
 
     A log cut short ends in a partial line, which is what the shape check looks for; other lines
     are validated when they are decoded.
@@ -173,32 +211,7 @@ def parse_detail_log(text: str, path: str) -> DetailLog:
     if _is_cut_off(text):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
-    found: dict[tuple[str, str], Any] = {}
-    unscanned: list[tuple[int, int]] = []  # skipped lines, all but their metadata
-    first = _WANTED_FIRST_LINE.match(text)
-    pending, pos, pattern, repeats = [first] if first else [], 0, _WANTED_LINE, 0
-    while True:
-        for m in chain(pending, pattern.finditer(text, pos)):
-            where = m.group(1, 2)
-            if where[1] in SKIPPED_KEYS:
-                after = m.end()
-                end = text.find("\n", after)
-                end = len(text) if end < 0 else end
-                # LoadGen writes the metadata (where an error is flagged) last on the line.
-                meta = text.rfind(_METADATA, after, end)
-                unscanned.append((after, end if meta < 0 else meta))
-                pos = end
-                break  # and search on from the end of the line
-            if where not in found:
-                found[where] = _value(text, m.start(1) + len(where[0]), m.end(), path)
-            elif (repeats := repeats + 1) == _REPEATS_BEFORE_NARROWING:
-                # An :::ENDPTS line is looked for until its key has an :::MLLOG one.
-                pattern = _narrowed_line(WANTED_KEYS - {k for p, k in found if p == _PREFIXES[0]})
-                pos = m.end()
-                break
-        else:
-            break
-        pending = []
+    found, unscanned = _scan(text, path, WANTED_KEYS if keys is None else frozenset(keys))
     for (prefix, key), value in found.items():
         # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
         # before an :::ENDPTS one of the same key wherever each is.
@@ -311,8 +324,8 @@ def parse_summary_log(text: str) -> dict[str, Any]:
     return values
 
 
-def read_detail_log(path: str) -> DetailLog:
-    log = parse_detail_log(read_text(path), path)
+def read_detail_log(path: str, keys: Collection[str] | None = None) -> DetailLog:
+    log = parse_detail_log(read_text(path), path, keys)
     if log.legacy:
         summary = os.path.join(os.path.dirname(path), "mlperf_log_summary.txt")
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from infercheck.checker.core.endpoints_log import EndpointsLog, read_endpoints_log
@@ -111,9 +111,9 @@ class ResultContext:
             return []
 
     # loaders -----------------------------------------------------------------------------------
-    def _load(self, rel: str, reader) -> Any:
+    def _load(self, rel: str, reader, name: str | None = None) -> Any:
         """Read once; a failure is recorded once as a finding and the result is None."""
-        key = f"{reader.__name__}:{rel}"
+        key = f"{name or reader.__name__}:{rel}"
         if key in self._cache:
             return self._cache[key]
         try:
@@ -124,8 +124,14 @@ class ResultContext:
         self._cache[key] = value
         return value
 
-    def detail_log(self, rel: str) -> DetailLog | None:
-        return self._load(rel, read_detail_log)
+    def detail_log(self, rel: str, keys: frozenset[str] | None = None) -> DetailLog | None:
+        """The log, with every key a check reads, or only `keys` (the log is then scanned only
+        as far as they are found, and for errors)."""
+        whole = self._cache.get(f"read_detail_log:{rel}")
+        if keys is None or whole is not None:
+            return whole or self._load(rel, read_detail_log)
+        return self._load(rel, partial(read_detail_log, keys=keys),
+                          name=f"read_detail_log[{','.join(sorted(keys))}]")
 
     def text(self, rel: str) -> str | None:
         return self._load(rel, read_text)
