@@ -235,7 +235,6 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     round = rules.round
     checks = scope.checks if scope.checks is not None else CHECKS
     submitter = scope.submitter
-    report.findings.extend(several_rounds(root, round, submitter, scope.profile))
     tasks: list[_SystemTask] = []
     link_scans: list[tuple[str, str, str]] = []
     link_slots: list[int] = []
@@ -268,9 +267,12 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     if scope.jobs > 1 and len(tasks) + len(link_scans) > 1:
         pool = ProcessPoolExecutor(max_workers=scope.jobs, initializer=_leave_interrupts_to_parent)
         try:
+            # The census reads the head of every performance log: a task like the others.
+            census = pool.submit(several_rounds, root, round, submitter, scope.profile)
             links = pool.map(_scan_links_task, link_scans)
             gather(pool.map(_check_system, tasks, chunksize=1))
             links = list(links)
+            rounds_found = census.result()
         except BaseException:
             # Ctrl-C (or a fault): stop at once rather than finish every queued system.
             workers = list((getattr(pool, "_processes", None) or {}).values())
@@ -280,10 +282,12 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             raise
         pool.shutdown()
     else:
+        rounds_found = several_rounds(root, round, submitter, scope.profile)
         links = [_scan_links_task(s) for s in link_scans]
         gather(_check_system(t) for t in tasks)
     for slot, found in reversed(list(zip(link_slots, links, strict=True))):
         report.findings[slot:slot] = found
+    report.findings[0:0] = rounds_found
 
     # A link finding belongs to the result whose results, measurements or compliance folder
     # holds the link; other links stay findings about the tree.
