@@ -166,8 +166,9 @@ def _skipped_line(text: str, after: int, unscanned: list[tuple[int, int]]) -> in
     return end
 
 
-def _scan(text: str, path: str, keys: frozenset[str]):
-    """The first value of each of `keys` by (prefix, key), and the spans of skipped lines."""
+def _scan(text: str, path: str, keys: frozenset[str], settings_only: bool):
+    """The first value of each of `keys` by (prefix, key), and the spans of skipped lines; with
+    `settings_only`, up to the first sample-index line only."""
     found: dict[tuple[str, str], Any] = {}
     unscanned: list[tuple[int, int]] = []
     first = _key_line(keys, first=True).match(text)
@@ -178,6 +179,8 @@ def _scan(text: str, path: str, keys: frozenset[str]):
             where = m.group(1, 2)
             if where[1] in SKIPPED_KEYS:
                 pos = _skipped_line(text, m.end(), unscanned)
+                if settings_only:
+                    return found, unscanned
                 break  # and search on from the end of the line
             if where not in found:
                 found[where] = _value(text, m.start(1) + len(where[0]), m.end(), path)
@@ -197,9 +200,10 @@ def _scan(text: str, path: str, keys: frozenset[str]):
     return found, unscanned
 
 
-def parse_detail_log(text: str, path: str, keys: Collection[str] | None = None) -> DetailLog:
-    """Decode only the wanted lines (`keys`, or every key a check of either suite reads) and the
-    error lines.
+def parse_detail_log(text: str, path: str, settings: Collection[str] | None = None) -> DetailLog:
+    """Decode only the wanted lines and the error lines. The wanted keys are every key a check of
+    either suite reads, or only `settings`: keys LoadGen logs before it loads any samples (its
+    StartTest logs the QSL's counts and every setting first), looked for up to there.
 
     A log cut short ends in a partial line, which is what the shape check looks for; other lines
     are validated when they are decoded.
@@ -211,7 +215,8 @@ def parse_detail_log(text: str, path: str, keys: Collection[str] | None = None) 
     if _is_cut_off(text):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
-    found, unscanned = _scan(text, path, WANTED_KEYS if keys is None else frozenset(keys))
+    keys = WANTED_KEYS if settings is None else frozenset(settings)
+    found, unscanned = _scan(text, path, keys, settings_only=settings is not None)
     for (prefix, key), value in found.items():
         # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
         # before an :::ENDPTS one of the same key wherever each is.
@@ -324,8 +329,8 @@ def parse_summary_log(text: str) -> dict[str, Any]:
     return values
 
 
-def read_detail_log(path: str, keys: Collection[str] | None = None) -> DetailLog:
-    log = parse_detail_log(read_text(path), path, keys)
+def read_detail_log(path: str, settings: Collection[str] | None = None) -> DetailLog:
+    log = parse_detail_log(read_text(path), path, settings)
     if log.legacy:
         summary = os.path.join(os.path.dirname(path), "mlperf_log_summary.txt")
         try:

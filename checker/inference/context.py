@@ -124,14 +124,14 @@ class ResultContext:
         self._cache[key] = value
         return value
 
-    def detail_log(self, rel: str, keys: frozenset[str] | None = None) -> DetailLog | None:
-        """The log, with every key a check reads, or only `keys` (the log is then scanned only
-        as far as they are found, and for errors)."""
+    def detail_log(self, rel: str, settings: frozenset[str] | None = None) -> DetailLog | None:
+        """The log, with every key a check reads, or only the `settings` (loadgen_log's
+        parse_detail_log: the log is then scanned for keys only up to its samples)."""
         whole = self._cache.get(f"read_detail_log:{rel}")
-        if keys is None or whole is not None:
+        if settings is None or whole is not None:
             return whole or self._load(rel, read_detail_log)
-        return self._load(rel, partial(read_detail_log, keys=keys),
-                          name=f"read_detail_log[{','.join(sorted(keys))}]")
+        return self._load(rel, partial(read_detail_log, settings=settings),
+                          name=f"read_detail_log[{','.join(sorted(settings))}]")
 
     def text(self, rel: str) -> str | None:
         return self._load(rel, read_text)

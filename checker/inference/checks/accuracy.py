@@ -19,10 +19,10 @@ from infercheck.checker.inference.checks.endpoints import (
 )
 from infercheck.checker.inference.checks.loadgen.validity import LoadgenError
 
-# What an accuracy run's detail log is read for, besides its errors: the samples it covered. Its
-# log is most of a round's bytes (a harness may log hundreds of runs in one), so the scan for
-# keys stops once these are found.
-ACCURACY_RUN_KEYS = frozenset({"effective_accuracy_sample_count", "qsl_reported_total_count"})
+# What an accuracy run's detail log is read for, besides its errors: the samples it covered, two
+# settings. These logs are most of a round's bytes (an accuracy run loads its samples in hundreds
+# of sets, each logged), so they are scanned for keys only as far as the first set.
+ACCURACY_RUN_SETTINGS = frozenset({"effective_accuracy_sample_count", "qsl_reported_total_count"})
 _HASH = re.compile(r"^hash=([\w\d]+)$")
 # Below this size reading line by line costs nothing worth saving.
 _LARGE_REPORT = 64 * 1024
@@ -376,7 +376,7 @@ def check_accuracy(ctx):
         if hash_value is not None:
             yield from _recompute_hash(acc_log, ctx.abs(acc_log), hash_value)
 
-    detail = ctx.detail_log(f"{folder}/mlperf_log_detail.txt", keys=ACCURACY_RUN_KEYS)
+    detail = ctx.detail_log(f"{folder}/mlperf_log_detail.txt", settings=ACCURACY_RUN_SETTINGS)
     if detail is not None:
         for msg in detail.errors:
             if ctx.rules.ignored_error(msg.value):
