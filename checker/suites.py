@@ -10,7 +10,7 @@ from infercheck.checker.core import engine
 from infercheck.checker.core.findings import CodeIndex, Rule
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report
-from infercheck.checker.core.suite import Scope, Suite
+from infercheck.checker.core.suite import ResultSink, Scope, Suite
 
 __all__ = ["ALL_CODES", "SUITES", "ProfileNotForSuite", "UnknownSuite", "all_rules",
            "available_rounds", "check_tree", "detect_suite", "load_rules", "rule_for", "suite_named"]
@@ -47,11 +47,13 @@ def detect_suite(root: str) -> str:
 def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1,
                checks: CheckSet | None = None,
-               progress: Callable[[int, int, int], None] | None = None) -> Report:
+               progress: Callable[[int, int, int], None] | None = None,
+               sink: ResultSink | None = None) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/) by the
     rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
     `checks` replaces the suite's own checks (tests use it); `progress` is told (systems done,
-    systems in all, results so far) as the check goes."""
+    systems in all, results so far) as the check goes; `sink`, when given, gets each result
+    in the order of their paths instead of the report's list (which then stays empty)."""
     chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
     if profile not in chosen.profiles:
         owners = [s.name for s in SUITES.values() if profile in s.profiles]
@@ -59,7 +61,8 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
         raise ProfileNotForSuite(
             f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
             f"{', '.join(chosen.profiles)}); {where}")
-    scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks, progress=progress)
+    scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks, progress=progress,
+                  sink=sink)
     return engine.check_tree(root, chosen, round=round, scope=scope)
 
 

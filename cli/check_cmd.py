@@ -10,9 +10,15 @@ import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
-from infercheck.checker.core.outputs import write_csv, write_json, write_parquet
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.checker.core.result_sinks import (
+    CsvWriter,
+    JsonFileWriter,
+    JsonWriter,
+    ParquetWriter,
+    Sinks,
+)
 from infercheck.checker.mobile.table import benchmark_table, limits_table
 from infercheck.checker.suites import (
     ALL_CODES,
@@ -76,32 +82,55 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
+    for target in (json_path, csv_path, parquet_path):
+        if target and os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
+            raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
+    # Every output is written as the results come, none held: memory stays flat however large
+    # the tree is.
+    writers = [JsonWriter(sys.stdout) if fmt == "json" else _Verdicts(profile, quiet, progress)]
+    if json_path:
+        writers.append(JsonFileWriter(json_path))
+    if csv_path:
+        writers.append(CsvWriter(csv_path, suite_named(suite).summary_table))
+    if parquet_path:
+        writers.append(ParquetWriter(parquet_path))
+    sinks = Sinks(*writers)
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,
-                            submitter=submitter, jobs=jobs or usable_cores(), progress=progress)
+                            submitter=submitter, jobs=jobs or usable_cores(), progress=progress,
+                            sink=sinks)
     except ProfileNotForSuite as exc:
+        sinks.abandon()
         raise click.BadParameter(str(exc), param_hint="--profile") from None
+    except BaseException:
+        sinks.abandon()
+        raise
     finally:
         progress.close()
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
-    else:
-        for entry in report.results:
-            if not quiet or not entry.valid:
-                click.echo(verdict_line(entry, profile))
+    sinks.end(report)
+    sys.exit(exit_status(report))
+
+
+class _Verdicts:
+    """The verdict lines, each printed as its result comes; the tree's findings and the summary
+    at the end."""
+
+    def __init__(self, profile: str, quiet: bool, progress: ProgressLine) -> None:
+        self.profile, self.quiet, self.progress = profile, quiet, progress
+
+    def begin(self, report) -> None:
+        pass
+
+    def add(self, entry) -> None:
+        if not self.quiet or not entry.valid:
+            self.progress.close()  # the line is drawn again at the next system
+            click.echo(verdict_line(entry, self.profile))
+
+    def end(self, report) -> None:
         for f in report.findings:
             click.echo(finding_line(f))
         click.echo(summary_line(report))
-    outputs = ((json_path, lambda t: write_json(report, t)),
-               (csv_path, lambda t: write_csv(suite_named(suite).summary_rows(report), t)),
-               (parquet_path, lambda t: write_parquet(report, t)))
-    for target, write in outputs:
-        if target and report.round:
-            if os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
-                raise click.UsageError("outputs must not be written inside the submission tree")
-            write(target)
-    sys.exit(exit_status(report))
 
 
 @click.command()

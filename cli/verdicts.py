@@ -56,10 +56,7 @@ def finding_line(f) -> str:
 
 def _tolerated(report: Report) -> str:
     """What --profile published let through, by code: the list a reviewer reads."""
-    counts: dict[str, int] = {}
-    for f in report.all_findings():
-        if f.detail == TOLERATED:
-            counts[f"{f.code} {f.name}"] = counts.get(f"{f.code} {f.name}", 0) + 1
+    counts = {name: n for (detail, name), n in report.tally().detailed.items() if detail == TOLERATED}
     if not counts:
         return ""
     lines = [f"  {name}: {n}" for name, n in sorted(counts.items())]

@@ -93,9 +93,20 @@ def check_tree(root: str, suite: Suite, *, round: str | None = None,
     report, rules = open_report(root, round, suite, scope.profile)
     if rules is None:
         return report
+    sink = scope.sink
+    if sink is not None:
+        sink.begin(report)
+        if suite.results_in_order:
+            report.sink = sink.add
     suite.walk(root, rules, report, scope)
     report.results.sort(key=lambda e: e.result)
-    if not report.results:
+    if sink is not None and report.sink is None:
+        # A suite whose walk does not come upon its results in order: they go on sorted.
+        held, report.results = report.results, []
+        report.sink = sink.add
+        for entry in held:
+            report.add_result(entry)
+    if not report.result_count:
         where = f" for submitter {scope.submitter!r}" if scope.submitter else ""
         report.findings.append(EmptyTree.at(None, found=0, where=where))
     return report

@@ -13,9 +13,8 @@ from typing import Any
 from infercheck.checker.core.coerce import as_float, as_int
 from infercheck.checker.core.report import Report, ResultEntry
 
-__all__ = ["TABLE_TYPES", "atomic_path", "notes_text", "results_table", "text_value", "write_csv",
-           "write_json",
-           "write_parquet"]
+__all__ = ["TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text", "results_table", "table_row",
+           "table_schema", "text_value", "write_csv", "write_json", "write_parquet"]
 
 
 def notes_text(info: dict, always_joined: bool = False) -> str:
@@ -32,23 +31,37 @@ def text_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+class AtomicFile:
+    """A temporary name beside `path` to write to, renamed to `path` by commit() once the writing
+    has finished, so an interrupted run never leaves a half-written file that looks complete
+    (and an earlier complete one stays as it was); discard() removes it."""
+
+    def __init__(self, path: str) -> None:
+        folder = os.path.dirname(os.path.abspath(path))
+        # The extension is kept: writers such as pandas' Excel one choose the format by it.
+        stem, ext = os.path.splitext(os.path.basename(path))
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
+        os.close(fd)
+        self.path = path
+
+    def commit(self) -> None:
+        os.chmod(self.tmp, 0o666 & ~_umask())
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        with suppress(OSError):
+            os.unlink(self.tmp)
+
+
 @contextmanager
 def atomic_path(path: str) -> Iterator[str]:
-    """A temporary name beside `path` to write to; renamed to `path` only once the writing has
-    finished, so an interrupted run never leaves a half-written file that looks complete (and an
-    earlier complete one stays as it was)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    # The extension is kept: writers such as pandas' Excel one choose the format by it.
-    stem, ext = os.path.splitext(os.path.basename(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
-    os.close(fd)
+    """AtomicFile as a context: committed when the block ends, discarded when it raises."""
+    target = AtomicFile(path)
     try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        yield target.tmp
+        target.commit()
     except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
+        target.discard()
         raise
 
 
@@ -73,7 +86,7 @@ def write_json(report: Report, path: str) -> None:
         f.write("\n")
 
 
-def _row(report: Report, e: ResultEntry) -> dict[str, Any]:
+def table_row(report: Report, e: ResultEntry) -> dict[str, Any]:
     m, info = e.metrics, e.system_info
     nodes = as_int(info.get("number_of_nodes"))
     per_node = as_int(info.get("accelerators_per_node"))
@@ -149,11 +162,15 @@ def results_table(report: Report):
     """One row per result (valid or not), typed columns; what the report builder reads."""
     import pyarrow as pa  # heavy: loaded only when a table is asked for
 
-    rows = [_row(report, e) for e in report.results]
+    return pa.Table.from_pylist([table_row(report, e) for e in report.results], schema=table_schema())
+
+
+def table_schema():
+    import pyarrow as pa  # heavy: loaded only when a table is asked for
+
     fields = [pa.field(name, getattr(pa, kind)() if kind != "bool" else pa.bool_())
               for name, kind in TABLE_TYPES.items()]
-    schema = pa.schema(fields, metadata={"infercheck.table": "results", "infercheck.version": "1"})
-    return pa.Table.from_pylist(rows, schema=schema)
+    return pa.schema(fields, metadata={"infercheck.table": "results", "infercheck.version": "1"})
 
 
 def write_parquet(report: Report, path: str) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from infercheck.checker.core.findings import Finding, Severity
 from infercheck.checker.core.internal import CheckCrashed
 
-__all__ = ["Report", "ResultEntry"]
+__all__ = ["Report", "ResultEntry", "Tally"]
 
 
 @dataclass
@@ -67,6 +69,30 @@ class ResultEntry:
 
 
 @dataclass
+class Tally:
+    """What a report says of its results: counts that stay when the results themselves have
+    gone on to a sink (written as they came, so that memory does not grow with the round)."""
+
+    results: int = 0
+    valid: int = 0
+    power: int = 0
+    crashed: bool = False
+    severities: Counter = field(default_factory=Counter)
+    detailed: Counter = field(default_factory=Counter)  # (detail, "CODE name") -> findings
+
+    def add(self, entry: ResultEntry) -> None:
+        valid = entry.valid
+        self.results += 1
+        self.valid += valid
+        self.power += bool(entry.metrics.get("power_value")) and valid
+        for f in entry.findings:
+            self.severities[f.severity] += 1
+            if f.detail is not None:
+                self.detailed[f.detail, f"{f.code} {f.name}"] += 1
+            self.crashed = self.crashed or f.code == CheckCrashed.code
+
+
+@dataclass
 class Report:
     root: str
     round: str
@@ -75,36 +101,62 @@ class Report:
     results: list[ResultEntry] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # about the tree, not one result
     tool_version: str = ""
+    # Where results go instead of `results`, as each is complete; `streamed` counts them.
+    sink: Callable[[ResultEntry], None] | None = field(default=None, repr=False, compare=False)
+    streamed: Tally = field(default_factory=Tally, repr=False, compare=False)
+
+    def add_result(self, entry: ResultEntry) -> None:
+        if self.sink is None:
+            self.results.append(entry)
+        else:
+            self.streamed.add(entry)
+            self.sink(entry)
+
+    @property
+    def result_count(self) -> int:
+        return len(self.results) + self.streamed.results
+
+    def tally(self) -> Tally:
+        """The streamed results' counts with the held results' and the tree's findings."""
+        total = Tally(self.streamed.results, self.streamed.valid, self.streamed.power,
+                      self.streamed.crashed, Counter(self.streamed.severities),
+                      Counter(self.streamed.detailed))
+        for entry in self.results:
+            total.add(entry)
+        for f in self.findings:
+            total.severities[f.severity] += 1
+            if f.detail is not None:
+                total.detailed[f.detail, f"{f.code} {f.name}"] += 1
+        return total
 
     @property
     def valid(self) -> bool:
-        return bool(self.results) and all(r.valid for r in self.results) and not any(
-            f.is_error for f in self.findings
-        )
+        t = self.tally()
+        return t.results > 0 and t.valid == t.results and not any(f.is_error for f in self.findings)
 
     @property
     def crashed(self) -> bool:
-        return any(r.crashed for r in self.results) or any(f.code == CheckCrashed.code for f in self.findings)
+        return self.tally().crashed or any(f.code == CheckCrashed.code for f in self.findings)
 
     def all_findings(self) -> list[Finding]:
+        """The tree's findings and those of the results held (not of streamed ones)."""
         out = list(self.findings)
         for r in self.results:
             out.extend(r.findings)
         return out
 
     def stats(self) -> dict[str, Any]:
-        counts = {s.value: 0 for s in Severity}
-        for f in self.all_findings():
-            counts[f.severity] = counts.get(f.severity, 0) + 1
+        t = self.tally()
         return {
-            "results": len(self.results),
-            "valid_results": sum(r.valid for r in self.results),
-            "invalid_results": sum(not r.valid for r in self.results),
-            "power_results": sum(bool(r.metrics.get("power_value")) and r.valid for r in self.results),
-            "findings": counts,
+            "results": t.results,
+            "valid_results": t.valid,
+            "invalid_results": t.results - t.valid,
+            "power_results": t.power,
+            "findings": {**{s.value: 0 for s in Severity}, **t.severities},
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def header(self) -> dict[str, Any]:
+        """The report's fields known before any result."""
         return {
             "tool": "infercheck",
             "tool_version": self.tool_version,
@@ -112,11 +164,18 @@ class Report:
             "round": self.round,
             "suite": self.suite,
             "profile": self.profile,
-            "valid": self.valid,
-            "stats": self.stats(),
-            "findings": [f.to_dict() for f in self.findings],
-            "results": [r.to_dict() for r in self.results],
         }
+
+    def totals(self) -> dict[str, Any]:
+        """The fields known only once every result is in (after them in the JSON report)."""
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "stats": self.stats(),
+            "valid": self.valid,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.header(), "results": [r.to_dict() for r in self.results], **self.totals()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Report:

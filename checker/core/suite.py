@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from infercheck.checker.core.findings import CodeIndex, Rule
 from infercheck.checker.core.packs import PackStore
 from infercheck.checker.core.registry import CheckSet
-from infercheck.checker.core.report import Report
+from infercheck.checker.core.report import Report, ResultEntry
 
-__all__ = ["Scope", "Suite"]
+__all__ = ["ResultSink", "Scope", "Suite"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,17 @@ class Scope:
     # Told (units done, units in all, results so far) as the walk goes; units are the suite's
     # pieces of work (inference: systems).
     progress: Callable[[int, int, int], None] | None = None
+    # Where each result goes once complete, in the order of its path, instead of the report's
+    # list (the CLI's writers: memory stays flat however large the tree).
+    sink: ResultSink | None = None
+
+
+class ResultSink(Protocol):
+    def begin(self, report: Report) -> None:
+        """Called once the round is known, before the first result."""
+
+    def add(self, entry: ResultEntry) -> None:
+        """One complete result."""
 
 
 @dataclass(frozen=True)
@@ -41,4 +52,6 @@ class Suite:
     unrecognised: str  # why detect_round found nothing, as RUL001 says it
     walk: Callable[[str, Any, Report, Scope], None]  # check every result into the report
     walk_emits: tuple[type[Rule], ...]  # what the walk itself finds (stray folders, links...)
-    summary_rows: Callable[[Report], tuple[list[str], list[dict[str, str]]]]
+    # round -> the summary CSV's columns and the rows of one result (none, one, or more)
+    summary_table: Callable[[str], tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]]
+    results_in_order: bool = False  # does the walk add its results in the order of their paths?

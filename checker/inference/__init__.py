@@ -7,7 +7,7 @@ from infercheck.checker.inference.checks import CHECKS
 from infercheck.checker.inference.engine import CODES, WALK_RULES, walk
 from infercheck.checker.inference.rounds import detect_round
 from infercheck.checker.inference.rules import PACKS, load_rules
-from infercheck.checker.inference.summary import summary_rows
+from infercheck.checker.inference.summary import summary_table
 
 __all__ = ["SUITE"]
 
@@ -25,5 +25,6 @@ SUITE = Suite(
     unrecognised="not recognised from the logs' seeds",
     walk=walk,
     walk_emits=WALK_RULES,
-    summary_rows=summary_rows,
+    summary_table=summary_table,
+    results_in_order=True,
 )

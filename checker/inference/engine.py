@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from infercheck.checker.core.codes import CORE_CODES
@@ -73,8 +73,11 @@ def _system_info(data: dict | None) -> dict:
 
 
 def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
+    """The system's results, in the order of their paths, and its findings about the tree."""
     try:
-        return _check_system_unguarded(task)
+        entries, tree = _check_system_unguarded(task)
+        entries.sort(key=lambda e: e.result)
+        return entries, tree
     except Exception as exc:  # a fault of ours must not end the run for other systems
         where = f"{task.division}/{task.submitter}/results/{task.system}"
         crash = crash_finding(where, exc, "check_system")
@@ -85,6 +88,7 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
                                scenario_folder=folder, scenario=RoundRules.scenario_name(folder),
                                findings=[crash])
                    for bench in subdirs(sys_abs) for folder in subdirs(os.path.join(sys_abs, bench))]
+        entries.sort(key=lambda e: e.result)
         return entries, ([] if entries else [crash])
 
 
@@ -203,16 +207,45 @@ def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
     return sorted(out, key=lambda f: f.path or "")
 
 
-_LINK_CODES = (SymlinkOutsideTree.code, BrokenSymlink.code, SymlinkedFile.code)
-
-
-def _link_owner(finding: Finding, by_result: dict[str, ResultEntry]) -> ResultEntry | None:
+def _link_owner(finding: Finding) -> str | None:
+    """The result whose results, measurements or compliance folder holds a linked path."""
     parts = (finding.path or "").split("/")
     if len(parts) < 6:
         return None
     if parts[2] in ("measurements", "compliance"):
         parts[2] = "results"
-    return by_result.get("/".join(parts[:6]))
+    return "/".join(parts[:6])
+
+
+class _Links:
+    """The link findings of each submitter's folder as its scan ends: those in a result's
+    folders go with the result, the others stay the tree's, at the submitter's place."""
+
+    def __init__(self, scans: list) -> None:
+        self._scans = scans  # per submitter: its findings, or a future of them
+        self._found: dict[int, list[Finding]] = {}
+        self._by_result: dict[str, list[Finding]] = {}
+        self._claimed: set[int] = set()
+
+    def _of(self, sub: int) -> list[Finding]:
+        if sub not in self._found:
+            scan = self._scans[sub]
+            found = scan.result() if isinstance(scan, Future) else scan
+            self._found[sub] = found
+            for f in found:
+                owner = _link_owner(f)
+                if owner is not None:
+                    self._by_result.setdefault(owner, []).append(f)
+        return self._found[sub]
+
+    def claim(self, sub: int, entry: ResultEntry) -> None:
+        self._of(sub)
+        for f in self._by_result.pop(entry.result, ()):
+            self._claimed.add(id(f))
+            entry.findings.append(f)
+
+    def unclaimed(self, sub: int) -> list[Finding]:
+        return [f for f in self._of(sub) if id(f) not in self._claimed]
 
 
 def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list[Finding]]:
@@ -238,6 +271,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     tasks: list[_SystemTask] = []
     link_scans: list[tuple[str, str, str]] = []
     link_slots: list[int] = []
+    task_subs: list[int] = []  # the link scan of each task's submitter
     for division in subdirs(root):
         if division not in DIVISIONS:
             report.findings.append(UnknownDivision.at(division, found=division,
@@ -249,18 +283,29 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             # Where this submitter's link findings go once its folder has been scanned.
             link_slots.append(len(report.findings))
             link_scans.append((root, os.path.join(root, division, sub), round))
+            sub_index = len(link_scans) - 1
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
                 tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
                                          tuple(sorted(mapping.items()))))
+                task_subs.append(sub_index)
 
-    def gather(outcomes) -> None:
-        for done, (entries, tree) in enumerate(outcomes, 1):
-            report.results.extend(entries)
+    # Results go to the report in the order of their paths (a name sorts as with the "/" that
+    # follows it in the path), so that a sink gets them as the report would list them.
+    order = sorted(range(len(tasks)), key=lambda i: (f"{tasks[i].division}/{tasks[i].submitter}/"
+                                                      f"results/{tasks[i].system}/"))
+    tasks = [tasks[i] for i in order]
+    task_subs = [task_subs[i] for i in order]
+
+    def gather(outcomes, links: _Links) -> None:
+        for done, ((entries, tree), sub) in enumerate(zip(outcomes, task_subs, strict=True), 1):
+            for entry in entries:
+                links.claim(sub, entry)
+                report.add_result(entry)
             report.findings.extend(tree)
             if scope.progress is not None:
-                scope.progress(done, len(tasks), len(report.results))
+                scope.progress(done, len(tasks), report.result_count)
 
     # The link scans walk every file of a submitter's folder (code/ too): they share the
     # processes with the systems.
@@ -269,9 +314,9 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
         try:
             # The census reads the head of every performance log: a task like the others.
             census = pool.submit(several_rounds, root, round, submitter, scope.profile)
-            links = pool.map(_scan_links_task, link_scans)
-            gather(pool.map(_check_system, tasks, chunksize=1))
-            links = list(links)
+            links = _Links([pool.submit(_scan_links_task, scan) for scan in link_scans])
+            gather(pool.map(_check_system, tasks, chunksize=1), links)
+            unclaimed = [links.unclaimed(i) for i in range(len(link_scans))]
             rounds_found = census.result()
         except BaseException:
             # Ctrl-C (or a fault): stop at once rather than finish every queued system.
@@ -283,20 +328,9 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
         pool.shutdown()
     else:
         rounds_found = several_rounds(root, round, submitter, scope.profile)
-        links = [_scan_links_task(s) for s in link_scans]
-        gather(_check_system(t) for t in tasks)
-    for slot, found in reversed(list(zip(link_slots, links, strict=True))):
+        links = _Links([_scan_links_task(scan) for scan in link_scans])
+        gather((_check_system(t) for t in tasks), links)
+        unclaimed = [links.unclaimed(i) for i in range(len(link_scans))]
+    for slot, found in reversed(list(zip(link_slots, unclaimed, strict=True))):
         report.findings[slot:slot] = found
     report.findings[0:0] = rounds_found
-
-    # A link finding belongs to the result whose results, measurements or compliance folder
-    # holds the link; other links stay findings about the tree.
-    by_result = {e.result: e for e in report.results}
-    tree_only = []
-    for f in report.findings:
-        owner = _link_owner(f, by_result) if f.code in _LINK_CODES else None
-        if owner is not None:
-            owner.findings.append(f)
-        else:
-            tree_only.append(f)
-    report.findings = tree_only

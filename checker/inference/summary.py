@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 
 from infercheck.checker.core.coerce import as_int
 from infercheck.checker.core.outputs import notes_text, text_value
-from infercheck.checker.core.report import Report
+from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.inference.rules import load_rules
 
-__all__ = ["TIDY_COLUMNS", "accuracy_text", "summary_rows"]
+__all__ = ["TIDY_COLUMNS", "accuracy_text", "summary_rows", "summary_table"]
 
 # Where each summary.csv column comes from in the tidy table (results_table); the report
 # builder reads summary.csv files back through it. Both the v2.1 and the later spellings.
@@ -46,19 +47,19 @@ def _total_accelerators(info: dict) -> str:
     return "" if nodes is None or per_node is None else str(nodes * per_node)
 
 
-def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
-    """Rows of the official summary.csv: valid results only. The power metric goes where the
-    round's columns put it: a `power` column of the result's row (v1.0), or a second row
-    (`has_power`, v1.1 onwards)."""
-    rules = load_rules(report.round)
+def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]:
+    """The columns of the official summary.csv of `round`, and the rows of one result: none for
+    an invalid one. The power metric goes where the round's columns put it: a `power` column of
+    the result's row (v1.0), or a second row (`has_power`, v1.1 onwards)."""
+    rules = load_rules(round)
     columns = rules.csv_columns
     power_row = "has_power" in columns
     joined = bool(rules.data["csv"].get("notes_always_joined"))
-    rows = []
-    for entry in report.results:
+
+    def rows_of(entry: ResultEntry) -> list[dict[str, str]]:
         m, info = entry.metrics, entry.system_info
         if not entry.valid or m.get("value") is None:
-            continue
+            return []
         has_power = bool(m.get("power_value"))
         base = {
             "Organization": entry.submitter,
@@ -91,7 +92,7 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             # published rounds only files absent from the public snapshot made it nonzero
             # (docs/fidelity/v3.0.md, v5.1.md).
             "errors": "0",
-            "version": report.round,
+            "version": round,
             "inferred": "1" if m.get("inferred") else "0",
             "infered": "1" if m.get("inferred") else "0",
             "power": text_value(m["power_value"]) if has_power else "0",
@@ -99,11 +100,19 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             "Units": text_value(m.get("units")),
             "weight_data_types": text_value(m.get("weight_data_types")),
         }
-        rows.append({c: base.get(c, "") for c in columns})
+        rows = [{c: base.get(c, "") for c in columns}]
         if has_power and power_row:
             power = dict(base, Result=text_value(m["power_value"]), Units=text_value(m.get("power_units")))
             rows.append({c: power.get(c, "") for c in columns})
-    return columns, rows
+        return rows
+
+    return columns, rows_of
+
+
+def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    """The official summary.csv of a report's results."""
+    columns, rows_of = summary_table(report.round)
+    return columns, [row for entry in report.results for row in rows_of(entry)]
 
 
 def read_summary_csv(path: str) -> list[dict[str, str]]:

@@ -6,7 +6,7 @@ from infercheck.checker.core.suite import Suite
 from infercheck.checker.mobile.checks import RESULT_CHECKS
 from infercheck.checker.mobile.engine import CODES, WALK_RULES, detect_mobile_round, owns_tree, walk
 from infercheck.checker.mobile.rules import PACKS, load_rules
-from infercheck.checker.mobile.summary import summary_rows
+from infercheck.checker.mobile.summary import summary_table
 
 __all__ = ["SUITE"]
 
@@ -23,5 +23,5 @@ SUITE = Suite(
     unrecognised="no app build names its submission branch",
     walk=walk,
     walk_emits=WALK_RULES,
-    summary_rows=summary_rows,
+    summary_table=summary_table,
 )

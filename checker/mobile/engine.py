@@ -103,4 +103,4 @@ def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
                 if not keys:
                     report.findings.extend(apply_profile(found, scope.profile, CODES))
                 for key in keys:
-                    report.results.append(_result(dev, sub, key, found, scope, checks))
+                    report.add_result(_result(dev, sub, key, found, scope, checks))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from infercheck.checker.core.outputs import text_value
-from infercheck.checker.core.report import Report
+from collections.abc import Callable
 
-__all__ = ["MOBILE_CSV_COLUMNS", "TIDY_COLUMNS", "summary_rows"]
+from infercheck.checker.core.outputs import text_value
+from infercheck.checker.core.report import Report, ResultEntry
+
+__all__ = ["MOBILE_CSV_COLUMNS", "TIDY_COLUMNS", "summary_rows", "summary_table"]
 
 MOBILE_CSV_COLUMNS = ["Organization", "Availability", "Division", "Device", "SystemName", "SoC",
                       "Accelerator", "Framework", "Model", "Benchmark", "Scenario", "Result",
@@ -22,14 +24,15 @@ TIDY_COLUMNS = {
 }
 
 
-def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
-    # Mobile has no official summary.csv; these columns follow the round's published table.
-    rows = []
-    for entry in report.results:
+def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]:
+    """Mobile has no official summary.csv; these columns follow the round's published table,
+    a row per valid result."""
+
+    def rows_of(entry: ResultEntry) -> list[dict[str, str]]:
         m, info = entry.metrics, entry.system_info
         if not entry.valid or m.get("value") is None:
-            continue
-        rows.append({
+            return []
+        return [{
             "Organization": entry.submitter, "Availability": entry.availability or "",
             "Division": entry.division, "Device": entry.system,
             "SystemName": text_value(info.get("system_name")), "SoC": text_value(m.get("soc")),
@@ -38,6 +41,12 @@ def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
             "Scenario": entry.scenario, "Result": text_value(m["value"]), "Units": text_value(m.get("units")),
             "Accuracy": text_value(m.get("accuracy_display")),
             "AccuracyMetric": text_value(m.get("accuracy_metric")),
-            "Location": entry.result, "version": report.round,
-        })
-    return MOBILE_CSV_COLUMNS, rows
+            "Location": entry.result, "version": round,
+        }]
+
+    return MOBILE_CSV_COLUMNS, rows_of
+
+
+def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    columns, rows_of = summary_table(report.round)
+    return columns, [row for entry in report.results for row in rows_of(entry)]
