@@ -66,14 +66,27 @@ def replicate(src: str, copies: int) -> str:
     return dest
 
 
+# Run by a fresh, small interpreter that starts the measured command and reports its rusage:
+# Linux counts in a child's peak RSS the memory of the process it was forked from, up to its
+# exec, and this script holds listings of the whole tree by then.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:], cwd=sys.argv[1] or None, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def measured(cmd: list[str], cwd: str | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB (the largest of the command's processes: Linux folds the
     peaks of the children a process has waited for into its own) and exit status."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, cwd or "", *cmd], check=True,
+                         capture_output=True, text=True).stdout
+    elapsed = time.perf_counter() - start
+    status, maxrss = (int(x) for x in out.split())
+    return elapsed, maxrss / 1024, status
 
 
 def ours(root: str, round_name: str | None, jobs: int | None, suite: str, profile: str,
