@@ -1,4 +1,5 @@
-"""Writers of a Report: JSON, a suite's summary CSV, and the tidy results table."""
+"""Writers of a whole Report: JSON and a suite's summary CSV; the rows and schema of the tidy results
+table (result_sinks writes all three result by result, as the CLI does)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from infercheck.checker.core.coerce import as_float, as_int
 from infercheck.checker.core.report import Report, ResultEntry
 
 __all__ = ["TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text", "results_table", "table_row",
-           "table_schema", "text_value", "write_csv", "write_json", "write_parquet"]
+           "table_schema", "text_value", "summary_rows", "write_csv",
+           "write_json"]
 
 
 def notes_text(info: dict, always_joined: bool = False) -> str:
@@ -78,6 +80,12 @@ def write_csv(summary: tuple[list[str], list[dict[str, str]]], path: str) -> Non
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def summary_rows(summary_table, report: Report) -> tuple[list[str], list[dict[str, str]]]:
+    """A suite's summary CSV (its `summary_table`) of the results a report holds."""
+    columns, rows_of = summary_table(report.round)
+    return columns, [row for entry in report.results for row in rows_of(entry)]
 
 
 def write_json(report: Report, path: str) -> None:
@@ -171,10 +179,3 @@ def table_schema():
     fields = [pa.field(name, getattr(pa, kind)() if kind != "bool" else pa.bool_())
               for name, kind in TABLE_TYPES.items()]
     return pa.schema(fields, metadata={"infercheck.table": "results", "infercheck.version": "1"})
-
-
-def write_parquet(report: Report, path: str) -> None:
-    import pyarrow.parquet as pq  # heavy: loaded only when a table is asked for
-
-    with atomic_path(path) as tmp:
-        pq.write_table(results_table(report), tmp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from infercheck.checker.core.findings import Finding, Severity
@@ -86,10 +86,16 @@ class Tally:
         self.valid += valid
         self.power += bool(entry.metrics.get("power_value")) and valid
         for f in entry.findings:
-            self.severities[f.severity] += 1
-            if f.detail is not None:
-                self.detailed[f.detail, f"{f.code} {f.name}"] += 1
-            self.crashed = self.crashed or f.code == CheckCrashed.code
+            self.count(f)
+
+    def count(self, f: Finding) -> None:
+        self.severities[f.severity] += 1
+        if f.detail is not None:
+            self.detailed[f.detail, f"{f.code} {f.name}"] += 1
+        self.crashed = self.crashed or f.code == CheckCrashed.code
+
+    def copy(self) -> Tally:
+        return replace(self, severities=Counter(self.severities), detailed=Counter(self.detailed))
 
 
 @dataclass
@@ -118,15 +124,11 @@ class Report:
 
     def tally(self) -> Tally:
         """The streamed results' counts with the held results' and the tree's findings."""
-        total = Tally(self.streamed.results, self.streamed.valid, self.streamed.power,
-                      self.streamed.crashed, Counter(self.streamed.severities),
-                      Counter(self.streamed.detailed))
+        total = self.streamed.copy()
         for entry in self.results:
             total.add(entry)
         for f in self.findings:
-            total.severities[f.severity] += 1
-            if f.detail is not None:
-                total.detailed[f.detail, f"{f.code} {f.name}"] += 1
+            total.count(f)
         return total
 
     @property
@@ -136,7 +138,7 @@ class Report:
 
     @property
     def crashed(self) -> bool:
-        return self.tally().crashed or any(f.code == CheckCrashed.code for f in self.findings)
+        return self.tally().crashed
 
     def all_findings(self) -> list[Finding]:
         """The tree's findings and those of the results held (not of streamed ones)."""

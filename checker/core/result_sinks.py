@@ -69,10 +69,14 @@ class _FileWriter:
     def close(self) -> None:
         raise NotImplementedError
 
+    def finish(self, report: Report) -> None:
+        """Write what comes after the results."""
+
     def end(self, report: Report) -> None:
         if self.file is None and report.round:
             self.begin(report)  # a round whose rules did not load: the file says so
         if self.file is not None:
+            self.finish(report)
             self.close()
             self.file.commit()
 
@@ -93,12 +97,8 @@ class JsonFileWriter(_FileWriter):
     def add(self, entry: ResultEntry) -> None:
         self.json.add(entry)
 
-    def end(self, report: Report) -> None:
-        if self.file is None and report.round:
-            self.begin(report)
-        if self.file is not None:
-            self.json.end(report)
-        super().end(report)
+    def finish(self, report: Report) -> None:
+        self.json.end(report)
 
     def close(self) -> None:
         self.f.close()

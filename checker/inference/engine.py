@@ -76,8 +76,6 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
     """The system's results, in the order of their paths, and its findings about the tree."""
     try:
         entries, tree = _check_system_unguarded(task)
-        entries.sort(key=lambda e: e.result)
-        return entries, tree
     except Exception as exc:  # a fault of ours must not end the run for other systems
         where = f"{task.division}/{task.submitter}/results/{task.system}"
         crash = crash_finding(where, exc, "check_system")
@@ -88,8 +86,9 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
                                scenario_folder=folder, scenario=RoundRules.scenario_name(folder),
                                findings=[crash])
                    for bench in subdirs(sys_abs) for folder in subdirs(os.path.join(sys_abs, bench))]
-        entries.sort(key=lambda e: e.result)
-        return entries, ([] if entries else [crash])
+        tree = [] if entries else [crash]
+    entries.sort(key=lambda e: e.result)
+    return entries, tree
 
 
 def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 
+from infercheck.checker.core import outputs
 from infercheck.checker.core.coerce import as_int
 from infercheck.checker.core.outputs import notes_text, text_value
 from infercheck.checker.core.report import Report, ResultEntry
@@ -111,8 +112,7 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
     """The official summary.csv of a report's results."""
-    columns, rows_of = summary_table(report.round)
-    return columns, [row for entry in report.results for row in rows_of(entry)]
+    return outputs.summary_rows(summary_table, report)
 
 
 def read_summary_csv(path: str) -> list[dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from infercheck.checker.core import outputs
 from infercheck.checker.core.outputs import text_value
 from infercheck.checker.core.report import Report, ResultEntry
 
@@ -48,5 +49,4 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
-    columns, rows_of = summary_table(report.round)
-    return columns, [row for entry in report.results for row in rows_of(entry)]
+    return outputs.summary_rows(summary_table, report)
