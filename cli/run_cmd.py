@@ -8,7 +8,7 @@ import sys
 import click
 
 from infercheck.checker.suites import check_tree
-from infercheck.cli.verdicts import finding_line
+from infercheck.cli.verdicts import finding_line, printable
 
 __all__ = ["run", "truncate"]
 
@@ -112,15 +112,32 @@ def truncate(tree, backup):
 
     Appends `hash=<sha256 of the full log>` to each accuracy.txt, copies the full
     mlperf_log_accuracy.json to the backup folder, and keeps only its first and last 4 KiB.
-    Logs already truncated are left alone, so running it twice is harmless.
+
+    It is safe to interrupt, even with kill -9: every backup is written, flushed and read back
+    before any file of TREE is replaced, and each file is replaced by an atomic rename, so each
+    result is either as it was or truncated. Running it again finishes an interrupted run; with
+    nothing left to do it changes nothing. A folder it cannot truncate safely (a link or a pipe
+    in a log's place, a hash that does not match its log, a backup that holds another file)
+    stops it before it writes anything, with exit code 1.
     """
-    from infercheck.runner.truncate import TruncateError, truncate_tree  # with the runner, loaded on demand
+    from infercheck.runner.truncate import (  # with the runner, loaded on demand
+        TruncateError,
+        TruncateProblems,
+        truncate_tree,
+    )
 
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
         done = truncate_tree(tree, backup)
     except TruncateError as exc:
         raise click.UsageError(str(exc)) from None
+    except TruncateProblems as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {printable(problem)}", err=True)
+        click.echo(exc.outcome, err=True)
+        sys.exit(1)
     for item in done:
-        click.echo(f"truncated {item.path} ({item.original_bytes} bytes, sha256 {item.sha256[:12]}...)")
+        what = "finished truncating" if item.resumed else "truncated"
+        click.echo(f"{what} {printable(item.path)} ({item.original_bytes} bytes, "
+                   f"sha256 {item.sha256[:12]}...)")
     click.echo(f"{len(done)} accuracy logs truncated; originals in {backup}")

@@ -19,7 +19,7 @@ from .compliance import ComplianceOutcome, run_compliance
 from .display import Display
 from .loadgen_runner import LoadgenRunner, SharedConf
 from .measurement import accuracy_run, measure
-from .truncate import truncate_tree
+from .truncate import TruncateError, TruncateProblems, truncate_tree
 
 __all__ = ["RunError", "RunOptions", "RunSummary", "run_submission"]
 
@@ -209,7 +209,11 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
                          "will reject it." for o in outcomes if not o.passed)
         unknown = writer.finish()
         display.phase("truncating accuracy logs")
-        truncate_tree(opts.out, backup)
+        try:
+            truncate_tree(opts.out, backup)
+        except (TruncateError, TruncateProblems) as exc:
+            problems = getattr(exc, "problems", [str(exc)])
+            raise RunError("truncating the accuracy logs failed: " + "; ".join(problems)) from None
     finally:
         display.end_phase()
         shutil.rmtree(scratch, ignore_errors=True)
