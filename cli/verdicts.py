@@ -4,6 +4,7 @@ the exit status."""
 from __future__ import annotations
 
 from infercheck.checker.core.internal import RulePackBroken
+from infercheck.checker.core.names import readable
 from infercheck.checker.core.profiles import PROFILES, TOLERATED
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.tree_rules import EmptyTree
@@ -16,7 +17,9 @@ USAGE_CODES = {EmptyTree.code, RulePackBroken.code}
 
 def printable(text: str) -> str:
     """`text` with control characters (a newline in a folder name) escaped as Python writes
-    them, so that each verdict and finding stays on its own line."""
+    them, so that each verdict and finding stays on its own line; a byte of a name that was not
+    UTF-8 as \\xNN."""
+    text = readable(text)
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)

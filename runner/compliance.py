@@ -27,52 +27,76 @@ class ComplianceOutcome:
     attempts: int  # runs of the test made
 
 
+@dataclass(frozen=True)
+class _TestRun:
+    folder: str  # base/<test>.<n>, renamed to base/<test> if submitted
+    accuracy_ok: bool  # TEST01's accuracy part; True for TEST04, which has none
+
+
 def run_compliance(runs: PerformanceRuns, tests: list[str],
                    attempts: int) -> tuple[PerformanceRun, list[ComplianceOutcome]]:
     """Run the compliance tests and choose the performance run to submit.
 
-    The run submitted is the one closest to the median of the performance runs that the
-    compliance runs agree with, as a submitter picks one of several valid runs. A compliance run
-    that agrees with none is made again, with one more performance run, up to `attempts` times.
-    Each test's verify_performance.txt is written against the run chosen.
+    Every run made, performance or compliance, stays a candidate: the run submitted is the one
+    closest to the median of the performance runs for which each test has a run that agrees
+    with it, as a submitter who re-ran a test picks the pair that belongs together. While none
+    has, one more run of each test without an agreeing run is made, and one more performance
+    run, up to `attempts` times: the machine's speed drifts over seconds, and a later run of
+    either kind is a fair candidate. Each test's verify_performance.txt is written against the
+    run chosen.
     """
     base = runs.base
-    used = dict.fromkeys(tests, 0)
-    accuracy_ok: dict[str, bool] = {}
-    chosen = None
+    made: dict[str, list[_TestRun]] = {test: [] for test in tests}
+    choice = None
     for attempt in range(1, attempts + 1):
         for test in tests:
-            if attempt == 1 or not _agrees(test, runs.by_closeness()[0], base):
-                used[test] += 1
-                accuracy_ok[test] = _run_test(runs.runner, test, runs.scenario, base, runs.user_conf(),
-                                              used[test])
-        chosen = next((run for run in runs.by_closeness()
-                       if all(accuracy_ok[t] and _agrees(t, run, base) for t in tests)), None)
-        if chosen is not None:
+            if attempt == 1 or not any(_agreeing(test, made[test], run) for run in runs.runs):
+                made[test].append(_run_test(runs.runner, test, runs.scenario, base,
+                                            runs.user_conf(), len(made[test]) + 1))
+        choice = _choose(runs, made)
+        if choice is not None:
             break
         if attempt < attempts:
-            # The machine's speed drifts over seconds: a later performance run is a candidate too.
             runs.add()
-    chosen = chosen or runs.by_closeness()[0]
+            choice = _choose(runs, made)
+            if choice is not None:
+                break
+    chosen, picked = choice or (runs.by_closeness()[0], {t: made[t][-1] for t in tests})
     outcomes = []
     for test in tests:
-        agreed, text = _verify_performance(test, chosen, base)
-        with open(os.path.join(base, test, "verify_performance.txt"), "w", encoding="utf-8") as f:
+        final = os.path.join(base, test)
+        os.rename(picked[test].folder, final)
+        for other in made[test]:
+            shutil.rmtree(other.folder, ignore_errors=True)
+        agreed, text = _verify_performance(test, chosen, final)
+        with open(os.path.join(final, "verify_performance.txt"), "w", encoding="utf-8") as f:
             f.write(text)
-        outcomes.append(ComplianceOutcome(test, agreed and accuracy_ok[test], used[test]))
+        outcomes.append(ComplianceOutcome(test, agreed and picked[test].accuracy_ok,
+                                          len(made[test])))
     return chosen, outcomes
 
 
-def _verify_performance(test: str, reference: PerformanceRun, base: str) -> tuple[bool, str]:
+def _agreeing(test: str, candidates: list[_TestRun], run: PerformanceRun) -> _TestRun | None:
+    """The first run of `test` that passed its own part and agrees with performance `run`."""
+    return next((c for c in candidates
+                 if c.accuracy_ok and _verify_performance(test, run, c.folder)[0]), None)
+
+
+def _choose(runs: PerformanceRuns, made: dict[str, list[_TestRun]]
+            ) -> tuple[PerformanceRun, dict[str, _TestRun]] | None:
+    for run in runs.by_closeness():
+        picked = {test: _agreeing(test, candidates, run) for test, candidates in made.items()}
+        if all(picked.values()):
+            return run, picked
+    return None
+
+
+def _verify_performance(test: str, reference: PerformanceRun, folder: str) -> tuple[bool, str]:
     reference_log = os.path.join(reference.outdir, "mlperf_log_detail.txt")
-    detail = os.path.join(base, test, "performance", "run_1", "mlperf_log_detail.txt")
+    detail = os.path.join(folder, "performance", "run_1", "mlperf_log_detail.txt")
     if test == "TEST01":
         return verify.verify_test01_performance(reference_log, detail)
     return verify.verify_test04_performance(reference_log, detail)
-
-
-def _agrees(test: str, reference: PerformanceRun, base: str) -> bool:
-    return _verify_performance(test, reference, base)[0]
 
 
 def _write_audit_config(test: str, base: str, backend: Backend) -> str:
@@ -89,19 +113,18 @@ def _write_audit_config(test: str, base: str, backend: Backend) -> str:
 
 
 def _run_test(runner: LoadgenRunner, test: str, scenario: str, base: str, conf_text: str,
-              attempt: int) -> bool:
+              attempt: int) -> _TestRun:
     """One run of a compliance test with its audit.config; for TEST01 also its accuracy part
-    (the responses logged in performance mode against the accuracy run). Returns whether that
-    accuracy part passed (TEST04 has none)."""
-    test_dir = os.path.join(base, test)
+    (the responses logged in performance mode against the accuracy run)."""
+    test_dir = os.path.join(base, f"{test}.{attempt}")
     audit = _write_audit_config(test, base, runner.backend)
     shutil.rmtree(test_dir, ignore_errors=True)
     run = os.path.join(test_dir, "performance", "run_1")
     runner.run(scenario, test + (f" (attempt {attempt})" if attempt > 1 else ""), run, conf_text,
                audit=audit)
     if test != "TEST01":
-        return True
-    return _verify_test01_accuracy(runner.backend, test_dir, run, base)
+        return _TestRun(test_dir, True)
+    return _TestRun(test_dir, _verify_test01_accuracy(runner.backend, test_dir, run, base))
 
 
 def _verify_test01_accuracy(backend: Backend, test_dir: str, run: str, base: str) -> bool:

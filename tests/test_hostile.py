@@ -33,7 +33,7 @@ def _fingerprint(root) -> dict[str, str]:
             st = os.lstat(path)
             if stat.S_ISREG(st.st_mode):
                 with open(path, "rb") as f:
-                    out[path] = hashlib.sha256(f.read()).hexdigest()
+                    out[path] = hashlib.file_digest(f, "sha256").hexdigest()
             else:
                 out[path] = f"mode {stat.S_IFMT(st.st_mode):o} size {st.st_size}"
     return out
@@ -272,3 +272,287 @@ def test_a_newline_in_a_folder_name_is_escaped_in_the_printed_lines(edge):
     out = CliRunner().invoke(main, ["check", str(edge.root), "-q"]).output
     (line,) = [x for x in out.splitlines() if "STR010" in x]
     assert line.startswith("ERROR   STR010") and "/Off\\nline" in line
+
+
+# --- filesystem -------------------------------------------------------------------------------
+
+
+def test_a_link_to_a_file_outside_the_tree_is_refused_and_the_file_untouched(edge, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    log = edge.perf_log("Offline")
+    shutil.copy(log, outside)
+    kept = outside.read_bytes()
+    log.unlink()
+    log.symlink_to(outside)
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR006")
+    assert found.path == edge.rel(log) and found.found == str(outside)
+    assert error_codes(report, edge.rel(edge.result("Offline"))) >= {"STR006"}
+    assert outside.read_bytes() == kept
+
+
+def test_a_result_folder_linked_out_of_the_tree_is_refused_not_walked(edge, tmp_path):
+    offline = edge.result("Offline")
+    away = tmp_path / "away"
+    shutil.move(offline, away)
+    offline.symlink_to(away, target_is_directory=True)
+    report = _check_unchanged(edge)
+    assert _finding(report, "STR006").path == edge.rel(offline)
+    assert not report.valid
+
+
+def _check_as_nobody(tree) -> dict:
+    """The check of `tree` by an unprivileged user, where the tests run as root (root reads
+    every file whatever its mode): in a forked child that drops to `nobody` before checking."""
+    import json
+
+    def check() -> dict:
+        report = check_tree(str(tree.root), round=tree.round, jobs=1)
+        return {"crashed": report.crashed, "results": [
+            {"path": e.result, "valid": e.valid, "codes": sorted({(f.code, f.path or "")
+                                                                for f in e.findings})}
+            for e in report.results]}
+
+    if os.geteuid() != 0:
+        return check()
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    for path in [tree.root, *tree.root.parents]:
+        if str(path) in ("/", "/tmp"):
+            break
+        path.chmod(path.stat().st_mode | 0o005)  # the folders leading to the tree: traversable
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            with os.fdopen(write, "w") as out:
+                try:
+                    result = check()
+                except BaseException:
+                    import traceback
+
+                    result = {"fault": traceback.format_exc()}
+                json.dump(result, out)
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as f:
+        text = f.read()
+    os.waitpid(pid, 0)
+    assert text, "the unprivileged check wrote nothing"
+    result = json.loads(text)
+    assert "fault" not in result, result.get("fault")
+    return result
+
+
+def _readable_by_all(root):
+    for dirpath, _, filenames in os.walk(root):
+        os.chmod(dirpath, 0o755)
+        for name in filenames:
+            os.chmod(os.path.join(dirpath, name), 0o644)
+
+
+def test_an_unreadable_detail_log_is_a_finding(edge):
+    _readable_by_all(edge.root)
+    count = _results(edge)
+    log = edge.perf_log("Offline")
+    log.chmod(0)
+    before = _fingerprint(edge.root)
+    report = _check_as_nobody(edge)
+    assert not report["crashed"] and len(report["results"]) == count
+    by_path = {r["path"]: r for r in report["results"]}
+    offline = by_path[edge.rel(edge.result("Offline"))]
+    assert ["STR012", edge.rel(log)] in offline["codes"] and not offline["valid"]
+    assert _fingerprint(edge.root) == before
+
+
+def test_an_unreadable_result_folder_is_a_finding_and_its_siblings_are_checked(edge):
+    _readable_by_all(edge.root)
+    offline = edge.result("Offline")
+    offline.chmod(0)
+    report = _check_as_nobody(edge)
+    offline.chmod(0o755)
+    assert not report["crashed"]
+    by_path = {r["path"]: r for r in report["results"]}
+    assert not by_path[edge.rel(offline)]["valid"], by_path[edge.rel(offline)]
+    print(by_path[edge.rel(offline)])
+    assert by_path[edge.rel(edge.result("SingleStream"))]["valid"]
+
+
+def test_non_utf8_bytes_in_a_folder_name_reach_every_output_escaped(edge, tmp_path):
+    """A name Linux allows and UTF-8 cannot spell (the system's folders and description): the
+    text, JSON, CSV and Parquet outputs all carry it, the byte written \\xff, and the site is
+    built from them."""
+    odd = os.fsdecode(os.fsencode(edge.system) + b"\xff")
+    for part in ("results", "measurements", "compliance"):
+        os.rename(edge.sub / part / edge.system, edge.sub / part / odd)
+    os.rename(edge.system_json, edge.sub / "systems" / f"{odd}.json")
+    for path in (edge.sub / "measurements" / odd).rglob(f"{edge.system}*.json"):
+        path.rename(path.with_name(odd + path.name[len(edge.system):]))
+    out = tmp_path / "out"
+    out.mkdir()
+    cmd = [sys.executable, "-m", "infercheck.cli", "check", str(edge.root), "--json",
+           str(out / "r.json"), "--csv", str(out / "s.csv"), "--parquet", str(out / "t.parquet")]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    shown = edge.system + "\\xff"
+    assert f"/{shown}/" in done.stdout
+    import json
+
+    import pandas as pd
+
+    report = json.loads((out / "r.json").read_text("utf-8"))
+    assert all(f"/{shown}/" in r["result"] for r in report["results"])
+    assert f",{shown}," in (out / "s.csv").read_text("utf-8")
+    assert (pd.read_parquet(out / "t.parquet")["system"] == shown).all()
+    site = subprocess.run([sys.executable, "-m", "infercheck.cli", "report", str(out / "t.parquet"),
+                           "--out", str(tmp_path / "site")], capture_output=True, text=True)
+    assert site.returncode == 0, site.stderr[-2000:]
+    assert json.dumps(shown)[1:-1] in (tmp_path / "site" / "assets" / "data.js").read_text("utf-8")
+
+
+# --- content ----------------------------------------------------------------------------------
+
+
+def test_a_key_named_twice_in_a_system_json_is_a_warning_the_last_counts(edge):
+    """Published so (v5.1 measurements JSON): Python's json, and so the official checker, take
+    the last value; so does infercheck, and it says so where the key stands."""
+    text = edge.system_json.read_text("utf-8")
+    assert text.count('"division"') == 1
+    edge.system_json.write_text(text.replace('"division"', '"division": "open",\n  "division"', 1),
+                                "utf-8")
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR018")
+    assert found.severity == "warning" and found.path == edge.rel(edge.system_json)
+    assert "duplicate key 'division' (values \"open\" and \"closed\")" in found.message
+    assert found.locator == f"line {text[: text.index(chr(34) + 'division')].count(chr(10)) + 2}"
+    assert report.valid  # "closed", the last, is the folder's division
+
+
+def test_a_key_named_twice_in_a_detail_log_value_is_malformed(edge):
+    log = edge.perf_log("Offline")
+    text = log.read_text("utf-8")
+    key = '"key": "result_samples_per_second", "value": '
+    start = text.index(key) + len(key)
+    end = text.index(",", start)
+    log.write_text(text[:start] + '{"a": 1, "a": 2}' + text[end:], "utf-8")
+    report = _check_unchanged(edge)
+    assert "duplicate key 'a'" in _finding(report, "STR004").message
+
+
+def test_a_number_beyond_float_range_in_a_detail_log_is_malformed(edge):
+    """1e999 decodes to infinity in Python: an infinite throughput would pass every bound."""
+    log = edge.perf_log("Offline")
+    key = '"key": "result_samples_per_second", "value": '
+    text = log.read_text("utf-8")
+    start = text.index(key) + len(key)
+    log.write_text(text[:start] + "1e999" + text[text.index(",", start):], "utf-8")
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR004")
+    assert found.path == edge.rel(log) and "beyond the range of a number" in found.message
+    assert not report.crashed
+
+
+def test_a_number_of_a_million_digits_is_refused_not_a_fault(edge):
+    """Python's int() refuses more than 4,300 digits with a ValueError from inside the decoder."""
+    text = edge.system_json.read_text("utf-8")
+    edge.system_json.write_text(text.replace("{", '{"x": ' + "7" * 1_000_000 + ",", 1), "utf-8")
+    report = _check_unchanged(edge)
+    assert "a number of 1000000 digits" in _finding(report, "STR005").message
+    assert not report.crashed
+
+
+def test_a_system_json_that_is_a_list_is_a_finding_not_a_fault(edge):
+    count = _results(edge)
+    edge.system_json.write_text('["system_name", "division"]', "utf-8")
+    report = _check_unchanged(edge)
+    assert not report.crashed and len(report.results) == count
+    assert not any(e.valid for e in report.results)
+
+
+def test_wrong_types_in_a_system_json_are_findings_not_faults(edge):
+    edge.edit_json(edge.system_json, number_of_nodes={"two": 2}, system_name=["a", "b"],
+                   accelerators_per_node=[1], division=7)
+    report = _check_unchanged(edge)
+    assert not report.crashed
+    assert not any(e.valid for e in report.results)
+
+
+def test_a_utf16_system_json_is_not_utf8_with_the_line(edge):
+    text = edge.system_json.read_text("utf-8")
+    edge.system_json.write_bytes(text.encode("utf-16"))
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR003")
+    assert found.path == edge.rel(edge.system_json) and found.locator == "line 1"
+
+
+def test_invalid_utf8_deep_in_a_detail_log_is_found_at_its_line(edge):
+    log = edge.perf_log("SingleStream")
+    data = log.read_bytes()
+    lines = data.split(b"\n")
+    lines[40] = lines[40][:10] + b"\xc3\x28" + lines[40][10:]
+    log.write_bytes(b"\n".join(lines))
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR003")
+    assert found.path == edge.rel(log) and found.locator == "line 41"
+
+
+def test_a_detail_log_of_one_60_mb_line_is_a_finding_in_bounded_memory(edge):
+    log = edge.perf_log("Offline")
+    log.write_bytes(b'x' * (60 << 20))
+    # VmHWM, not ru_maxrss: Linux counts in a child's ru_maxrss the memory of the process it
+    # was forked from (pytest's) up to its exec.
+    code = ("import re, sys\nfrom infercheck.checker import check_tree\n"
+            "r = check_tree(sys.argv[1], round='v4.1')\n"
+            "print(sorted({f.code for f in r.all_findings()}), len(r.results))\n"
+            "status = open('/proc/self/status').read()\n"
+            "print(int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(edge.root)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    codes, peak = done.stdout.splitlines()
+    assert "STR004" in codes
+    # the 60 MB are read once; no copy of them per line, per key or per decoding
+    assert int(peak) < 60 + 200, f"{peak} MB"
+
+
+def test_a_measurements_json_past_its_bound_is_refused_unread(edge):
+    found_one = sorted((edge.sub / "measurements").rglob("*.json"))
+    assert found_one
+    path = found_one[0]
+    with open(path, "r+b") as f:
+        f.truncate(SIZE_LIMITS[".json"] + 1)
+    report = _check_unchanged(edge)
+    found = _finding(report, "STR017")
+    assert found.path == edge.rel(path) and found.found == SIZE_LIMITS[".json"] + 1
+    assert not report.valid
+
+
+def test_nul_bytes_in_an_accuracy_report_are_a_finding(edge):
+    report_file = edge.result("Offline") / "accuracy" / "accuracy.txt"
+    report_file.write_bytes(b"\x00" * 4096)
+    report = _check_unchanged(edge)
+    assert not report.crashed
+    assert error_codes(report, edge.rel(edge.result("Offline")))
+
+
+# --- outputs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--json", "--csv", "--parquet"])
+def test_an_output_into_a_missing_folder_or_onto_a_folder_is_a_usage_error(edge, tmp_path,
+                                                                           option):
+    from click.testing import CliRunner
+
+    from infercheck.cli import main
+
+    for target in (tmp_path / "no" / "such" / "out", tmp_path):
+        done = CliRunner().invoke(main, ["check", str(edge.root), "-q", option, str(target)])
+        assert done.exit_code == 2, (option, target, done.output)
+        assert "Traceback" not in done.output
+    assert not (tmp_path / "no").exists()

@@ -31,7 +31,7 @@ FOLDERS = {
 REPORT_TEXT = b"accuracy=76.100%, good=761, total=1000\n"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _log(size: int, seed: int) -> bytes:
     line = b'{ "seq_id" : %d, "qsl_idx" : %d, "data" : "%08X" },\n'
     body = b"".join(line % (i, i, (i * 2654435761 + seed) & 0xFFFFFFFF) for i in range(size // 40))

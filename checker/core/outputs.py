@@ -12,6 +12,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from infercheck.checker.core.coerce import as_float, as_int
+from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.report import Report, ResultEntry
 
 __all__ = ["TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text", "results_table", "table_row",
@@ -79,7 +80,7 @@ def write_csv(summary: tuple[list[str], list[dict[str, str]]], path: str) -> Non
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(readable_all(rows))
 
 
 def summary_rows(summary_table, report: Report) -> tuple[list[str], list[dict[str, str]]]:
@@ -90,7 +91,7 @@ def summary_rows(summary_table, report: Report) -> tuple[list[str], list[dict[st
 
 def write_json(report: Report, path: str) -> None:
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-        json.dump(report.to_dict(), f, indent=2, default=str)
+        json.dump(readable_all(report.to_dict()), f, indent=2, default=str)
         f.write("\n")
 
 
@@ -170,7 +171,8 @@ def results_table(report: Report):
     """One row per result (valid or not), typed columns; what the report builder reads."""
     import pyarrow as pa  # heavy: loaded only when a table is asked for
 
-    return pa.Table.from_pylist([table_row(report, e) for e in report.results], schema=table_schema())
+    return pa.Table.from_pylist([readable_all(table_row(report, e)) for e in report.results],
+                                schema=table_schema())
 
 
 def table_schema():

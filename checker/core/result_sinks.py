@@ -13,6 +13,7 @@ import csv
 import json
 from typing import TextIO
 
+from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.outputs import AtomicFile, table_row, table_schema
 from infercheck.checker.core.report import Report, ResultEntry
 
@@ -21,7 +22,7 @@ __all__ = ["CsvWriter", "JsonWriter", "ParquetWriter", "Sinks"]
 
 def _indented(value, prefix: str) -> str:
     """`value` as json.dumps(indent=2) writes it nested under `prefix`."""
-    return json.dumps(value, indent=2, default=str).replace("\n", "\n" + prefix)
+    return json.dumps(readable_all(value), indent=2, default=str).replace("\n", "\n" + prefix)
 
 
 class JsonWriter:
@@ -44,7 +45,7 @@ class JsonWriter:
 
     def end(self, report: Report) -> None:
         if not self.begun:  # no round, so no results: the report is all there is
-            self.out.write(json.dumps(report.to_dict(), indent=2, default=str) + "\n")
+            self.out.write(json.dumps(readable_all(report.to_dict()), indent=2, default=str) + "\n")
             return
         self.out.write(("\n  ]" if self.count else "]") + "".join(
             f",\n  {json.dumps(k)}: {_indented(v, '  ')}" for k, v in report.totals().items())
@@ -118,7 +119,7 @@ class CsvWriter(_FileWriter):
         self.writer.writeheader()
 
     def add(self, entry: ResultEntry) -> None:
-        self.writer.writerows(self.rows_of(entry))
+        self.writer.writerows(readable_all(self.rows_of(entry)))
 
     def close(self) -> None:
         self.f.close()
@@ -140,7 +141,7 @@ class ParquetWriter(_FileWriter):
         self.writer = pq.ParquetWriter(tmp, self.schema)
 
     def add(self, entry: ResultEntry) -> None:
-        self.rows.append(table_row(self.report, entry))
+        self.rows.append(readable_all(table_row(self.report, entry)))
         if len(self.rows) >= self.batch:
             self._flush()
 

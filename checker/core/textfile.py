@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import stat
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 __all__ = ["DEFAULT_LIMIT", "SIZE_LIMITS", "ParseError", "entry_kind", "file_size", "open_regular",
@@ -147,14 +150,61 @@ def _no_constant(name: str) -> Any:
     raise JsonRefused(f"{name} is not a JSON number")
 
 
-_DECODER = json.JSONDecoder(parse_constant=_no_constant)
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise JsonRefused(f"{text[:40]} is beyond the range of a number")
+    return value
 
 
-def loads(text: str | bytes) -> Any:
-    """json.loads that refuses NaN and Infinity and raises ValueError (never RecursionError) for
-    nesting too deep to decode."""
+def _bounded_int(text: str) -> int:
+    # Python refuses to convert more digits than this (a ValueError from deep in the decoder).
+    if len(text) > _MAX_DIGITS:
+        raise JsonRefused(f"a number of {len(text)} digits")
+    return int(text)
+
+
+def _unique_keys(duplicates: list[DuplicateKey] | None, pairs: list[tuple[str, Any]]) -> dict:
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                found = DuplicateKey(key, seen[key], value)
+                if duplicates is None:
+                    raise found
+                duplicates.append(found)
+            seen[key] = value
+    return out  # the last value of a key, as Python's json and the official checker take it
+
+
+class DuplicateKey(JsonRefused):
+    """An object that names a key twice: JSON readers differ on which value counts."""
+
+    def __init__(self, key: str, first: Any, second: Any):
+        super().__init__(f"duplicate key {key!r} (values {_short(first)} and {_short(second)})")
+        self.key = key
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_MAX_DIGITS = 4300
+_HOOKS = {"parse_constant": _no_constant, "parse_float": _finite, "parse_int": _bounded_int,
+          "object_pairs_hook": partial(_unique_keys, None)}
+_DECODER = json.JSONDecoder(**_HOOKS)
+
+
+def loads(text: str | bytes, duplicates: list[DuplicateKey] | None = None) -> Any:
+    """json.loads that refuses what no submission file may hold (NaN, Infinity, numbers beyond
+    range) and raises ValueError (never RecursionError) for nesting too deep. A key named twice
+    in one object is refused too, unless `duplicates` collects it (the last value is used)."""
+    hooks = _HOOKS if duplicates is None else {
+        **_HOOKS, "object_pairs_hook": partial(_unique_keys, duplicates)}
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, **hooks)
     except RecursionError:
         raise JsonRefused("nested too deeply to decode") from None
 
@@ -167,12 +217,27 @@ def raw_decode(text: str, index: int) -> tuple[Any, int]:
         raise JsonRefused("nested too deeply to decode") from None
 
 
-def read_json(path: str) -> Any:
+def _duplicate_line(text: str, key: str) -> int | None:
+    """The line of a duplicate key's second naming, where the file names that key only twice."""
+    spots = [m.start() for m in re.finditer(re.escape(json.dumps(key)) + r"\s*:", text)]
+    return text.count("\n", 0, spots[1]) + 1 if len(spots) == 2 else None
+
+
+def read_json(path: str, warnings: list[ParseError] | None = None) -> Any:
+    """The JSON of a file; with `warnings`, what is odd but readable goes there (a key named
+    twice: its last value is used, as by Python's json and the official checker)."""
     text = read_text(path)
+    duplicates: list[DuplicateKey] | None = [] if warnings is not None else None
     try:
-        return loads(text)
+        data = loads(text, duplicates)
     except json.JSONDecodeError as exc:
         raise ParseError(path, "invalid-json", f"{exc.msg} at line {exc.lineno} column {exc.colno}",
                          exc.lineno) from None
+    except DuplicateKey as exc:
+        raise ParseError(path, "invalid-json", str(exc), _duplicate_line(text, exc.key)) from None
     except JsonRefused as exc:
         raise ParseError(path, "invalid-json", str(exc)) from None
+    for dup in duplicates or ():
+        warnings.append(ParseError(path, "duplicate-key", f"{dup}; the last is used",
+                                   _duplicate_line(text, dup.key)))
+    return data

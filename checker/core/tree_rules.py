@@ -340,6 +340,40 @@ class FileTooLarge(Rule):
     message = "file has {found} bytes, more than any real file of its kind ({expected})"
 
 
+class DuplicateJsonKey(Rule):
+    """A JSON object names the same key twice.
+
+    What it checks:
+        No object of a system description, measurements JSON or other JSON file infercheck
+        reads holds a key twice.
+
+    Why it matters:
+        JSON leaves the meaning open: Python (and so the official checker) takes the last value,
+        other readers the first or an error, so the file does not say one thing. infercheck
+        uses the last value, as the official tool does, and says so.
+
+    Example:
+        found: "duplicate key 'weight_transformations' (values \"Yes\" and \"Weight
+        quantization from BF16 to INT8\"); the last is used"
+
+    How to fix:
+        Keep one of the two entries.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck (published in v5.1: measurements JSON of Intel_VMware name weight_transformations
+        twice).
+    """
+
+    code = "STR018"
+    name = "duplicate-json-key"
+    severity = Severity.WARNING
+    tags = ("structure", "robustness")
+    message = "JSON names a key twice: {found}"
+
+
 class EmptyTree(Rule):
     """No result was found under the given folder (or none for the chosen submitter).
 
@@ -372,7 +406,7 @@ class EmptyTree(Rule):
 
 # Every rule finding_for_parse_error can give: what a check that reads files declares.
 PARSE_RULES = (MissingFile, EmptyFile, NotUtf8, MalformedFile, InvalidJson, UnreadableFile,
-               NotARegularFile, FileTooLarge)
+               NotARegularFile, FileTooLarge, DuplicateJsonKey)
 
 
 def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
@@ -385,6 +419,7 @@ def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
         "invalid-json": InvalidJson,
         "not-a-file": NotARegularFile,
         "too-large": FileTooLarge,
+        "duplicate-key": DuplicateJsonKey,
     }.get(err.kind, UnreadableFile)
     locator = f"line {err.line}" if err.line else None
     if err.kind == "too-large":

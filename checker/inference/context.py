@@ -140,7 +140,10 @@ class ResultContext:
         return self._load(rel, read_text)
 
     def json(self, rel: str) -> Any:
-        return self._load(rel, read_json)
+        warnings: list[ParseError] = []
+        value = self._load(rel, partial(read_json, warnings=warnings), name="read_json")
+        self.load_findings.extend(finding_for_parse_error(w, rel) for w in warnings)
+        return value
 
     # endpoints (Loadgen++) results ----------------------------------------------------------
     @property

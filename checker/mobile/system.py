@@ -67,7 +67,9 @@ def read_system(path: str) -> SystemDescription:
     except ValueError as exc:
         desc.strict_error = str(exc)
         try:
-            data = loads(_TRAILING_COMMA.sub(r"\1", text))
+            # trailing commas dropped, a key named twice taken at its last value (as Python's
+            # json takes it, and the official tools with it); strict_error says which it was
+            data = loads(_TRAILING_COMMA.sub(r"\1", text), duplicates=[])
             desc.lenient = True
         except ValueError:
             data = {}

@@ -12,6 +12,7 @@ from infercheck.checker.core.findings import Finding, Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, read_json
 from infercheck.checker.core.tree_rules import (
+    DuplicateJsonKey,
     EmptyFile,
     InvalidJson,
     MissingFile,
@@ -300,15 +301,17 @@ def _schema_findings(data, path: str, schema_name: str, round_name: str) -> list
 def load_system(root: str, division: str, submitter: str, system: str, rules) -> SystemInfo:
     """Read and check one system description; its findings go to every result of the system."""
     rel = f"{division}/{submitter}/systems/{system}.json"
+    warnings: list[ParseError] = []
     try:
-        data = read_json(os.path.join(root, *rel.split("/")))
+        data = read_json(os.path.join(root, *rel.split("/")), warnings)
     except ParseError as err:
         return SystemInfo(rel, None, [finding_for_parse_error(err, rel)])
+    odd = [finding_for_parse_error(w, rel) for w in warnings]
     if not isinstance(data, dict):
-        return SystemInfo(rel, None, [InvalidFieldValue.at(
+        return SystemInfo(rel, None, [*odd, InvalidFieldValue.at(
             rel, expected="a JSON object", found=type(data).__name__, locator="$")])
     sysrules = rules.system
-    findings = _schema_findings(data, rel, sysrules["schema"], rules.round)
+    findings = odd + _schema_findings(data, rel, sysrules["schema"], rules.round)
     for key in sysrules.get("nonempty_fields", []):
         value = data.get(key)
         if key in data and (value is None or (isinstance(value, str) and not value.strip())):
@@ -333,7 +336,7 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
 
 @check(emits=(MissingField, InvalidFieldValue, UnknownField, EmptyField, SubmitterMismatch,
               DivisionMismatch, NetworkModeMismatch, NetworkSutName, MissingFile, EmptyFile,
-              NotUtf8, InvalidJson, UnreadableFile))
+              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey))
 def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings

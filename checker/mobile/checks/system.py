@@ -47,18 +47,20 @@ class SystemNotJson(Rule):
         `systems/<device>.json` parses as strict JSON.
 
     Why it matters:
-        Tools that read it fail; infercheck still reads it leniently (trailing commas removed)
-        to fill the results table.
+        Tools that read it fail (or, for a key named twice, read one of its values); infercheck
+        still reads it leniently (trailing commas removed, a duplicate key at its last value, as
+        Python's json takes it) to fill the results table.
 
     Example:
         found: Expecting property name enclosed in double quotes: line 9 column 9 (a trailing comma)
 
     How to fix:
-        Remove trailing commas, quote every key and text value.
+        Remove trailing commas, quote every key and text value, name each key once.
 
     Rounds:
         All; every Qualcomm file of v4.1 and v5.0 has trailing commas, which
-        `--profile published` tolerates.
+        `--profile published` tolerates; v2.1's SD7G1_Oppo_Reno_8_Pro.json names CPU_Type_2
+        twice.
 
     Source:
         infercheck.
@@ -146,8 +148,9 @@ def check_system_description(dev):
         return
     dev.system = desc
     if desc.strict_error:
+        lenient = "read leniently (trailing commas removed, a key named twice at its last value)"
         yield SystemNotJson.at(dev.rel(path), found=desc.strict_error,
-                               detail="read leniently (trailing commas removed)" if desc.lenient else None)
+                               detail=lenient if desc.lenient else None)
     if desc.data:
         for what, label in (("processor", "processor (SoC) name"), ("device", "device name")):
             if not desc.get(what):
