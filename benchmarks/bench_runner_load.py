@@ -42,6 +42,8 @@ def _one_run(out: str, run_args: list[str]) -> tuple[float, bool, str, int]:
                           text=True)
     seconds = time.monotonic() - start
     said = made.stdout + made.stderr
+    with open(out + ".log", "w", encoding="utf-8") as f:  # what the run said, kept with its tree
+        f.write(said)
     reruns = len(re.findall(r"\(attempt \d+\)", said))
     named = re.search(r"`infercheck check (\S+)((?: --\S+ \S+)*)`", said)
     if made.returncode not in (0, 1) or named is None:
@@ -78,6 +80,7 @@ def main() -> int:
             if not args.keep and ok:
                 shutil.rmtree(out, ignore_errors=True)
                 shutil.rmtree(out + ".accuracy-backup", ignore_errors=True)
+                os.unlink(out + ".log")
         wall = time.monotonic() - began
         busy = [_cpu_seconds(p.pid) / wall for p in spinners]
     finally:

@@ -14,8 +14,20 @@ __all__ = ["report"]
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--out", required=True, type=click.Path(file_okay=False),
-              help="Folder for the site (index.html, assets/, downloads/).")
+@click.option("--out", required=True, type=click.Path(),
+              help="Folder for the site (index.html, assets/, downloads/); with --format "
+                   "summary-results, the JSON file to write.")
+@click.option("--format", "fmt", type=click.Choice(["site", "summary-results"]), default="site",
+              show_default=True,
+              help="site: the results site, whose downloads hold the CSV, Parquet and XLSX "
+                   "tables and each inference round's summary_results.json; summary-results: "
+                   "only summary_results.json of one inference round, as MLCommons publishes it "
+                   "(generate_final_report.py), from trees or summary CSVs.")
+@click.option("--official-ids", "official_ids", type=click.Path(dir_okay=False),
+              help="With --format summary-results: the ids.json of generate_final_report.py "
+                   "(unique ID: number), read for the IDs it gives and updated with the new "
+                   "ones. Without it, IDs are numbered from 1. (The site keeps its own ids.json "
+                   "in downloads/.)")
 @click.option("--ids", "ids_path", type=click.Path(dir_okay=False),
               help="File of public system IDs, kept across rebuilds "
                    "(default: results_ids.json beside the first input).")
@@ -33,7 +45,8 @@ __all__ = ["report"]
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check trees among INPUTS in this many processes. Default: the number of "
                    f"usable cores, {usable_cores()} here.")
-def report(inputs, out, ids_path, link_base, title, profile, mobile_published, jobs):
+def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, mobile_published,
+           jobs):
     """Build the static results site from INPUTS: submission trees (checked on the fly) or
     tables written by `infercheck check --parquet` / `--csv`.
 
@@ -43,11 +56,21 @@ def report(inputs, out, ids_path, link_base, title, profile, mobile_published, j
     # pandas, plotly and openpyxl: only `report` pays for them.
     from infercheck.reports import InputError, build_site, load_results
 
+    if fmt == "site" and os.path.isfile(out):
+        raise click.BadParameter(f"{out} is a file; the site needs a folder", param_hint="--out")
+    if fmt == "summary-results" and os.path.isdir(out):
+        raise click.BadParameter(f"{out} is a folder; give the JSON file to write",
+                                 param_hint="--out")
+    official_rows: dict[str, list[dict[str, str]]] = {}
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
-                                    profile="published" if mobile_published else profile)
+                                    profile="published" if mobile_published else profile,
+                                    official_rows=official_rows)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    if fmt == "summary-results":
+        _summary_results(official_rows, out, official_ids)
+        return
     if table.empty:
         raise click.UsageError("the inputs hold no valid result")
     bases = {}
@@ -58,7 +81,33 @@ def report(inputs, out, ids_path, link_base, title, profile, mobile_published, j
         if name not in bases:
             bases[name] = os.path.relpath(tree, os.path.abspath(out)).replace(os.sep, "/") + "/"
     ids_path = ids_path or os.path.join(os.path.dirname(os.path.abspath(inputs[0])), "results_ids.json")
-    done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title)
+    done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title,
+                      official_rows=official_rows)
     click.echo(f"Wrote {os.path.join(out, 'index.html')}: {done['results']} results of "
                f"{done['systems']} systems, rounds {', '.join(done['rounds'])}; "
                f"downloads in {os.path.join(out, 'downloads')}; IDs in {ids_path}")
+    if done["published"]:
+        click.echo(f"As MLCommons publishes it: {', '.join(done['published'])}")
+
+
+def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> None:
+    from infercheck.reports.summary_results import write_summary_results  # with pandas, above
+
+    if len(official_rows) != 1:
+        found = ", ".join(sorted(official_rows)) or "none"
+        raise click.UsageError("summary_results.json is one round's: give the trees or summary "
+                               f"CSVs of one inference round (found: {found})")
+    ((round_name, rows),) = official_rows.items()
+    try:
+        done = write_summary_results(rows, round_name, out, ids_path)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if done is None:
+        raise click.UsageError(f"the {round_name} pack does not say what MLCommons publishes of "
+                               "that round (its `publication` table; v5.1 onwards)")
+    click.echo(f"Wrote {out}: {len(done.entries)} entries of {round_name}"
+               + (f"; IDs in {ids_path}" if ids_path else ""))
+    if done.unlisted:
+        click.echo(f"{len(done.unlisted)} results no table of {round_name} shows (a scenario or "
+                   f"model its suite does not publish): {', '.join(done.unlisted[:5])}"
+                   + (" ..." if len(done.unlisted) > 5 else ""), err=True)

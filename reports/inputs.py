@@ -77,12 +77,15 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_results(paths: list[str], *, jobs: int = 1,
-                 profile: str = "strict") -> tuple[pd.DataFrame, dict[str, str]]:
+def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
+                 official_rows: dict[str, list[dict[str, str]]] | None = None,
+                 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
     by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
     link to their own tree. Trees are checked with `profile` where their suite knows it, else
-    strict."""
+    strict. `official_rows`, if given, receives per inference round the rows of the official
+    summary.csv of the trees and summary CSVs among the inputs (what summary_results.json is
+    made from; a Parquet table does not hold them all)."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path):
@@ -92,11 +95,19 @@ def load_results(paths: list[str], *, jobs: int = 1,
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report).to_pandas())
+            if official_rows is not None and suite == "inference":
+                official_rows.setdefault(report.round, []).extend(
+                    inference_summary.summary_rows(report)[1])
             trees[report.round if suite == "inference" else f"{suite} {report.round}"] = os.path.abspath(path)
         elif path.endswith(".parquet"):
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):
             frames.append(_from_csv(path))
+            if official_rows is not None:
+                raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+                if "Organization" in raw.columns and "version" in raw.columns:
+                    for row in raw.to_dict("records"):
+                        official_rows.setdefault(row["version"], []).append(row)
         else:
             raise InputError(f"{path} is not a submission tree, a .parquet or a .csv table")
     table = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame())

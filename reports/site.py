@@ -16,9 +16,11 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from infercheck.checker import __version__
+from infercheck.checker.core.formulas import as_text_cell
 from infercheck.checker.core.outputs import atomic_path
 
 from .ids import assign_ids
+from .summary_results import write_summary_results
 from .xlsx import write_xlsx
 
 __all__ = ["build_site"]
@@ -61,14 +63,30 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
     return {"tool_version": __version__, "rounds": rounds, "systems": list(systems.values())}
 
 
+def _for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
+    """The table for a CSV that people open in a spreadsheet: text that would be a formula is
+    marked as text (a leading '); numbers are left alone."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: as_text_cell(v) if isinstance(v, str) else v)
+    return out
+
+
 def _json_for_script(data: dict) -> str:
     # "<" escaped as well, so that no string can close a script element.
     return json.dumps(data, ensure_ascii=True, sort_keys=True).replace("<", "\\u003c")
 
 
 def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
-               link_base: dict[str, str] | None = None, title: str = "MLPerf Inference results") -> dict:
-    """Write the site into `out`; returns what was written (for the CLI's summary)."""
+               link_base: dict[str, str] | None = None, title: str = "MLPerf Inference results",
+               official_rows: dict[str, list[dict[str, str]]] | None = None) -> dict:
+    """Write the site into `out`; returns what was written (for the CLI's summary).
+
+    `official_rows`: per inference round, its official summary.csv rows, from which the
+    round's summary_results.json is written into downloads/ (as MLCommons publishes it), with
+    the ids file that keeps its IDs across rebuilds beside it.
+    """
     os.makedirs(out, exist_ok=True)
     table = table.copy()
     table["id"] = assign_ids(table, ids_path) if len(table) else pd.Series(dtype="string")
@@ -91,13 +109,22 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     os.makedirs(downloads, exist_ok=True)
     flat = table.drop(columns=["id"]).assign(id=table["id"])
     with atomic_path(os.path.join(downloads, "results.csv")) as tmp:
-        flat.to_csv(tmp, index=False)
+        _for_spreadsheets(flat).to_csv(tmp, index=False)
     with atomic_path(os.path.join(downloads, "results.parquet")) as tmp:
         flat.to_parquet(tmp, index=False)
     sheets = []
     if len(table):
         with atomic_path(os.path.join(downloads, "results.xlsx")) as tmp:
             sheets = write_xlsx(table, tmp)
+    published = []
+    for round_name, rows in sorted((official_rows or {}).items()):
+        # one round: the published names; several: each round's own
+        suffix = "" if len(official_rows) == 1 else f"_{round_name}"
+        done = write_summary_results(rows, round_name,
+                                     os.path.join(downloads, f"summary_results{suffix}.json"),
+                                     os.path.join(downloads, f"ids{suffix}.json"))
+        if done is not None:
+            published.append(f"summary_results{suffix}.json")
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
@@ -106,4 +133,4 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     with atomic_path(os.path.join(out, "index.html")) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(html)
     return {"systems": len(data["systems"]), "results": len(table), "sheets": sheets,
-            "rounds": data["rounds"]}
+            "rounds": data["rounds"], "published": published}

@@ -62,4 +62,16 @@ def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
                 twin = f"{name} - power" if len(rounds) == 1 else f"{name} power"
                 _pivot(power, "power_value", "power_units").to_excel(writer, sheet_name=twin)
                 sheets.append(twin)
+        _formulas_as_text(writer.book)
     return sheets
+
+
+def _formulas_as_text(book) -> None:
+    """openpyxl stores a string that starts with "=" as a formula; nothing we write is one (a
+    system named `=cmd|" /C calc"!A0` would run on the reader's machine). Other text, whatever
+    it starts with, is a text cell already, and numbers stay numbers."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -40,39 +40,36 @@ def run_compliance(runs: PerformanceRuns, tests: list[str],
     Every run made, performance or compliance, stays a candidate: the run submitted is the one
     closest to the median of the performance runs for which each test has a run that agrees
     with it, as a submitter who re-ran a test picks the pair that belongs together. While none
-    has, one more run of each test without an agreeing run is made, and one more performance
-    run, up to `attempts` times: the machine's speed drifts over seconds, and a later run of
-    either kind is a fair candidate. Each test's verify_performance.txt is written against the
-    run chosen.
+    has, the tests that do not agree with the best candidate (the run most tests agree with) are
+    made again, and one more performance run, up to `attempts` times: the machine's speed
+    drifts over seconds, and a later run of either kind is a fair candidate. Each test's
+    verify_performance.txt is written against the run chosen.
     """
     base = runs.base
     made: dict[str, list[_TestRun]] = {test: [] for test in tests}
-    choice = None
     for attempt in range(1, attempts + 1):
-        for test in tests:
-            if attempt == 1 or not any(_agreeing(test, made[test], run) for run in runs.runs):
-                made[test].append(_run_test(runs.runner, test, runs.scenario, base,
-                                            runs.user_conf(), len(made[test]) + 1))
-        choice = _choose(runs, made)
-        if choice is not None:
+        lacking = tests if attempt == 1 else [t for t, got in _best(runs, made)[1].items() if not got]
+        for test in lacking:
+            made[test].append(_run_test(runs.runner, test, runs.scenario, base, runs.user_conf(),
+                                        len(made[test]) + 1))
+        if all(_best(runs, made)[1].values()):
             break
         if attempt < attempts:
             runs.add()
-            choice = _choose(runs, made)
-            if choice is not None:
+            if all(_best(runs, made)[1].values()):
                 break
-    chosen, picked = choice or (runs.by_closeness()[0], {t: made[t][-1] for t in tests})
+    chosen, agreeing = _best(runs, made)
     outcomes = []
     for test in tests:
+        picked = agreeing[test] or made[test][-1]
         final = os.path.join(base, test)
-        os.rename(picked[test].folder, final)
+        os.rename(picked.folder, final)
         for other in made[test]:
             shutil.rmtree(other.folder, ignore_errors=True)
         agreed, text = _verify_performance(test, chosen, final)
         with open(os.path.join(final, "verify_performance.txt"), "w", encoding="utf-8") as f:
             f.write(text)
-        outcomes.append(ComplianceOutcome(test, agreed and picked[test].accuracy_ok,
-                                          len(made[test])))
+        outcomes.append(ComplianceOutcome(test, agreed and picked.accuracy_ok, len(made[test])))
     return chosen, outcomes
 
 
@@ -82,13 +79,17 @@ def _agreeing(test: str, candidates: list[_TestRun], run: PerformanceRun) -> _Te
                  if c.accuracy_ok and _verify_performance(test, run, c.folder)[0]), None)
 
 
-def _choose(runs: PerformanceRuns, made: dict[str, list[_TestRun]]
-            ) -> tuple[PerformanceRun, dict[str, _TestRun]] | None:
+def _best(runs: PerformanceRuns, made: dict[str, list[_TestRun]]
+          ) -> tuple[PerformanceRun, dict[str, _TestRun | None]]:
+    """The performance run the most tests have an agreeing run for (of equals, the one nearest
+    the median), with those runs."""
+    best, best_count = None, -1
     for run in runs.by_closeness():
-        picked = {test: _agreeing(test, candidates, run) for test, candidates in made.items()}
-        if all(picked.values()):
-            return run, picked
-    return None
+        agreeing = {test: _agreeing(test, candidates, run) for test, candidates in made.items()}
+        count = sum(got is not None for got in agreeing.values())
+        if count > best_count:
+            best, best_count = (run, agreeing), count
+    return best
 
 
 def _verify_performance(test: str, reference: PerformanceRun, folder: str) -> tuple[bool, str]:

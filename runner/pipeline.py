@@ -46,7 +46,7 @@ class RunOptions:
     system_name: str | None = None
     scenarios: list[str] | None = None
     compliance: bool | None = None  # default: for closed and network
-    attempts: int = 4
+    attempts: int = 6  # rounds of re-runs before a compliance test counts as failed
     normalize: bool = True
     label_offset: int = 0
     max_samples: int | None = None

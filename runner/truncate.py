@@ -114,7 +114,10 @@ def _regular(path: str) -> os.stat_result | None:
 
 
 def _kind(path: str) -> str:
-    mode = os.lstat(path).st_mode
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return "gone"
     if stat.S_ISLNK(mode):
         return "a symbolic link"
     if stat.S_ISDIR(mode):
@@ -213,7 +216,8 @@ def _plan(root: str, backup: str, problems: list[str]) -> list[_Folder]:
                             f"{digest[:12]}...; the log changed after its hash was written "
                             f"(restore the log it was computed from, or remove the hash line)")
             continue
-        if not os.access(folder, os.W_OK):
+        # the folder is replaced as a whole: it and the folder holding it must be writable
+        if not (os.access(folder, os.W_OK) and os.access(os.path.dirname(folder), os.W_OK)):
             problems.append(f"{os.path.dirname(shown)}: the folder cannot be written")
             continue
         kept = os.path.join(backup, rel)

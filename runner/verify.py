@@ -104,14 +104,21 @@ def verify_test01_performance(reference_log: str, test_log: str) -> tuple[bool, 
 
 
 def verify_test04_performance(reference_log: str, test_log: str) -> tuple[bool, str]:
-    """Issuing one sample again and again must not be more than 10 % faster (no caching)."""
+    """Issuing one sample again and again must not be more than 10 % faster (no caching); 20 %
+    in SingleStream and MultiStream, as the official script has it (below)."""
     ref, test = run_score(reference_log), run_score(test_log)
     if not test.valid:
         return False, _perf_text(ref, test, False, "the test run is not VALID")
-    tolerance = _tolerance(ref, 0.20, 0.10)
     if ref.is_latency:  # compare throughputs: 1e9 / latency
         ref_rate, test_rate = 1e9 / ref.value, 1e9 / test.value if test.value else float("inf")
     else:
         ref_rate, test_rate = ref.value, test.value
+    # The official compliance/TEST04/verify_performance.py (v4.1: lines 136-143; HEAD 145-153)
+    # tests its short-latency bounds (200000 SingleStream, 1600000 MultiStream) against the
+    # score after it has made it a rate (1e9 / latency): every SingleStream run slower than
+    # 5 us and every MultiStream run slower than 0.6 us gets its 20 %. TEST01's script compares
+    # the latencies themselves (_tolerance). Ours gives the verdict the official script gives.
+    small = {"SingleStream": 200_000, "MultiStream": 1_600_000}
+    tolerance = 0.20 if ref.is_latency and ref_rate <= small.get(ref.scenario, 0) else 0.10
     ok = test_rate <= ref_rate * (1 + tolerance)
     return ok, _perf_text(ref, test, ok, f"test is {test_rate / ref_rate - 1:.1%} faster")

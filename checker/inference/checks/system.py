@@ -9,6 +9,7 @@ from jsonschema.exceptions import best_match
 
 from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.formulas import formula_like
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, read_json
 from infercheck.checker.core.tree_rules import (
@@ -271,6 +272,55 @@ class NetworkSutName(Rule):
     message = "sut_name {found!r} does not contain {expected!r}"
 
 
+class FormulaText(Rule):
+    """A text field of the system description would be a formula in a spreadsheet.
+
+    What it checks:
+        No text value starts with `=`, `+`, `-`, `@`, a tab or a carriage return, the characters
+        that make Excel, LibreOffice and Google Sheets read a cell as a formula (a lone "-",
+        published as "none", and numbers are fine).
+
+    Why it matters:
+        The results are published as spreadsheets and CSV that readers open; a system name such
+        as `=cmd|" /C calc"!A0` runs on their machines ("CSV injection"). infercheck writes
+        such text as text in its own XLSX and quotes it in the site's CSV, but the official
+        summary.csv carries it as is.
+
+    Example:
+        found: '=HYPERLINK("http://example.com", "details")', locator: $.system_name
+
+    How to fix:
+        Start the text with a letter or a digit.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck (OWASP, "CSV Injection").
+    """
+
+    code = "SYS009"
+    name = "formula-like-text"
+    severity = Severity.WARNING
+    tags = ("system", "safety")
+    message = "text would be a formula in a spreadsheet: {found!r}"
+
+
+def _formula_findings(data, rel: str) -> list[Finding]:
+    out = []
+    pending = [("$", data)]  # a stack, not recursion: the JSON may be nested as deep as it parses
+    while pending:
+        where, value = pending.pop()
+        if isinstance(value, str):
+            if formula_like(value):
+                out.append(FormulaText.at(rel, found=value, locator=where))
+        elif isinstance(value, dict):
+            pending.extend((f"{where}.{k}", v) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend((f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value))))
+    return out
+
+
 _SCHEMA_RULES = {
     "required": MissingField,
     "additionalProperties": UnknownField,
@@ -312,6 +362,7 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
             rel, expected="a JSON object", found=type(data).__name__, locator="$")])
     sysrules = rules.system
     findings = odd + _schema_findings(data, rel, sysrules["schema"], rules.round)
+    findings += _formula_findings(data, rel)
     for key in sysrules.get("nonempty_fields", []):
         value = data.get(key)
         if key in data and (value is None or (isinstance(value, str) and not value.strip())):
@@ -336,7 +387,7 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
 
 @check(emits=(MissingField, InvalidFieldValue, UnknownField, EmptyField, SubmitterMismatch,
               DivisionMismatch, NetworkModeMismatch, NetworkSutName, MissingFile, EmptyFile,
-              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey))
+              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey, FormulaText))
 def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings

@@ -1,0 +1,216 @@
+"""summary_results.json, the published results file of an inference round.
+
+MLCommons makes it from the checker's summary.csv with tools/submission/generate_final_report.py
+(mlcommons/inference; v5.1 was published with the script of 2025-08-06, 8c3c1e26), and the
+results site of inference_results_visualization_template reads it. This module does what that
+script does, in the same order, so that each entry is the published one field by field:
+
+- columns renamed (Organization -> Submitter, Division -> Category, SystemType -> Suite, ...),
+  "on-premise" availability read as "available", an accelerator "-" as none, a# an integer and
+  0 as none, p# the host processors per node;
+- Details and Code link into the round's results repository; "Unique ID (e.g. for Audit)" is
+  suite/category/submitter/platform (and the model, in the open division); ColorKey is the
+  availability and the submitter joined;
+- IDs `<version>-NNNN`, one per unique ID, numbered in the order of (category, availability,
+  submitter, unique ID) after those an ids file already holds, which is then updated;
+- the entries of each category x suite table (the scenarios that suite publishes for the
+  model: the pack's `publication.scenarios`) and of its power table, sorted by ID, model,
+  scenario and units, duplicates dropped, and a power row merged into its performance row
+  (Power_Result / Power_Units beside Performance_Result / Performance_Units).
+
+Types and spellings are those of the published file: text stays text (host_processor_core_count
+too, which a whole round's CSV always holds as text), counts are integers, Result a number with
+at most 10 decimals, and what pandas reads as missing ("N/A", "None", "") is "".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from infercheck.checker.core.outputs import atomic_path
+
+__all__ = ["PublishedResults", "read_ids", "summary_results", "write_summary_results"]
+
+RENAMES = {
+    "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
+    "SystemName": "System", "number_of_nodes": "Nodes", "host_processor_model_name": "Processor",
+    "accelerator_model_name": "Accelerator", "accelerators_per_node": "a#", "notes": "Notes",
+    "framework": "Software", "Model": "UsedModel", "MlperfModel": "Model",
+}
+POWER_UNITS = ("Watts", "millijoules", "millijoules/Stream")
+SUITES = ("datacenter", "edge")
+CATEGORIES = ("closed", "open", "network")
+
+
+@dataclass
+class PublishedResults:
+    entries: list[dict] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # unique ID -> number, for the ids file
+    unlisted: list[str] = field(default_factory=list)  # results no table of the round shows
+
+
+def _int_or_text(value: str):
+    text = value.strip()
+    return int(text) if text.lstrip("-").isdigit() else value
+
+
+# The cells pandas.read_csv reads as missing by default, which the official script then
+# writes as "" (fillna): an accelerator "N/A" is published as none.
+PANDAS_NA = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                       "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                       "nan", "null"})
+
+
+def _number(value: str):
+    try:
+        # DataFrame.to_json writes 10 decimals (double_precision=10): 9011.066666666662 is
+        # published as 9011.0666666667.
+        return round(float(value), 10)
+    except ValueError:
+        return value
+
+
+def _typed(row: dict[str, str]) -> dict:
+    """A summary.csv row as the official script holds it after reading the CSV."""
+    out: dict = {}
+    for column, value in row.items():
+        value = "" if value is None or value in PANDAS_NA else value
+        name = RENAMES.get(column, column)
+        if name in ("Nodes", "host_processors_per_node", "compliance", "errors", "inferred"):
+            out[name] = _int_or_text(value)
+        elif name == "has_power":
+            out[name] = value.strip().lower() == "true"
+        elif name == "Result":
+            out[name] = _number(value)
+        else:
+            out[name] = value
+    if out.get("host_processor_core_count") == "2 (big); 4 (LITTLE)":
+        out["host_processor_core_count"] = 2  # the official script's own fix of one phone
+    if out.get("Availability") == "on-premise":
+        out["Availability"] = "available"
+    if out.get("Accelerator") == "-":
+        out["Accelerator"] = ""
+    count = out.get("a#", "")
+    count = int(count) if isinstance(count, str) and count.isnumeric() else count
+    out["a#"] = "" if count == 0 else count
+    # (the official script stops on a count that is not a number; it is kept as written here)
+    out["p#"] = out.get("host_processors_per_node", "")
+    return out
+
+
+def summary_results(rows: Iterable[dict[str, str]], round_name: str,
+                    scenarios: dict[str, dict[str, list[str]]], ids: dict[str, int] | None = None,
+                    *, owner: str = "mlcommons", repository: str | None = None,
+                    branch: str = "main") -> PublishedResults:
+    """The published entries of a round's summary.csv `rows` (the official columns).
+
+    `scenarios`: per suite, the scenarios its table shows for each model (the pack's
+    `publication.scenarios`); `ids`: the ids file's mapping, left unchanged (the result holds
+    the updated one).
+    """
+    version = round_name.lstrip("v")
+    repository = repository or f"inference_results_{round_name}"
+    base = f"https://github.com/{owner}/{repository}/tree/{branch}"
+    table = []
+    for row in rows:
+        r = _typed(row)
+        r["Details"] = "/".join([base, r["Category"], r["Submitter"], "results", r["Platform"]])
+        r["Code"] = "/".join([base, r["Category"], r["Submitter"], "code"])
+        key = [r["Suite"], r["Category"], r["Submitter"], r["Platform"]]
+        if r["Category"] == "open":
+            key.append(r["UsedModel"])
+        r["Unique ID (e.g. for Audit)"] = "/".join(key)
+        r["ColorKey"] = r["Availability"] + r["Submitter"]
+        table.append(r)
+    table.sort(key=lambda r: (r["Category"], r["Availability"], r["Submitter"],
+                              r["Unique ID (e.g. for Audit)"]))
+    known = dict(ids or {})
+    top = max(known.values(), default=0)
+    for r in table:
+        unique = r["Unique ID (e.g. for Audit)"]
+        if unique not in known:
+            top += 1
+            known[unique] = top
+        r["ID"] = f"{version}-{known[unique]:04}"
+
+    out = PublishedResults(ids=known)
+    shown: set[int] = set()
+    entries = []
+    for category in CATEGORIES:
+        for suite in SUITES:
+            listed = [(n, r) for n, r in enumerate(table)
+                      if r["Category"] == category and suite in r["Suite"]
+                      and r["Scenario"] in scenarios.get(suite, {}).get(r["Model"], ())]
+            entries += [dict(r) for _, r in listed if r["Units"] not in POWER_UNITS]
+            entries += [dict(r) for _, r in listed if r["has_power"] is True]
+            shown.update(n for n, _ in listed)
+    out.unlisted = sorted({r["Location"] for n, r in enumerate(table) if n not in shown})
+    entries = [{"ID": e.pop("ID"), **e} for e in entries]
+    # Successive stable sorts, as the official script makes them: by ID, then model, scenario
+    # and units.
+    entries.sort(key=lambda e: (e["ID"], e["UsedModel"], e["Scenario"], e["Units"]))
+    unique = []
+    for e in entries:
+        if unique and all(unique[-1][k] == e[k] for k in ("ID", "UsedModel", "Scenario", "Units")):
+            continue  # the same row in two tables (a power system's performance row, or a
+            # datacenter,edge system in both suites)
+        unique.append(e)
+    merged: list[dict] = []
+    for e in unique:
+        prev = merged[-1] if merged else None
+        if prev is not None and "Result" in prev and all(
+                prev[k] == e[k] for k in ("ID", "UsedModel", "Scenario")):
+            result = {k: v for k, v in prev.items() if k not in ("Result", "Units")}
+            # the keys in the official order: the other row's first
+            if _is_power(prev["Units"]):
+                result.update(Performance_Result=e["Result"], Performance_Units=e["Units"],
+                              Power_Result=prev["Result"], Power_Units=prev["Units"])
+            else:
+                result.update(Power_Result=e["Result"], Power_Units=e["Units"],
+                              Performance_Result=prev["Result"], Performance_Units=prev["Units"])
+            merged[-1] = result
+            continue
+        merged.append(e)
+    for e in merged:
+        if e.get("Result"):  # as the official script: a result of 0 keeps its Result key
+            result, units = e.pop("Result"), e.pop("Units")
+            e["Performance_Result"], e["Performance_Units"] = result, units
+    out.entries = merged
+    return out
+
+
+def _is_power(units: str) -> bool:
+    return "Watts" in units or "joules" in units
+
+
+def read_ids(path: str | None) -> dict[str, int]:
+    """The official ids.json: unique ID -> number (none when the file does not exist yet)."""
+    if not path or not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
+        raise ValueError(f"{path} is not an ids file of generate_final_report.py "
+                         "(an object of unique ID: number)")
+    return data
+
+
+def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
+                          ids_path: str | None = None) -> PublishedResults | None:
+    """Write summary_results.json of one round (and update its ids file); None when the round's
+    pack does not say what it publishes."""
+    from infercheck.checker.inference.rules import load_rules  # the packs, only when asked
+
+    scenarios = (load_rules(round_name).data.get("publication") or {}).get("scenarios")
+    if not scenarios:
+        return None
+    published = summary_results(rows, round_name, scenarios, read_ids(ids_path))
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(published.entries, indent=2))  # the official file: no final newline
+    if ids_path:
+        with atomic_path(ids_path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+            f.write(json.dumps(published.ids, indent=4))
+    return published

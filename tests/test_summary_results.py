@@ -1,0 +1,99 @@
+"""summary_results.json as MLCommons publishes it, against the published v5.1 file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from infercheck.cli import main
+
+from .conftest import CORPUS, corpus
+
+PUBLISHED = CORPUS / "expected" / "inference-v5.1.summary_results.json"
+
+
+@pytest.fixture(scope="module")
+def published():
+    return json.loads(PUBLISHED.read_text("utf-8"))
+
+
+def _implied_ids(entries) -> dict[str, int]:
+    """The ids.json the published IDs imply ("5.1-0058" for its unique ID)."""
+    return {e["Unique ID (e.g. for Audit)"]: int(e["ID"].split("-")[1]) for e in entries}
+
+
+def _run(*args):
+    return CliRunner().invoke(main, ["report", *map(str, args)])
+
+
+@pytest.mark.parametrize("source", ["tree", "official summary.csv"])
+def test_every_entry_equals_the_published_one_field_by_field(tmp_path, published, source):
+    """From the v5.1 slice checked by us, or from the official v5.1.1 checker's summary.csv of
+    it: the same bytes as the published entries, IDs included given the ids they imply."""
+    ids = tmp_path / "ids.json"
+    ids.write_text(json.dumps(_implied_ids(published)), "utf-8")
+    out = tmp_path / "summary_results.json"
+    given = corpus("inference-v5.1") if source == "tree" else \
+        CORPUS / "expected" / "inference-v5.1.summary.csv"
+    done = _run(given, "--format", "summary-results", "--out", out, "--official-ids", ids)
+    assert done.exit_code == 0, done.output
+    ours = json.loads(out.read_text("utf-8"))
+    assert len(ours) == len(published) == 19
+    for mine, theirs in zip(ours, published, strict=True):
+        assert list(mine) == list(theirs), theirs["Location"]  # the same fields, in order
+        for key, value in theirs.items():
+            assert (mine[key], type(mine[key])) == (value, type(value)), (theirs["Location"], key)
+    assert out.read_text("utf-8") == json.dumps(published, indent=2)
+    # the power of Lenovo's llama3.1-8b runs is merged into their performance entries
+    merged = [e for e in ours if "Power_Result" in e]
+    assert [(e["Scenario"], e["Power_Units"], e["Performance_Units"]) for e in merged] == [
+        ("Offline", "Watts", "Tokens/s"), ("Server", "Watts", "Tokens/s")]
+
+
+def test_ids_are_numbered_once_and_kept_across_runs(tmp_path):
+    ids = tmp_path / "ids.json"
+    out = tmp_path / "a.json"
+    assert _run(corpus("inference-v5.1"), "--format", "summary-results", "--out", out,
+                "--official-ids", ids).exit_code == 0
+    first = json.loads(out.read_text("utf-8"))
+    numbers = json.loads(ids.read_text("utf-8"))
+    # one number per unique ID, in the order of (category, availability, submitter, unique ID)
+    assert sorted(numbers.values()) == list(range(1, len(numbers) + 1)) and len(numbers) == 8
+    assert numbers["datacenter/closed/Intel_VMware/1-node-2S-GNR_86C_BareMetal"] == 1
+    assert {e["ID"] for e in first} == {f"5.1-{n:04}" for n in numbers.values()}
+    # a second run with an ids file that knows one more system keeps every number
+    numbers["datacenter/closed/Acme/other"] = 40
+    ids.write_text(json.dumps(numbers), "utf-8")
+    assert _run(corpus("inference-v5.1"), "--format", "summary-results", "--out", out,
+                "--official-ids", ids).exit_code == 0
+    assert json.loads(out.read_text("utf-8")) == first
+    assert json.loads(ids.read_text("utf-8")) == numbers
+
+
+def test_the_site_downloads_hold_summary_results_json(tmp_path, published):
+    site = tmp_path / "site"
+    done = _run(corpus("inference-v5.1"), "--out", site)
+    assert done.exit_code == 0, done.output
+    assert "summary_results.json" in done.output
+    ours = json.loads((site / "downloads" / "summary_results.json").read_text("utf-8"))
+    assert [e["Location"] for e in ours] == [e["Location"] for e in published]
+    kept = (site / "downloads" / "ids.json").read_text("utf-8")
+    assert _run(corpus("inference-v5.1"), "--out", site).exit_code == 0
+    assert (site / "downloads" / "ids.json").read_text("utf-8") == kept
+
+
+def test_a_round_whose_publication_is_not_known_is_a_usage_error(tmp_path):
+    done = _run(corpus("inference-v4.1"), "--format", "summary-results", "--out",
+                tmp_path / "s.json")
+    assert done.exit_code == 2 and "publication" in done.output
+    assert not (tmp_path / "s.json").exists()
+
+
+def test_an_ids_file_of_another_kind_is_a_usage_error(tmp_path):
+    ids = tmp_path / "ids.json"
+    ids.write_text('{"v5.1/closed/X/y": "v5.1-0001"}', "utf-8")  # the site's own scheme
+    done = _run(corpus("inference-v5.1"), "--format", "summary-results", "--out",
+                tmp_path / "s.json", "--official-ids", ids)
+    assert done.exit_code == 2 and "not an ids file of generate_final_report.py" in done.output
