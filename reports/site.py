@@ -122,9 +122,10 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
         suffix = "" if len(official_rows) == 1 else f"_{round_name}"
         done = write_summary_results(rows, round_name,
                                      os.path.join(downloads, f"summary_results{suffix}.json"),
-                                     os.path.join(downloads, f"ids{suffix}.json"))
+                                     os.path.join(downloads, f"ids{suffix}.json"),
+                                     os.path.join(downloads, f"summary{suffix}.xlsx"))
         if done is not None:
-            published.append(f"summary_results{suffix}.json")
+            published += [f"summary_results{suffix}.json", f"summary{suffix}.xlsx"]
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 
 from infercheck.checker.core.outputs import atomic_path
 
-__all__ = ["PublishedResults", "read_ids", "summary_results", "write_summary_results"]
+__all__ = ["PublishedResults", "Sheet", "published_table", "read_ids", "sheets", "summary_results",
+           "write_summary_results"]
 
 RENAMES = {
     "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
@@ -101,16 +102,21 @@ def _typed(row: dict[str, str]) -> dict:
     return out
 
 
-def summary_results(rows: Iterable[dict[str, str]], round_name: str,
-                    scenarios: dict[str, dict[str, list[str]]], ids: dict[str, int] | None = None,
-                    *, owner: str = "mlcommons", repository: str | None = None,
-                    branch: str = "main") -> PublishedResults:
-    """The published entries of a round's summary.csv `rows` (the official columns).
+@dataclass
+class Sheet:
+    """One table of the published spreadsheet, with the rows it shows."""
 
-    `scenarios`: per suite, the scenarios its table shows for each model (the pack's
-    `publication.scenarios`); `ids`: the ids file's mapping, left unchanged (the result holds
-    the updated one).
-    """
+    name: str  # "datacenter - closed", "datacenter - closed - power"
+    category: str
+    rows: list[dict]
+
+
+def published_table(rows: Iterable[dict[str, str]], round_name: str,
+                    ids: dict[str, int] | None = None, *, owner: str = "mlcommons",
+                    repository: str | None = None, branch: str = "main",
+                    ) -> tuple[list[dict], dict[str, int]]:
+    """The rows as the official script holds them before it makes its tables: renamed, typed,
+    with their links, unique ID, colour key and ID, in its order; and the updated ids."""
     version = round_name.lstrip("v")
     repository = repository or f"inference_results_{round_name}"
     base = f"https://github.com/{owner}/{repository}/tree/{branch}"
@@ -135,19 +141,41 @@ def summary_results(rows: Iterable[dict[str, str]], round_name: str,
             top += 1
             known[unique] = top
         r["ID"] = f"{version}-{known[unique]:04}"
+    return table, known
 
-    out = PublishedResults(ids=known)
-    shown: set[int] = set()
-    entries = []
+
+def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]]) -> list[Sheet]:
+    """The tables of the published spreadsheet, in its order: per category and suite, the
+    results of the scenarios that suite shows for the model, and the power table of those with
+    power (their performance rows too). A sheet with no row is not made."""
+    out = []
     for category in CATEGORIES:
         for suite in SUITES:
-            listed = [(n, r) for n, r in enumerate(table)
-                      if r["Category"] == category and suite in r["Suite"]
+            listed = [r for r in table if r["Category"] == category and suite in r["Suite"]
                       and r["Scenario"] in scenarios.get(suite, {}).get(r["Model"], ())]
-            entries += [dict(r) for _, r in listed if r["Units"] not in POWER_UNITS]
-            entries += [dict(r) for _, r in listed if r["has_power"] is True]
-            shown.update(n for n, _ in listed)
-    out.unlisted = sorted({r["Location"] for n, r in enumerate(table) if n not in shown})
+            perf = [r for r in listed if r["Units"] not in POWER_UNITS]
+            power = [r for r in listed if r["has_power"] is True]
+            out += [Sheet(name, category, chosen) for name, chosen in (
+                (f"{suite} - {category}", perf), (f"{suite} - {category} - power", power))
+                if chosen]
+    return out
+
+
+def summary_results(rows: Iterable[dict[str, str]], round_name: str,
+                    scenarios: dict[str, dict[str, list[str]]], ids: dict[str, int] | None = None,
+                    **links) -> PublishedResults:
+    """The published entries of a round's summary.csv `rows` (the official columns).
+
+    `scenarios`: per suite, the scenarios its table shows for each model (the pack's
+    `publication.scenarios`); `ids`: the ids file's mapping, left unchanged (the result holds
+    the updated one); `links`: owner, repository and branch of the results repository.
+    """
+    table, known = published_table(rows, round_name, ids, **links)
+    out = PublishedResults(ids=known)
+    tables = sheets(table, scenarios)
+    entries = [dict(r) for sheet in tables for r in sheet.rows]
+    shown = {id(r) for sheet in tables for r in sheet.rows}
+    out.unlisted = sorted({r["Location"] for r in table if id(r) not in shown})
     entries = [{"ID": e.pop("ID"), **e} for e in entries]
     # Successive stable sorts, as the official script makes them: by ID, then model, scenario
     # and units.
@@ -199,18 +227,26 @@ def read_ids(path: str | None) -> dict[str, int]:
 
 
 def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
-                          ids_path: str | None = None) -> PublishedResults | None:
-    """Write summary_results.json of one round (and update its ids file); None when the round's
-    pack does not say what it publishes."""
+                          ids_path: str | None = None,
+                          xlsx_path: str | None = None) -> PublishedResults | None:
+    """Write summary_results.json of one round (and update its ids file; with `xlsx_path`,
+    also the published spreadsheet); None when the round's pack does not say what it
+    publishes."""
     from infercheck.checker.inference.rules import load_rules  # the packs, only when asked
 
-    scenarios = (load_rules(round_name).data.get("publication") or {}).get("scenarios")
-    if not scenarios:
+    publication = load_rules(round_name).data.get("publication") or {}
+    if not publication.get("scenarios"):
         return None
-    published = summary_results(rows, round_name, scenarios, read_ids(ids_path))
+    published = summary_results(rows, round_name, publication["scenarios"], read_ids(ids_path))
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(published.entries, indent=2))  # the official file: no final newline
     if ids_path:
         with atomic_path(ids_path) as tmp, open(tmp, "w", encoding="utf-8") as f:
             f.write(json.dumps(published.ids, indent=4))
+    if xlsx_path:
+        from .official_xlsx import write_official_xlsx  # openpyxl, only when asked
+
+        table, _ = published_table(rows, round_name, published.ids)
+        with atomic_path(xlsx_path) as tmp:
+            write_official_xlsx(sheets(table, publication["scenarios"]), publication, tmp)
     return published

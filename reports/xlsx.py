@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["write_xlsx"]
+__all__ = ["formulas_as_text", "write_xlsx"]
 
 INDEX = ["id", "submitter", "availability", "system_name", "number_of_nodes",
          "host_processor_model_name", "host_processors_per_node", "accelerator_model_name",
@@ -62,11 +62,11 @@ def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
                 twin = f"{name} - power" if len(rounds) == 1 else f"{name} power"
                 _pivot(power, "power_value", "power_units").to_excel(writer, sheet_name=twin)
                 sheets.append(twin)
-        _formulas_as_text(writer.book)
+        formulas_as_text(writer.book)
     return sheets
 
 
-def _formulas_as_text(book) -> None:
+def formulas_as_text(book) -> None:
     """openpyxl stores a string that starts with "=" as a formula; nothing we write is one (a
     system named `=cmd|" /C calc"!A0` would run on the reader's machine). Other text, whatever
     it starts with, is a text cell already, and numbers stay numbers."""

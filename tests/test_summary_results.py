@@ -97,3 +97,34 @@ def test_an_ids_file_of_another_kind_is_a_usage_error(tmp_path):
     done = _run(corpus("inference-v5.1"), "--format", "summary-results", "--out",
                 tmp_path / "s.json", "--official-ids", ids)
     assert done.exit_code == 2 and "not an ids file of generate_final_report.py" in done.output
+
+
+def test_the_published_spreadsheet_is_laid_out_as_the_official_one(tmp_path, published):
+    import openpyxl
+
+    site = tmp_path / "site"
+    assert _run(corpus("inference-v5.1"), "--out", site).exit_code == 0
+    book = openpyxl.load_workbook(site / "downloads" / "summary.xlsx")
+    assert book.sheetnames == ["datacenter - closed", "datacenter - closed - power",
+                               "edge - closed", "datacenter - open", "edge - open"]
+    assert not [c.coordinate for ws in book.worksheets for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    ws = book["datacenter - closed - power"]
+    header = [c.value for c in ws[5]]
+    assert header[:15] == ["ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter",
+                           "Availability", "System", "Nodes", "Processor", "p#", "Accelerator",
+                           "a#", "Software", "Notes", "Details", "Code"]
+    assert ws.column_dimensions["B"].hidden and ws.column_dimensions["C"].hidden
+    columns = list(zip(*(list(r)[15:] for r in ws.iter_rows(min_row=2, max_row=4,
+                                                            values_only=True)), strict=True))
+    # each model's scenarios in the official order, each scenario's units likewise
+    assert columns == [("llama3.1-8b", "Server", "Tokens/s"), (None, None, "Watts"),
+                       (None, "Offline", "Tokens/s"), (None, None, "Watts")]
+    (row,) = ws.iter_rows(min_row=6, max_row=6)
+    lenovo = {e["Scenario"]: e for e in published if "Power_Result" in e}
+    assert row[0].value == "5.1-0003"  # numbered from 1 without an ids file
+    assert [c.value for c in row[15:]] == pytest.approx([
+        lenovo["Server"]["Performance_Result"], lenovo["Server"]["Power_Result"],
+        lenovo["Offline"]["Performance_Result"], lenovo["Offline"]["Power_Result"]])
+    assert row[13].value == "details" and row[13].hyperlink.target == lenovo["Offline"]["Details"]
+    assert [c.value for c in book["edge - open"][5]][13:15] == ["UsedModel", "Accuracy"]

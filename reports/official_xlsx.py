@@ -1,0 +1,73 @@
+"""summary.xlsx, the published spreadsheet of an inference round, laid out as MLCommons'
+generate_final_report.py lays it out: one sheet per category and suite and its power sheet
+(summary_results.sheets), systems as rows (ID, the hidden unique ID and colour key, submitter,
+availability, system, nodes, processor, p#, accelerator, a#, software, notes; in the open
+division also the model used and its accuracy; links to the details and the code), and under
+Result the columns benchmark / scenario / units in the round's order (the pack's
+`publication.models` and `publication.units`).
+
+Differences, on purpose: the links are hyperlinks of the cell, not `=HYPERLINK()` formulas built
+from folder names (a name with a quote would break out of the formula), and no cell is a
+formula at all; the banding of systems is left out.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .summary_results import Sheet
+from .xlsx import formulas_as_text
+
+__all__ = ["INDICES", "write_official_xlsx"]
+
+SCENARIO_ORDER = ["SingleStream", "MultiStream", "Server", "Offline", "Interactive"]
+_SYSTEM = ["ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter", "Availability", "System",
+           "Nodes", "Processor", "p#", "Accelerator", "a#", "Software", "Notes"]
+INDICES = {
+    "closed": [*_SYSTEM, "Details", "Code"],
+    "network": [*_SYSTEM, "Details", "Code"],
+    "open": [*_SYSTEM, "UsedModel", "Accuracy", "Details", "Code"],
+}
+_LINKS = {"Details": "details", "Code": "code"}
+_HIDDEN = ("Unique ID (e.g. for Audit)", "ColorKey")
+
+
+def _table(sheet: Sheet, models: list[str], units: list[str]) -> pd.DataFrame:
+    index = INDICES[sheet.category]
+    frame = pd.DataFrame(sheet.rows)
+    frame["Result"] = pd.to_numeric(frame["Result"], errors="coerce")
+    table = frame.pivot_table(index=index, columns=["Model", "Scenario", "Units"],
+                              values=["Result"], aggfunc="first")
+    for level, order in enumerate((["Result"], models, SCENARIO_ORDER, units)):
+        table = table.reindex(columns=order, level=level)
+    return table
+
+
+def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> list[str]:
+    """Write the workbook; returns its sheet names."""
+    models, units = publication.get("models", []), publication.get("units", [])
+    written = []
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for sheet in tables:
+            table = _table(sheet, models, units)
+            if table.empty or table.shape[1] == 0:
+                continue
+            table.to_excel(writer, sheet_name=sheet.name)
+            ws = writer.sheets[sheet.name]
+            index = INDICES[sheet.category]
+            header_rows = table.columns.nlevels + 1  # the column levels and the index names
+            for col, name in enumerate(index, start=1):
+                letter = ws.cell(row=1, column=col).column_letter
+                if name in _HIDDEN:
+                    ws.column_dimensions[letter].hidden = True
+                if name in _LINKS:
+                    for row in range(header_rows + 1, ws.max_row + 1):
+                        cell = ws.cell(row=row, column=col)
+                        if isinstance(cell.value, str) and cell.value.startswith("https://"):
+                            cell.hyperlink, cell.value = cell.value, _LINKS[name]
+            for row in ws.iter_rows(min_row=header_rows + 1, min_col=len(index) + 1):
+                for cell in row:
+                    cell.number_format = "#,##0.00"
+            written.append(sheet.name)
+        formulas_as_text(writer.book)
+    return written
