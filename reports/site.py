@@ -130,7 +130,8 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
     html = env.get_template("index.html.j2").render(title=title, version=__version__,
-                                                    rounds=data["rounds"], count=len(table))
+                                                    rounds=data["rounds"], count=len(table),
+                                                    published=published)
     with atomic_path(os.path.join(out, "index.html")) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(html)
     return {"systems": len(data["systems"]), "results": len(table), "sheets": sheets,

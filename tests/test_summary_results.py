@@ -79,6 +79,8 @@ def test_the_site_downloads_hold_summary_results_json(tmp_path, published):
     assert "summary_results.json" in done.output
     ours = json.loads((site / "downloads" / "summary_results.json").read_text("utf-8"))
     assert [e["Location"] for e in ours] == [e["Location"] for e in published]
+    page = (site / "index.html").read_text("utf-8")
+    assert 'href="downloads/summary_results.json"' in page and 'href="downloads/summary.xlsx"' in page
     kept = (site / "downloads" / "ids.json").read_text("utf-8")
     assert _run(corpus("inference-v5.1"), "--out", site).exit_code == 0
     assert (site / "downloads" / "ids.json").read_text("utf-8") == kept
