@@ -20,6 +20,7 @@ from infercheck.checker.core.formulas import as_text_cell
 from infercheck.checker.core.outputs import atomic_path
 
 from .ids import assign_ids
+from .official_xlsx import write_round_xlsx
 from .summary_results import write_summary_results
 from .xlsx import write_xlsx
 
@@ -122,9 +123,10 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
         suffix = "" if len(official_rows) == 1 else f"_{round_name}"
         done = write_summary_results(rows, round_name,
                                      os.path.join(downloads, f"summary_results{suffix}.json"),
-                                     os.path.join(downloads, f"ids{suffix}.json"),
-                                     os.path.join(downloads, f"summary{suffix}.xlsx"))
+                                     os.path.join(downloads, f"ids{suffix}.json"))
         if done is not None:
+            write_round_xlsx(rows, round_name, done.ids,
+                             os.path.join(downloads, f"summary{suffix}.xlsx"))
             published += [f"summary_results{suffix}.json", f"summary{suffix}.xlsx"]
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),

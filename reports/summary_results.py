@@ -226,27 +226,24 @@ def read_ids(path: str | None) -> dict[str, int]:
     return data
 
 
-def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
-                          ids_path: str | None = None,
-                          xlsx_path: str | None = None) -> PublishedResults | None:
-    """Write summary_results.json of one round (and update its ids file; with `xlsx_path`,
-    also the published spreadsheet); None when the round's pack does not say what it
-    publishes."""
+def publication(round_name: str) -> dict:
+    """The pack's `publication` table of a round (empty when it has none)."""
     from infercheck.checker.inference.rules import load_rules  # the packs, only when asked
 
-    publication = load_rules(round_name).data.get("publication") or {}
-    if not publication.get("scenarios"):
+    return load_rules(round_name).data.get("publication") or {}
+
+
+def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
+                          ids_path: str | None = None) -> PublishedResults | None:
+    """Write summary_results.json of one round (and update its ids file); None when the round's
+    pack does not say what it publishes."""
+    scenarios = publication(round_name).get("scenarios")
+    if not scenarios:
         return None
-    published = summary_results(rows, round_name, publication["scenarios"], read_ids(ids_path))
+    published = summary_results(rows, round_name, scenarios, read_ids(ids_path))
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(published.entries, indent=2))  # the official file: no final newline
     if ids_path:
         with atomic_path(ids_path) as tmp, open(tmp, "w", encoding="utf-8") as f:
             f.write(json.dumps(published.ids, indent=4))
-    if xlsx_path:
-        from .official_xlsx import write_official_xlsx  # openpyxl, only when asked
-
-        table, _ = published_table(rows, round_name, published.ids)
-        with atomic_path(xlsx_path) as tmp:
-            write_official_xlsx(sheets(table, publication["scenarios"]), publication, tmp)
     return published
