@@ -81,8 +81,13 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
         if name not in bases:
             bases[name] = os.path.relpath(tree, os.path.abspath(out)).replace(os.sep, "/") + "/"
     ids_path = ids_path or os.path.join(os.path.dirname(os.path.abspath(inputs[0])), "results_ids.json")
-    done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title,
-                      official_rows=official_rows)
+    from infercheck.reports.summary_results import IdsFileError  # with pandas, above
+
+    try:
+        done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title,
+                          official_rows=official_rows)
+    except IdsFileError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(f"Wrote {os.path.join(out, 'index.html')}: {done['results']} results of "
                f"{done['systems']} systems, rounds {', '.join(done['rounds'])}; "
                f"downloads in {os.path.join(out, 'downloads')}; IDs in {ids_path}")
@@ -91,16 +96,23 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
 
 
 def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> None:
-    from infercheck.reports.summary_results import write_summary_results  # with pandas, above
+    from infercheck.reports.summary_results import (  # with pandas, above
+        IdsFileError,
+        write_summary_results,
+    )
 
     if len(official_rows) != 1:
         found = ", ".join(sorted(official_rows)) or "none"
         raise click.UsageError("summary_results.json is one round's: give the trees or summary "
                                f"CSVs of one inference round (found: {found})")
     ((round_name, rows),) = official_rows.items()
+    for path in (out, ids_path):
+        folder = os.path.dirname(os.path.abspath(path)) if path else None
+        if folder and not os.path.isdir(folder):
+            raise click.UsageError(f"the folder {folder} does not exist")
     try:
         done = write_summary_results(rows, round_name, out, ids_path)
-    except ValueError as exc:
+    except IdsFileError as exc:
         raise click.UsageError(str(exc)) from None
     if done is None:
         raise click.UsageError(f"the {round_name} pack does not say what MLCommons publishes of "

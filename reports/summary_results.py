@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 
 from infercheck.checker.core.outputs import atomic_path
 
-__all__ = ["PublishedResults", "Sheet", "published_table", "read_ids", "sheets", "summary_results",
-           "write_summary_results"]
+__all__ = ["IdsFileError", "PublishedResults", "Sheet", "publication", "published_table",
+           "read_ids", "sheets", "summary_results", "write_summary_results"]
 
 RENAMES = {
     "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
@@ -214,14 +214,21 @@ def _is_power(units: str) -> bool:
     return "Watts" in units or "joules" in units
 
 
+class IdsFileError(ValueError):
+    """An ids file that is not one generate_final_report.py writes."""
+
+
 def read_ids(path: str | None) -> dict[str, int]:
     """The official ids.json: unique ID -> number (none when the file does not exist yet)."""
     if not path or not os.path.exists(path):
         return {}
-    with open(path, encoding="utf-8") as f:
-        data = json.load(f)
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, ValueError) as exc:
+        raise IdsFileError(f"{path} cannot be read as JSON ({exc})") from None
     if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
-        raise ValueError(f"{path} is not an ids file of generate_final_report.py "
+        raise IdsFileError(f"{path} is not an ids file of generate_final_report.py "
                          "(an object of unique ID: number)")
     return data
 

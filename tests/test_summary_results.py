@@ -130,3 +130,14 @@ def test_the_published_spreadsheet_is_laid_out_as_the_official_one(tmp_path, pub
         lenovo["Offline"]["Performance_Result"], lenovo["Offline"]["Power_Result"]])
     assert row[13].value == "details" and row[13].hyperlink.target == lenovo["Offline"]["Details"]
     assert [c.value for c in book["edge - open"][5]][13:15] == ["UsedModel", "Accuracy"]
+
+
+def test_a_broken_ids_file_or_a_missing_folder_is_a_usage_error_not_a_fault(tmp_path):
+    site = tmp_path / "site"
+    (site / "downloads").mkdir(parents=True)
+    (site / "downloads" / "ids.json").write_text("{not json", "utf-8")
+    done = _run(corpus("inference-v5.1"), "--out", site)
+    assert done.exit_code == 2 and "cannot be read as JSON" in done.output
+    done = _run(corpus("inference-v5.1"), "--format", "summary-results", "--out",
+                tmp_path / "no" / "s.json")
+    assert done.exit_code == 2 and "does not exist" in done.output
