@@ -39,6 +39,7 @@ EXIT_STATUS = (
     "internal fault of the checker (an INT001 finding)."
 )
 
+
 def _output_file(ctx, param, value):
     """An output's folder must exist before a long check, not be found missing at its end."""
     if value is not None:

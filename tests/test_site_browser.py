@@ -145,3 +145,22 @@ def test_mobile_devices_have_their_own_tab(browser, tmp_path):
     assert "82.14%" in text and "33.39 dB" in text  # accuracy beside each value
     assert "0.914218" in text  # SD8G3 MobileNetV4 p90 in ms
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def test_at_phone_width_the_page_does_not_scroll_sideways(browser, site):
+    """Only the results table may scroll, inside its own box."""
+    browser.set_window_size(390, 844)
+    try:
+        browser.get((site / "index.html").as_uri())
+        assert rows(browser)
+        WebDriverWait(browser, 10).until(
+            lambda d: d.find_elements("css selector", "#charts .chart"))
+        page, view = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert page <= view, f"the page is {page} px wide in a {view} px window"
+        box = browser.execute_script(
+            "const w = document.querySelector('.table-wrap');"
+            "return [w.scrollWidth, w.clientWidth]")
+        assert box[0] > box[1]  # the table itself is wider, and scrolls in its box
+    finally:
+        browser.set_window_size(1400, 1000)
