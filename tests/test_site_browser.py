@@ -164,3 +164,70 @@ def test_at_phone_width_the_page_does_not_scroll_sideways(browser, site):
         assert box[0] > box[1]  # the table itself is wider, and scrolls in its box
     finally:
         browser.set_window_size(1400, 1000)
+
+
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory):
+    base = tmp_path_factory.mktemp("two-rounds")
+    result = CliRunner().invoke(main, ["report", str(corpus("inference-v4.1")),
+                                       str(corpus("inference-v5.1")), "--out", str(base / "site"),
+                                       "--ids", str(base / "ids.json")])
+    assert result.exit_code == 0, result.output
+    return base / "site"
+
+
+def test_compare_two_systems_of_two_rounds_with_deltas(browser, two_rounds):
+    browser.get((two_rounds / "index.html").as_uri())
+    assert rows(browser)
+    options = {o.text: o.get_attribute("value")
+               for o in browser.find_elements("css selector", "#cmp-a option")}
+    a = next(v for t, v in options.items() if t.startswith("v4.1 ") and "UntetherAI" in t)
+    b = next(v for t, v in options.items() if t.startswith("v5.1 ") and "Lenovo" in t
+             and "SR780a" in t)
+    Select(browser.find_element("id", "cmp-a")).select_by_value(a)
+    Select(browser.find_element("id", "cmp-b")).select_by_value(b)
+    table = browser.find_element("id", "compare").text
+    assert "v4.1" in table and "v5.1" in table and "B vs A" in table
+    # B's power runs: performance, power and efficiency rows
+    assert "power (Watts)" in table and "efficiency (Tokens/s per watt)" in table
+    same = next(v for t, v in options.items() if t.startswith("v4.1 ") and "UntetherAI" in t
+                and v != a)
+    Select(browser.find_element("id", "cmp-b")).select_by_value(same)
+    cells = [td.text for td in browser.find_elements("css selector", "#compare tbody td")]
+    assert any(c.endswith(" %") and c[0] in "+-" for c in cells)  # shared benchmarks: a delta
+
+
+def test_charts_are_sorted_non_negative_loggable_and_downloadable(browser, site):
+    browser.get((site / "index.html").as_uri())
+    assert rows(browser)
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements("css selector", "#charts .chart"))
+    charts = browser.execute_script(
+        "return [...document.querySelectorAll('#charts .chart')].map(d => ({"
+        " order: d._fullLayout.xaxis.categoryarray, title: d._fullLayout.title.text,"
+        " bars: d.data.filter(t => t.type === 'bar').map(t => [t.x, t.y]),"
+        " range: d._fullLayout.yaxis.range,"
+        " y2: d.data.some(t => t.yaxis === 'y2') ? d._fullLayout.yaxis2.range : null}))")
+    sorted_charts = 0
+    for chart in charts:
+        values = {x: y for xs, ys in chart["bars"] for x, y in zip(xs, ys, strict=True)}
+        shown = [values[x] for x in chart["order"]]
+        # best first: throughput descending, latency ascending
+        assert shown == sorted(shown, reverse="higher is better" in chart["title"]), chart["title"]
+        sorted_charts += len(shown) > 2
+        assert chart["range"][0] >= 0 and (chart["y2"] is None or chart["y2"][0] >= 0)
+    assert sorted_charts
+    # the PNG download of each chart
+    buttons = browser.find_elements("css selector",
+                                    '#charts .chart .modebar-btn[aria-label^="Download plot"]')
+    assert len(buttons) == len(browser.find_elements("css selector", "#charts .chart"))
+    # the log switch, where values span decades
+    switch = browser.find_element("id", "logscale")
+    if browser.find_element("id", "logscale-label").is_displayed():
+        switch.click()
+        kinds = browser.execute_script(
+            "return [...document.querySelectorAll('#charts .chart')].map(d => d._fullLayout.yaxis.type)")
+        assert set(kinds) == {"log"}
+        browser.find_element("id", "logscale").click()
+    kinds = browser.execute_script(
+        "return [...document.querySelectorAll('#charts .chart')].map(d => d._fullLayout.yaxis.type)")
+    assert set(kinds) == {"linear"}

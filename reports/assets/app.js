@@ -159,12 +159,26 @@
     return tr;
   }
 
+  // Efficiency where power was measured: throughput per watt, or samples per joule for the
+  // latency scenarios (whose power result is energy per query).
+  function efficiency(r) {
+    if (!r || !r.power_value) return null;
+    if (r.lower_is_better) {
+      const joules = r.power_value * (r.power_units === "millijoules" ? 1e-3 : 1);
+      return (r.scenario === "MultiStream" ? 8 : 1) / joules;
+    }
+    return r.value / r.power_value;
+  }
+  const label = (s) => `${s.round} ${s.id} ${s.submitter} ${s.system_name || s.system}`;
+
+  // Two systems of any rounds of the site, side by side: each benchmark and scenario either ran,
+  // with B's difference from A in % (for latency and power, lower is better).
   function renderCompare() {
-    const systems = inRound();
+    const systems = [...DATA.systems].sort((x, y) => label(x).localeCompare(label(y)));
     for (const id of ["cmp-a", "cmp-b"]) {
       const sel = $(id), current = sel.value;
       sel.replaceChildren(el("option", "—", { value: "" }),
-        ...systems.map((s) => el("option", `${s.id} ${s.submitter} ${s.system_name || s.system}`, { value: s.id })));
+        ...systems.map((s) => el("option", label(s), { value: s.id })));
       sel.value = current;
     }
     const a = systems.find((s) => s.id === $("cmp-a").value), b = systems.find((s) => s.id === $("cmp-b").value);
@@ -173,18 +187,32 @@
     table.tBodies[0].replaceChildren();
     if (!a || !b) return;
     const head = el("tr");
-    for (const t of ["", `${a.id} ${a.system_name || a.system}`, `${b.id} ${b.system_name || b.system}`]) head.appendChild(el("th", t));
+    for (const t of ["", `A: ${label(a)}`, `B: ${label(b)}`, "B vs A"]) head.appendChild(el("th", t));
     table.tHead.appendChild(head);
     const keys = new Set([...a.results, ...b.results].map((r) => `${r.model}|${r.scenario}`));
-    const rows = [["Submitter", a.submitter, b.submitter], ["Accelerator", a.accelerator_model_name, b.accelerator_model_name],
-      ["Processor", a.host_processor_model_name, b.host_processor_model_name]];
+    const rows = [["Round", a.round, b.round, ""], ["Submitter", a.submitter, b.submitter, ""],
+      ["Accelerator", a.accelerator_model_name, b.accelerator_model_name, ""],
+      ["Processor", a.host_processor_model_name, b.host_processor_model_name, ""]];
+    const delta = (x, y) => (x && y ? `${y >= x ? "+" : ""}${fmt((100 * (y - x)) / x)} %` : "");
     for (const key of [...keys].sort()) {
       const [model, scenario] = key.split("|");
-      const ra = a.results.find((r) => `${r.model}|${r.scenario}` === key), rb = b.results.find((r) => `${r.model}|${r.scenario}` === key);
-      const units = (ra || rb).units;
-      rows.push([`${model} ${scenario} (${units})`, ra ? fmt(ra.value) : "", rb ? fmt(rb.value) : ""]);
+      const find = (s) => s.results.find((r) => `${r.model}|${r.scenario}` === key);
+      const ra = find(a), rb = find(b), any = ra || rb;
+      rows.push([`${model} ${scenario} (${any.units})`, ra ? fmt(ra.value) : "", rb ? fmt(rb.value) : "",
+        delta(ra && ra.value, rb && rb.value)]);
+      if ((ra && ra.power_value) || (rb && rb.power_value)) {
+        rows.push([`  power (${any.power_units || (ra || rb).power_units})`, ra ? fmt(ra.power_value) : "",
+          rb ? fmt(rb.power_value) : "", delta(ra && ra.power_value, rb && rb.power_value)]);
+        const ea = efficiency(ra), eb = efficiency(rb);
+        rows.push([`  efficiency (${any.lower_is_better ? "samples per joule" : `${any.units} per watt`})`,
+          fmt(ea), fmt(eb), delta(ea, eb)]);
+      }
     }
-    for (const row of rows) { const tr = el("tr"); row.forEach((c) => tr.appendChild(el("td", c))); table.tBodies[0].appendChild(tr); }
+    for (const row of rows) {
+      const tr = el("tr");
+      row.forEach((c, i) => tr.appendChild(el("td", c, i ? { class: "num" } : {})));
+      table.tBodies[0].appendChild(tr);
+    }
   }
 
   function renderCharts() {
@@ -196,34 +224,42 @@
     for (const c of columnsFor(systems)) {
       const points = systems.map((s) => ({ s, r: resultOf(s, c) })).filter((p) => p.r && valueOf(p.r) !== null);
       if (!points.length) continue;
+      // Best first: highest throughput, lowest latency (or power).
+      const better = c.lower || state.tab === "power" ? "lower is better" : "higher is better";
+      const scaled = (p) => {
+        const v = valueOf(p.r), n = Number(p.s.accelerators_per_node) * Number(p.s.number_of_nodes || 1);
+        return normalise && !c.lower && n > 0 ? v / n : v;
+      };
+      points.sort((x, y) => (better === "lower is better" ? scaled(x) - scaled(y) : scaled(y) - scaled(x)));
+      const name = (p) => `${p.s.id} ${p.s.system_name || p.s.system}`;
       const submitters = [...new Set(points.map((p) => p.s.submitter))];
       const traces = submitters.map((sub) => {
         const mine = points.filter((p) => p.s.submitter === sub);
-        return { type: "bar", name: sub, x: mine.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`),
-          y: mine.map((p) => {
-            const v = valueOf(p.r), n = Number(p.s.accelerators_per_node) * Number(p.s.number_of_nodes || 1);
-            return normalise && !c.lower && n > 0 ? v / n : v;
-          }) };
+        return { type: "bar", name: sub, x: mine.map(name), y: mine.map(scaled) };
       });
-      // Efficiency where power was measured: throughput per watt, or samples per joule for the
-      // latency scenarios (whose power result is energy per query).
-      const eff = points.filter((p) => p.r.power_value);
-      const joules = (r) => r.power_value * (r.power_units === "millijoules" ? 1e-3 : 1);
-      const perQuery = c.scenario === "MultiStream" ? 8 : 1;
+      const eff = points.filter((p) => efficiency(p.r) !== null);
       const effName = c.lower ? "samples per joule" : "per watt";
       if (eff.length) traces.push({ type: "scatter", mode: "markers", name: effName, yaxis: "y2",
-        x: eff.map((p) => `${p.s.id} ${p.s.system_name || p.s.system}`),
-        y: eff.map((p) => (c.lower ? perQuery / joules(p.r) : p.r.value / p.r.power_value)) });
-      const div = el("div", null, { class: "chart" });
+        x: eff.map(name), y: eff.map((p) => efficiency(p.r)) });
+      const div = el("div", null, { class: "chart", "data-chart": `${c.model} ${c.scenario}` });
       box.appendChild(div);
-      // Power (watts, energy per query) and latency are better lower.
-      const better = c.lower || state.tab === "power" ? "lower is better" : "higher is better";
+      const values = points.map(scaled).filter((v) => v > 0);
+      const decades = values.length ? Math.log10(Math.max(...values) / Math.min(...values)) : 0;
+      const log = $("logscale").checked;
       window.Plotly.newPlot(div, traces, {
-        title: { text: `${c.model} ${c.scenario}: ${c.units} (${better})` }, barmode: "group", height: 320,
-        margin: { t: 40, b: 80 }, yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units } },
-        yaxis2: { overlaying: "y", side: "right", title: { text: effName } },
-      }, { displayModeBar: false, responsive: true });
+        title: { text: `${c.model} ${c.scenario}: ${c.units} (${better})`, automargin: true },
+        barmode: "group", height: 360, margin: { t: 50 },
+        xaxis: { categoryorder: "array", categoryarray: points.map(name), automargin: true },
+        yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units },
+          type: log ? "log" : "linear", rangemode: "tozero", automargin: true },
+        yaxis2: { overlaying: "y", side: "right", title: { text: effName }, rangemode: "nonnegative",
+          type: log ? "log" : "linear", automargin: true },
+      }, { responsive: true, displaylogo: false, modeBarButtons: [["toImage"]],
+        toImageButtonOptions: { format: "png", filename: `${c.model}-${c.scenario}` } });
+      div.dataset.decades = decades.toFixed(1);
     }
+    // The log switch matters where values span decades; it is offered only then.
+    $("logscale-label").hidden = ![...box.querySelectorAll(".chart")].some((d) => Number(d.dataset.decades) >= 1);
   }
 
   function renderTabs() {
@@ -248,7 +284,7 @@
   fillSelect($("round"), DATA.rounds, false);
   $("round").value = state.round;
   $("round").addEventListener("change", () => { state.round = $("round").value; state.tab = null; render(); });
-  for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power", "normalise"]) {
+  for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power", "normalise", "logscale"]) {
     $(id).addEventListener("change", () => { renderTable(); renderCharts(); });
   }
   $("f-text").addEventListener("input", () => { renderTable(); renderCharts(); });
