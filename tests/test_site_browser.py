@@ -231,3 +231,40 @@ def test_charts_are_sorted_non_negative_loggable_and_downloadable(browser, site)
     kinds = browser.execute_script(
         "return [...document.querySelectorAll('#charts .chart')].map(d => d._fullLayout.yaxis.type)")
     assert set(kinds) == {"linear"}
+
+
+def test_top_results_rank_each_benchmark_best_first(browser, site):
+    browser.get((site / "index.html").as_uri())
+    assert rows(browser)
+    tables = WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements("css selector", "#top table.top"))
+    checked = 0
+    for table in tables:
+        caption = table.find_element("css selector", "caption").text
+        values = [float(tr.find_elements("css selector", "td")[3].text)
+                  for tr in table.find_elements("css selector", "tr")[1:]]
+        ranks = [tr.find_elements("css selector", "td")[0].text
+                 for tr in table.find_elements("css selector", "tr")[1:]]
+        assert ranks == [str(i) for i in range(1, len(values) + 1)] and len(values) <= 5
+        assert values == sorted(values, reverse="higher is better" in caption), caption
+        checked += len(values) > 1
+    assert checked
+    # the filters narrow the ranking too
+    Select(browser.find_element("id", "f-submitter")).select_by_value("ConnectTechInc")
+    names = {td.text.split(" ", 1)[1] for td in browser.find_elements(
+        "css selector", "#top table.top tr td:nth-child(2)")}
+    assert names and all("UntetherAI" not in n for n in names)
+    Select(browser.find_element("id", "f-submitter")).select_by_value("")
+
+
+def test_a_system_panel_lists_its_results_with_links_into_the_tree(browser, two_rounds):
+    browser.get((two_rounds / "index.html").as_uri())
+    first = rows(browser)[0]
+    first.find_element("css selector", "button.expand").click()
+    panel = browser.find_element("css selector", "#results tbody tr.details")
+    assert "All results of" in panel.text
+    lines = panel.find_elements("css selector", "table.system-results tr")[1:]
+    assert lines and all(tr.find_elements("css selector", "td")[0].text.startswith("v")
+                         for tr in lines)
+    links = panel.find_elements("css selector", "table.system-results a")
+    assert links and all("/results/" in a.get_attribute("href") for a in links)

@@ -155,6 +155,27 @@
     }
     for (const [k, v] of fields) { dl.appendChild(el("dt", k)); dl.appendChild(el("dd", v)); }
     td.appendChild(dl);
+    // The system's results in every round of the site (the same submitter and system folder).
+    const mine = DATA.systems.filter((x) => x.submitter === s.submitter && x.system === s.system)
+      .sort((x, y) => x.round.localeCompare(y.round));
+    const all = el("table", null, { class: "system-results" });
+    const head = el("tr");
+    for (const t of ["Round", "Benchmark", "Scenario", "Result", "Power", "Files"]) head.appendChild(el("th", t));
+    all.appendChild(head);
+    for (const x of mine) for (const r of x.results) {
+      const tr = el("tr");
+      tr.appendChild(el("td", x.round));
+      tr.appendChild(el("td", r.model));
+      tr.appendChild(el("td", r.scenario));
+      tr.appendChild(el("td", `${fmt(r.value)} ${r.units || ""}`, { class: "num" }));
+      tr.appendChild(el("td", r.power_value ? `${fmt(r.power_value)} ${r.power_units || ""}` : "", { class: "num" }));
+      const files = el("td");
+      if (r.link) files.appendChild(el("a", "files", { href: r.link, title: r.result }));
+      tr.appendChild(files);
+      all.appendChild(tr);
+    }
+    td.appendChild(el("h3", `All results of ${s.system_name || s.system} in this site`));
+    td.appendChild(all);
     tr.appendChild(td);
     return tr;
   }
@@ -262,6 +283,36 @@
     $("logscale-label").hidden = ![...box.querySelectorAll(".chart")].some((d) => Number(d.dataset.decades) >= 1);
   }
 
+  // The best results of each benchmark and scenario of the tab, as filtered.
+  function renderTop() {
+    const box = $("top");
+    box.replaceChildren();
+    const systems = visibleSystems();
+    for (const c of columnsFor(systems)) {
+      const lower = c.lower || state.tab === "power";
+      const ranked = systems.map((s) => ({ s, r: resultOf(s, c) })).filter((p) => p.r && valueOf(p.r) !== null)
+        .sort((x, y) => (lower ? valueOf(x.r) - valueOf(y.r) : valueOf(y.r) - valueOf(x.r))).slice(0, 5);
+      if (!ranked.length) continue;
+      const withPower = ranked.some((p) => efficiency(p.r) !== null);
+      const table = el("table", null, { class: "top", "data-top": `${c.model} ${c.scenario}` });
+      const caption = el("caption", `${c.model} ${c.scenario}: ${c.units} (${lower ? "lower" : "higher"} is better)`);
+      table.appendChild(caption);
+      const head = el("tr");
+      for (const t of ["#", "System", "Submitter", c.units, ...(withPower ? ["Efficiency"] : [])]) head.appendChild(el("th", t));
+      table.appendChild(head);
+      ranked.forEach((p, i) => {
+        const tr = el("tr");
+        tr.appendChild(el("td", i + 1, { class: "num" }));
+        tr.appendChild(el("td", `${p.s.id} ${p.s.system_name || p.s.system}`));
+        tr.appendChild(el("td", p.s.submitter));
+        tr.appendChild(el("td", fmt(valueOf(p.r)), { class: "num" }));
+        if (withPower) tr.appendChild(el("td", fmt(efficiency(p.r)), { class: "num" }));
+        table.appendChild(tr);
+      });
+      box.appendChild(table);
+    }
+  }
+
   function renderTabs() {
     const systems = inRound();
     const tabs = [...new Set(systems.flatMap(tabsOf))];
@@ -279,15 +330,15 @@
     fillSelect($("f-processor"), systems.map((s) => s.host_processor_model_name), true);
   }
 
-  function render() { renderTabs(); renderTable(); renderCompare(); renderCharts(); }
+  function render() { renderTabs(); renderTable(); renderTop(); renderCompare(); renderCharts(); }
 
   fillSelect($("round"), DATA.rounds, false);
   $("round").value = state.round;
   $("round").addEventListener("change", () => { state.round = $("round").value; state.tab = null; render(); });
   for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power", "normalise", "logscale"]) {
-    $(id).addEventListener("change", () => { renderTable(); renderCharts(); });
+    $(id).addEventListener("change", () => { renderTable(); renderTop(); renderCharts(); });
   }
-  $("f-text").addEventListener("input", () => { renderTable(); renderCharts(); });
+  $("f-text").addEventListener("input", () => { renderTable(); renderTop(); renderCharts(); });
   for (const id of ["cmp-a", "cmp-b"]) $(id).addEventListener("change", renderCompare);
   render();
 })();
