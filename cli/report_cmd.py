@@ -30,7 +30,7 @@ __all__ = ["report"]
                    "in downloads/.)")
 @click.option("--ids", "ids_path", type=click.Path(dir_okay=False),
               help="File of public system IDs, kept across rebuilds "
-                   "(default: results_ids.json beside the first input).")
+                   "(default: OUT/downloads/results_ids.json, inside the site).")
 @click.option("--link-base", multiple=True, metavar="ROUND=URL",
               help="Where result links point for a round, e.g. "
                    "v4.1=https://github.com/mlcommons/inference_results_v4.1/tree/main/ "
@@ -61,6 +61,8 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     if fmt == "summary-results" and os.path.isdir(out):
         raise click.BadParameter(f"{out} is a folder; give the JSON file to write",
                                  param_hint="--out")
+    if ids_path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(ids_path))):
+        raise click.BadParameter(f"the folder of {ids_path} does not exist", param_hint="--ids")
     official_rows: dict[str, list[dict[str, str]]] = {}
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
@@ -80,7 +82,12 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     for name, tree in trees.items():  # results of a checked tree link to its files by default
         if name not in bases:
             bases[name] = os.path.relpath(tree, os.path.abspath(out)).replace(os.sep, "/") + "/"
-    ids_path = ids_path or os.path.join(os.path.dirname(os.path.abspath(inputs[0])), "results_ids.json")
+    # Inside the site by default: a report writes nowhere but where it was told (a tree may be
+    # read-only or shared).
+    if ids_path is None:
+        ids_path = os.path.join(out, "downloads", "results_ids.json")
+        os.makedirs(os.path.dirname(ids_path), exist_ok=True)
+
     from infercheck.reports.summary_results import IdsFileError  # with pandas, above
 
     try:

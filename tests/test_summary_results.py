@@ -141,3 +141,15 @@ def test_a_broken_ids_file_or_a_missing_folder_is_a_usage_error_not_a_fault(tmp_
     done = _run(corpus("inference-v5.1"), "--format", "summary-results", "--out",
                 tmp_path / "no" / "s.json")
     assert done.exit_code == 2 and "does not exist" in done.output
+
+
+def test_a_report_writes_nothing_beside_its_inputs(tmp_path):
+    """The tree may be read-only or shared: the site's IDs are kept inside the site."""
+    import shutil
+
+    tree = tmp_path / "in" / "tree"
+    shutil.copytree(corpus("inference-v5.1"), tree)
+    before = sorted(p.name for p in (tmp_path / "in").iterdir())
+    assert _run(tree, "--out", tmp_path / "site").exit_code == 0
+    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == before
+    assert (tmp_path / "site" / "downloads" / "results_ids.json").is_file()
