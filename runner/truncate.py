@@ -42,6 +42,8 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from infercheck.checker.core.textfile import mode_kind
+
 __all__ = ["TruncateError", "TruncateProblems", "TruncatedLog", "truncate_tree"]
 
 KEEP = 4096
@@ -115,14 +117,9 @@ def _regular(path: str) -> os.stat_result | None:
 
 def _kind(path: str) -> str:
     try:
-        mode = os.lstat(path).st_mode
+        return mode_kind(os.lstat(path).st_mode) or "file"
     except FileNotFoundError:
         return "gone"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    return "not a regular file"
 
 
 def _sha256(path: str) -> str:
@@ -180,20 +177,20 @@ def _remove_leftover(folder: str) -> None:
         shutil.rmtree(leftover)
 
 
-def _plan(root: str, backup: str, problems: list[str]) -> list[_Folder]:
+def _plan(root: str, folders: list[str], backup: str, problems: list[str]) -> list[_Folder]:
     todo = []
-    for folder in _accuracy_folders(root):
+    for folder in folders:
         log = os.path.join(folder, LOG)
         rel = os.path.relpath(log, root)
         shown = rel.replace(os.sep, "/")
         log_st = _regular(log)
         if log_st is None:
-            problems.append(f"{shown}: {_kind(log)}, not a log; truncate only regular files")
+            problems.append(f"{shown}: a {_kind(log)}, not a log; truncate only regular files")
             continue
         report = os.path.join(folder, REPORT)
         report_st = _regular(report)
         if report_st is None and os.path.lexists(report):
-            problems.append(f"{os.path.dirname(shown)}/{REPORT}: {_kind(report)}, not a report")
+            problems.append(f"{os.path.dirname(shown)}/{REPORT}: a {_kind(report)}, not a report")
             continue
         if report_st is not None and report_st.st_size > REPORT_LIMIT:
             problems.append(f"{os.path.dirname(shown)}/{REPORT}: {report_st.st_size} bytes, "
@@ -335,10 +332,11 @@ def truncate_tree(root: str, backup: str, *,
             raise TruncateError(f"another `infercheck truncate` is using {backup}") from None
         staging = os.path.join(backup, STAGING)
         shutil.rmtree(staging, ignore_errors=True)  # left by an interrupted run: ours alone
-        for folder in _accuracy_folders(root):
+        folders = list(_accuracy_folders(root))  # one walk of the tree, for both
+        for folder in folders:
             _remove_leftover(folder)
         problems: list[str] = []
-        todo = _plan(root, backup, problems)
+        todo = _plan(root, folders, backup, problems)
         if problems:
             raise TruncateProblems(problems)
         try:

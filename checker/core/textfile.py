@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-__all__ = ["DEFAULT_LIMIT", "SIZE_LIMITS", "ParseError", "entry_kind", "file_size", "open_regular",
-           "loads", "raw_decode", "read_bytes", "read_json", "read_text", "size_limit", "subdirs"]
+__all__ = ["DEFAULT_LIMIT", "SIZE_LIMITS", "ParseError", "entry_kind", "file_size", "loads",
+           "mode_kind", "open_regular", "raw_decode", "read_bytes", "read_json", "read_text",
+           "size_limit", "subdirs"]
 
 
 @dataclass
@@ -43,18 +44,18 @@ SIZE_LIMITS = {
 DEFAULT_LIMIT = 64 * MiB
 
 _KINDS = {stat.S_IFIFO: "named pipe", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device",
-          stat.S_IFBLK: "block device", stat.S_IFDIR: "folder"}
+          stat.S_IFBLK: "block device", stat.S_IFDIR: "folder", stat.S_IFLNK: "symbolic link"}
 
 
-def _kind(mode: int) -> str | None:
-    """None for a regular file, else what stands there."""
+def mode_kind(mode: int) -> str | None:
+    """None for a regular file, else what stands there (a symbolic link, from lstat)."""
     return None if stat.S_ISREG(mode) else _KINDS.get(stat.S_IFMT(mode), "special file")
 
 
 def entry_kind(path: str) -> str | None:
     """None for a regular file (a link followed), else "missing" or what stands there."""
     try:
-        return _kind(os.stat(path).st_mode)
+        return mode_kind(os.stat(path).st_mode)
     except OSError:
         return "missing"
 
@@ -82,7 +83,7 @@ def open_regular(path: str, limit: int | None = None) -> tuple[int, int]:
         raise ParseError(path, "unreadable", exc.strerror or str(exc)) from None
     try:
         st = os.fstat(fd)
-        kind = _kind(st.st_mode)
+        kind = mode_kind(st.st_mode)
         if kind is not None:
             raise ParseError(path, "not-a-file", kind)
         limit = size_limit(path) if limit is None else limit
