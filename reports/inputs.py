@@ -35,8 +35,7 @@ def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _from_csv(path: str) -> pd.DataFrame:
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     if {"Device", "SoC", "Location", "Result"} <= set(raw.columns):
         return _from_mobile_csv(raw)
     missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
@@ -102,9 +101,9 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
         elif path.endswith(".parquet"):
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):
-            frames.append(_from_csv(path))
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            frames.append(_from_csv(path, raw))
             if official_rows is not None:
-                raw = pd.read_csv(path, dtype=str, keep_default_na=False)
                 if "Organization" in raw.columns and "version" in raw.columns:
                     for row in raw.to_dict("records"):
                         official_rows.setdefault(row["version"], []).append(row)

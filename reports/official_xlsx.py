@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from infercheck.checker.core.outputs import atomic_path
-
-from .summary_results import Sheet, publication, published_table, sheets
+from .summary_results import Sheet
 from .xlsx import formulas_as_text
 
-__all__ = ["INDICES", "write_official_xlsx", "write_round_xlsx"]
+__all__ = ["INDICES", "write_official_xlsx"]
 
 SCENARIO_ORDER = ["SingleStream", "MultiStream", "Server", "Offline", "Interactive"]
 _SYSTEM = ["ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter", "Availability", "System",
@@ -74,12 +72,3 @@ def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> li
         formulas_as_text(writer.book)
     return written
 
-
-def write_round_xlsx(rows: list[dict[str, str]], round_name: str, ids: dict[str, int],
-                     path: str) -> list[str]:
-    """summary.xlsx of one round from its summary.csv rows, with the IDs `ids` gives (those of
-    its summary_results.json)."""
-    table, _ = published_table(rows, round_name, ids)
-    pub = publication(round_name)
-    with atomic_path(path) as tmp:
-        return write_official_xlsx(sheets(table, pub["scenarios"]), pub, tmp)

@@ -20,8 +20,8 @@ from infercheck.checker.core.formulas import as_text_cell
 from infercheck.checker.core.outputs import atomic_path
 
 from .ids import assign_ids
-from .official_xlsx import write_round_xlsx
-from .summary_results import write_summary_results
+from .official_xlsx import write_official_xlsx
+from .summary_results import publication, write_summary_results
 from .xlsx import write_xlsx
 
 __all__ = ["build_site"]
@@ -125,8 +125,8 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
                                      os.path.join(downloads, f"summary_results{suffix}.json"),
                                      os.path.join(downloads, f"ids{suffix}.json"))
         if done is not None:
-            write_round_xlsx(rows, round_name, done.ids,
-                             os.path.join(downloads, f"summary{suffix}.xlsx"))
+            with atomic_path(os.path.join(downloads, f"summary{suffix}.xlsx")) as tmp:
+                write_official_xlsx(done.sheets, publication(round_name), tmp)
             published += [f"summary_results{suffix}.json", f"summary{suffix}.xlsx"]
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),

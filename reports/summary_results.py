@@ -47,8 +47,18 @@ CATEGORIES = ("closed", "open", "network")
 
 
 @dataclass
+class Sheet:
+    """One table of the published spreadsheet, with the rows it shows."""
+
+    name: str  # "datacenter - closed", "datacenter - closed - power"
+    category: str
+    rows: list[dict]
+
+
+@dataclass
 class PublishedResults:
     entries: list[dict] = field(default_factory=list)
+    sheets: list[Sheet] = field(default_factory=list)  # the spreadsheet's tables, of the same rows
     ids: dict[str, int] = field(default_factory=dict)  # unique ID -> number, for the ids file
     unlisted: list[str] = field(default_factory=list)  # results no table of the round shows
 
@@ -100,15 +110,6 @@ def _typed(row: dict[str, str]) -> dict:
     # (the official script stops on a count that is not a number; it is kept as written here)
     out["p#"] = out.get("host_processors_per_node", "")
     return out
-
-
-@dataclass
-class Sheet:
-    """One table of the published spreadsheet, with the rows it shows."""
-
-    name: str  # "datacenter - closed", "datacenter - closed - power"
-    category: str
-    rows: list[dict]
 
 
 def published_table(rows: Iterable[dict[str, str]], round_name: str,
@@ -171,8 +172,8 @@ def summary_results(rows: Iterable[dict[str, str]], round_name: str,
     the updated one); `links`: owner, repository and branch of the results repository.
     """
     table, known = published_table(rows, round_name, ids, **links)
-    out = PublishedResults(ids=known)
     tables = sheets(table, scenarios)
+    out = PublishedResults(sheets=tables, ids=known)
     entries = [dict(r) for sheet in tables for r in sheet.rows]
     shown = {id(r) for sheet in tables for r in sheet.rows}
     out.unlisted = sorted({r["Location"] for r in table if id(r) not in shown})
