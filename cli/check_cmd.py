@@ -28,6 +28,7 @@ from infercheck.checker.suites import (
     detect_suite,
     suite_named,
 )
+from infercheck.cli.paths import output_file
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
@@ -38,15 +39,6 @@ EXIT_STATUS = (
     "2 on a usage error (bad option, empty tree, submitter not found, unknown round) or an "
     "internal fault of the checker (an INT001 finding)."
 )
-
-
-def _output_file(ctx, param, value):
-    """An output's folder must exist before a long check, not be found missing at its end."""
-    if value is not None:
-        folder = os.path.dirname(os.path.abspath(value))
-        if not os.path.isdir(folder):
-            raise click.BadParameter(f"the folder {folder} does not exist")
-    return value
 
 
 PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
@@ -70,13 +62,13 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
               help=f"Check systems in this many processes (1: in this one). Default: the number "
                    f"of usable cores, {usable_cores()} here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
-              callback=_output_file,
+              callback=output_file,
               help="Write the full report (schemas/report.schema.json) to this file.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
-              callback=_output_file,
+              callback=output_file,
               help="Write the official summary.csv of the round (valid results, power rows).")
 @click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False, writable=True),
-              callback=_output_file,
+              callback=output_file,
               help="Write the tidy results table, one typed row per result.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="What to print: verdict lines, or the JSON report.")

@@ -8,6 +8,7 @@ import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.cli.paths import missing_folder, output_file
 
 __all__ = ["report"]
 
@@ -24,11 +25,12 @@ __all__ = ["report"]
                    "only summary_results.json of one inference round, as MLCommons publishes it "
                    "(generate_final_report.py), from trees or summary CSVs.")
 @click.option("--official-ids", "official_ids", type=click.Path(dir_okay=False),
+              callback=output_file,
               help="With --format summary-results: the ids.json of generate_final_report.py "
                    "(unique ID: number), read for the IDs it gives and updated with the new "
                    "ones. Without it, IDs are numbered from 1. (The site keeps its own ids.json "
                    "in downloads/.)")
-@click.option("--ids", "ids_path", type=click.Path(dir_okay=False),
+@click.option("--ids", "ids_path", type=click.Path(dir_okay=False), callback=output_file,
               help="File of public system IDs, kept across rebuilds "
                    "(default: OUT/downloads/results_ids.json, inside the site).")
 @click.option("--link-base", multiple=True, metavar="ROUND=URL",
@@ -61,8 +63,8 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     if fmt == "summary-results" and os.path.isdir(out):
         raise click.BadParameter(f"{out} is a folder; give the JSON file to write",
                                  param_hint="--out")
-    if ids_path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(ids_path))):
-        raise click.BadParameter(f"the folder of {ids_path} does not exist", param_hint="--ids")
+    if fmt == "summary-results" and (folder := missing_folder(out)):
+        raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
     official_rows: dict[str, list[dict[str, str]]] = {}
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
@@ -113,10 +115,6 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
         raise click.UsageError("summary_results.json is one round's: give the trees or summary "
                                f"CSVs of one inference round (found: {found})")
     ((round_name, rows),) = official_rows.items()
-    for path in (out, ids_path):
-        folder = os.path.dirname(os.path.abspath(path)) if path else None
-        if folder and not os.path.isdir(folder):
-            raise click.UsageError(f"the folder {folder} does not exist")
     try:
         done = write_summary_results(rows, round_name, out, ids_path)
     except IdsFileError as exc:
