@@ -27,12 +27,18 @@ def assign_ids(table: pd.DataFrame, path: str) -> pd.Series:
         with open(path, encoding="utf-8") as f:
             known = json.load(f)
     keys = table.apply(system_key, axis=1) if len(table) else pd.Series([], dtype=str)
+    # The highest number given in each round so far, from the IDs themselves ("v2.1-0003").
+    highest: dict[str, int] = {}
+    for value in known.values():
+        round_name, _, number = value.rpartition("-")
+        if number.isdigit():
+            highest[round_name] = max(highest.get(round_name, 0), int(number))
     for key in sorted(set(keys)):
         if key in known:
             continue
         round_name = key.split("/", 1)[0]
-        taken = [int(v.rsplit("-", 1)[1]) for v in known.values() if v.startswith(round_name + "-")]
-        known[key] = f"{round_name}-{max(taken, default=0) + 1:04d}"
+        highest[round_name] = highest.get(round_name, 0) + 1
+        known[key] = f"{round_name}-{highest[round_name]:04d}"
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(dict(sorted(known.items())), f, indent=2)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pandas as pd
 
 from infercheck.checker.core.outputs import TABLE_TYPES, results_table
 from infercheck.checker.inference import summary as inference_summary
+from infercheck.checker.inference.rules import available_rounds, load_rules
 from infercheck.checker.mobile import summary as mobile_summary
 from infercheck.checker.suites import check_tree, detect_suite, suite_named
 
@@ -35,9 +37,47 @@ def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _round_of_header(path: str, raw: pd.DataFrame) -> str:
+    """The round of a summary.csv: its version column, or the one round whose official CSV has
+    exactly these columns (v0.7's has neither a version nor a Units column)."""
+    versions = set(raw["version"]) - {""} if "version" in raw.columns else set()
+    if len(versions) == 1:
+        return versions.pop()
+    header = list(raw.columns)
+    matches = [r for r in available_rounds() if load_rules(r).csv_columns == header]
+    if len(matches) > 1:
+        # v0.5 and v0.7 wrote the same columns: a file name that names one of them decides.
+        named = [r for r in matches
+                 if re.search(rf"(?<![\d.]){re.escape(r)}(?![\d])", os.path.basename(path))]
+        matches = named or matches
+    if len(versions) > 1 or len(matches) != 1:
+        raise InputError(f"{path}: the round of this summary.csv cannot be told from its columns "
+                         f"(rounds that wrote them: {', '.join(matches) or 'none'}); name the "
+                         "round in the file's name, as in summary-v0.7.csv")
+    return matches[0]
+
+
+def _with_units(path: str, raw: pd.DataFrame) -> pd.DataFrame:
+    """A summary.csv of the rounds before Units had a column (v0.7, v1.0), given the units its
+    round's rules state and, for v1.0's `power` column, the power rows later rounds write."""
+    round_name = _round_of_header(path, raw)
+    rules = load_rules(round_name)
+    out = raw.assign(version=round_name)
+    out["Units"] = [rules.unit(s, m) for s, m in zip(out["Scenario"], out["MlperfModel"], strict=True)]
+    if "power" not in out.columns:
+        return out
+    measured = out[pd.to_numeric(out["power"], errors="coerce").fillna(0) > 0]
+    power = measured.assign(Result=measured["power"],
+                            Units=[rules.power_unit(s) for s in measured["Scenario"]])
+    return pd.concat([out, power], ignore_index=True)
+
+
 def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     if {"Device", "SoC", "Location", "Result"} <= set(raw.columns):
         return _from_mobile_csv(raw)
+    if "Units" not in raw.columns and {"Organization", "Location", "Result", "Scenario",
+                                       "MlperfModel"} <= set(raw.columns):
+        raw = _with_units(path, raw)
     missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
     if missing:
         raise InputError(f"{path} is not a summary.csv (no {', '.join(sorted(missing))} column)")
@@ -47,11 +87,12 @@ def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     perf = raw[~raw["units"].isin(POWER_UNITS)].merge(power, on="result", how="left")
     perf["has_power"] = perf["power_value"].notna()
     perf["valid"] = True
-    perf["inferred"] = perf["inferred"].isin(["1", "True", "true"])
+    perf["inferred"] = (perf["inferred"] if "inferred" in perf.columns
+                        else pd.Series("", index=perf.index)).isin(["1", "True", "true"])
     perf["suite"] = "inference"
     perf["profile"] = "strict"
     # "90.21", or from v5.0 "ROUGE1: 38.86  ROUGE2: 15.76": the first metric's value.
-    perf["accuracy"] = pd.to_numeric(perf["accuracy"].str.extract(r"(?:^|:\s*)([\d.]+)")[0],
+    perf["accuracy"] = pd.to_numeric(perf["accuracy"].astype("string").str.extract(r"(?:^|:\s*)([\d.]+)")[0],
                                      errors="coerce")
     # An empty cell is a value the tree did not give, as None is in the table of a checked tree.
     perf = perf.replace("", None)
@@ -101,7 +142,8 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
         elif path.endswith(".parquet"):
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            # The official reader: the v0.7 tool wrote commas inside a value unquoted.
+            raw = pd.DataFrame(inference_summary.read_summary_csv(path), dtype=str)
             frames.append(_from_csv(path, raw))
             if official_rows is not None:
                 if "Organization" in raw.columns and "version" in raw.columns:

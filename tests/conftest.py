@@ -62,6 +62,22 @@ def corpus(name: str) -> Path:
     return path
 
 
+def read_site_data(site: Path) -> dict:
+    """A site's data as its page sees it: the JSON.parse literal of data.js read, each result's
+    list made an object again with its link (as app.js does)."""
+    text = (site / "assets" / "data.js").read_text("utf-8").strip()
+    prefix, suffix = "window.INFERCHECK_DATA = JSON.parse(", ");"
+    assert text.startswith(prefix) and text.endswith(suffix), text[:80]
+    data = json.loads(json.loads(text[len(prefix):-len(suffix)]))
+    for system in data["systems"]:
+        base = data["link_base"][system["tree"]]
+        system["results"] = [dict(zip(data["result_keys"], values, strict=True))
+                             for values in system["results"]]
+        for result in system["results"]:
+            result["link"] = None if base is None else base + result["result"]
+    return data
+
+
 def copy_slice(dest: Path, key: str) -> Path:
     folder, _round, division, submitter, system, bench = SLICES[key]
     src = corpus(folder) / division / submitter

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
+import shutil
 
 import openpyxl
 import pandas as pd
@@ -17,14 +17,11 @@ from infercheck.checker.mobile import summary as mobile_summary
 from infercheck.cli import main
 from infercheck.reports import build_site, load_results
 
-from .conftest import corpus
+from .conftest import corpus, read_site_data
 
 
 def site_data(site) -> dict:
-    text = (site / "assets" / "data.js").read_text("utf-8")
-    prefix = "window.INFERCHECK_DATA = "
-    assert text.startswith(prefix)
-    return json.loads(text[len(prefix):].rstrip().rstrip(";"))
+    return read_site_data(site)
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +53,12 @@ def test_site_is_self_contained(corpus_site):
     site = corpus_site / "site"
     html = (site / "index.html").read_text("utf-8")
     assert "http://" not in html and "https://" not in html
-    for src in ("assets/plotly.min.js", "assets/data.js", "assets/app.js"):
+    for src in ("assets/data.js", "assets/app.js"):
         assert f'src="{src}"' in html and (site / src).is_file()
-    assert "fetch(" not in (site / "assets" / "app.js").read_text("utf-8")  # file:// has no fetch
+    app = (site / "assets" / "app.js").read_text("utf-8")
+    # plotly.js is loaded by the script once the table is painted
+    assert 'src: "assets/plotly.min.js"' in app and (site / "assets" / "plotly.min.js").is_file()
+    assert "fetch(" not in app  # file:// has no fetch
 
 
 def test_links_point_at_the_results_files(corpus_site):
@@ -195,3 +195,23 @@ def test_an_accuracy_cell_of_every_metric_reads_back_as_its_first():
     assert whisper == pytest.approx([97.78448185616261, 97.88576267638467, 97.89147168805961])
     rows = table[table["result"] == "closed/Lenovo/results/SR780a_V3_B200SXMx8_TRT/llama3.1-8b/Offline"]
     assert rows["accuracy"].tolist() == [pytest.approx(38.4142)]
+
+
+def test_summary_csvs_of_the_rounds_before_units_had_a_column(tmp_path):
+    """v0.7 and v1.0 wrote no Units column: the round's rules give the units, v1.0's `power`
+    column becomes the power result, and v0.7's round is told by its columns and file name."""
+    v10, _ = load_results([str(corpus("expected") / "inference-v1.0.summary.csv")])
+    assert set(v10["round"]) == {"v1.0"}
+    assert set(v10[v10["scenario"] == "SingleStream"]["units"]) == {"Latency (ms)"}
+    powered = v10[v10["power_value"].notna()]
+    assert len(powered) == 4 and set(powered["power_units"]) <= {"Watts", "Joules"}
+    v07, _ = load_results([str(corpus("expected") / "inference-v0.7.summary.csv")])
+    assert set(v07["round"]) == {"v0.7"} and len(v07) == 12
+    # the unquoted "Research, Development, or Internal" of the v0.7 tool, read back whole
+    assert "Research, Development, or Internal" in set(v07["availability"])
+    # v0.5 and v0.7 wrote the same columns: a file name without the round cannot say which
+    shutil.copy(corpus("expected") / "inference-v0.7.summary.csv", tmp_path / "summary.csv")
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "summary.csv"),
+                                       "--out", str(tmp_path / "site")])
+    assert result.exit_code == 2 and "v0.5, v0.7" in result.output
+    assert not (tmp_path / "site").exists()

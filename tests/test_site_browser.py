@@ -67,6 +67,17 @@ def tab_names(driver):
     return [b.get_attribute("data-tab") for b in buttons]
 
 
+def drawn_charts(driver):
+    """The charts of the tab, each scrolled into view (they draw when seen) and drawn."""
+    charts = WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements("css selector", "#charts .chart"))
+    for chart in charts:
+        driver.execute_script("arguments[0].scrollIntoView()", chart)
+        WebDriverWait(driver, 20).until(lambda d, c=chart: c.get_attribute("data-drawn"))
+    driver.execute_script("window.scrollTo(0, 0)")
+    return charts
+
+
 def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
     browser.get((site / "index.html").as_uri())
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
@@ -103,8 +114,7 @@ def test_page_loads_filters_sorts_expands_and_charts(browser, site, tmp_path):
     compared = browser.find_element("id", "compare").text
     assert ids[0] in compared and ids[1] in compared and "Submitter" in compared
 
-    charts = browser.find_elements("css selector", "#charts .chart .main-svg")
-    assert charts, "no chart rendered"
+    assert all(c.find_elements("css selector", ".main-svg") for c in drawn_charts(browser))
     browser.find_element("css selector", '#tabs button[data-tab="power"]').click()
     assert len(rows(browser)) == 2  # the UntetherAI power systems
     browser.save_screenshot(str(tmp_path / "site.png"))
@@ -162,6 +172,19 @@ def test_at_phone_width_the_page_does_not_scroll_sideways(browser, site):
             "const w = document.querySelector('.table-wrap');"
             "return [w.scrollWidth, w.clientWidth]")
         assert box[0] > box[1]  # the table itself is wider, and scrolls in its box
+        # every chart's title, tick labels and axis titles inside the chart's own box
+        drawn_charts(browser)
+        cut = browser.execute_script(
+            "return [...document.querySelectorAll('#charts .chart')].flatMap(c => {"
+            " const b = c.getBoundingClientRect();"
+            " return [...c.querySelectorAll('.gtitle, .xtick text, .ytick text, .g-ytitle text')]"
+            "  .filter(t => { const r = t.getBoundingClientRect();"
+            "   return r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1"
+            "    || r.bottom > b.bottom + 1; })"
+            "  .map(t => c.dataset.chart + ': ' + t.textContent); })")
+        labels = browser.execute_script(
+            "return document.querySelectorAll('#charts .chart .xtick text').length")
+        assert labels and not cut, cut
     finally:
         browser.set_window_size(1400, 1000)
 
@@ -195,12 +218,21 @@ def test_compare_two_systems_of_two_rounds_with_deltas(browser, two_rounds):
     Select(browser.find_element("id", "cmp-b")).select_by_value(same)
     cells = [td.text for td in browser.find_elements("css selector", "#compare tbody td")]
     assert any(c.endswith(" %") and c[0] in "+-" for c in cells)  # shared benchmarks: a delta
+    # and a chart of B as a share of A, per shared benchmark and scenario
+    chart = WebDriverWait(browser, 20).until(
+        lambda d: d.find_element("id", "compare-chart").get_attribute("data-drawn")
+        and d.find_element("id", "compare-chart"))
+    traces = browser.execute_script(
+        "return arguments[0].data.map(t => [t.name, t.x, t.y])", chart)
+    performance = next(t for t in traces if t[0] == "performance")
+    assert performance[1] and all(y > 0 for y in performance[2])
+    assert chart.find_elements("css selector", '.modebar-btn[aria-label^="Download plot"]')
 
 
 def test_charts_are_sorted_non_negative_loggable_and_downloadable(browser, site):
     browser.get((site / "index.html").as_uri())
     assert rows(browser)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements("css selector", "#charts .chart"))
+    drawn_charts(browser)
     charts = browser.execute_script(
         "return [...document.querySelectorAll('#charts .chart')].map(d => ({"
         " order: d._fullLayout.xaxis.categoryarray, title: d._fullLayout.title.text,"
@@ -224,10 +256,12 @@ def test_charts_are_sorted_non_negative_loggable_and_downloadable(browser, site)
     switch = browser.find_element("id", "logscale")
     if browser.find_element("id", "logscale-label").is_displayed():
         switch.click()
+        drawn_charts(browser)
         kinds = browser.execute_script(
             "return [...document.querySelectorAll('#charts .chart')].map(d => d._fullLayout.yaxis.type)")
         assert set(kinds) == {"log"}
         browser.find_element("id", "logscale").click()
+    drawn_charts(browser)
     kinds = browser.execute_script(
         "return [...document.querySelectorAll('#charts .chart')].map(d => d._fullLayout.yaxis.type)")
     assert set(kinds) == {"linear"}
@@ -268,3 +302,35 @@ def test_a_system_panel_lists_its_results_with_links_into_the_tree(browser, two_
                          for tr in lines)
     links = panel.find_elements("css selector", "table.system-results a")
     assert links and all("/results/" in a.get_attribute("href") for a in links)
+
+
+def test_a_round_sized_tab_shows_a_page_of_systems_at_a_time(browser, tmp_path):
+    """A tab of hundreds of systems: the first 100 rows, and buttons for more and for all."""
+    import pandas as pd
+
+    from infercheck.reports import build_site, load_results
+
+    base, _ = load_results([str(corpus("expected") / "inference-v2.1.summary.csv")])
+    copies = [base.assign(submitter=base["submitter"] + f"-{i}",
+                          result=base["result"].str.replace("/", f"-{i}/", n=2, regex=False))
+              for i in range(30)]
+    build_site(pd.concat(copies, ignore_index=True), str(tmp_path / "site"),
+               ids_path=str(tmp_path / "ids.json"))
+    browser.get((tmp_path / "site" / "index.html").as_uri())
+    assert len(rows(browser)) == 100
+    count = browser.find_element("id", "count").text
+    total = int(count.split()[0])
+    assert total > 200 and "the first 100 shown" in count
+    browser.find_element("id", "show-more").click()
+    assert len(rows(browser)) == 200
+    browser.find_element("id", "show-all").click()
+    assert len(rows(browser)) == total and not browser.find_elements("id", "show-more")
+    # a filter starts from the first page again, and the charts show their best bars only
+    Select(browser.find_element("id", "f-availability")).select_by_index(1)
+    assert len(rows(browser)) <= 100
+    drawn_charts(browser)
+    points, bars = zip(*browser.execute_script(
+        "return [...document.querySelectorAll('#charts .chart')].map(d => [Number(d.dataset.points),"
+        " d.data.filter(t => t.type === 'bar').flatMap(t => t.x).length])"), strict=True)
+    assert max(points) > 40 and max(bars) == 40
+    assert all(b == min(p, 40) for p, b in zip(points, bars, strict=True))

@@ -2,10 +2,30 @@
 // Every string from a submission goes in with textContent, never as markup.
 (function () {
   "use strict";
+  performance.mark("infercheck-data");
   const DATA = window.INFERCHECK_DATA;
+  // data.js holds each result as a list (see site.py): made objects again, with their links.
+  for (const s of DATA.systems) {
+    const base = DATA.link_base[s.tree];
+    s.results = s.results.map((values) => {
+      const r = {};
+      DATA.result_keys.forEach((k, i) => { r[k] = values[i]; });
+      r.link = base === null || base === undefined ? null : base + r.result;
+      return r;
+    });
+  }
   const $ = (id) => document.getElementById(id);
   const SCENARIOS = ["SingleStream", "MultiStream", "Server", "Interactive", "Offline"];
-  const state = { round: DATA.rounds[DATA.rounds.length - 1], tab: null, sort: null, dir: 1, open: new Set() };
+  // A round-sized tab holds thousands of systems: the table draws a page of them at a time and a
+  // chart its best bars, so a filter answers at once whatever the site's size.
+  const PAGE = 100, BARS = 40;
+  const state = { round: DATA.rounds[DATA.rounds.length - 1], tab: null, sort: null, dir: 1, open: new Set(),
+    limit: PAGE };
+  const searchText = new WeakMap();
+  const textOf = (s) => {
+    if (!searchText.has(s)) searchText.set(s, JSON.stringify(s).toLowerCase());
+    return searchText.get(s);
+  };
 
   function el(tag, text, attrs) {
     const node = document.createElement(tag);
@@ -49,7 +69,7 @@
       && (!f.accelerator || s.accelerator_model_name === f.accelerator)
       && (!f.processor || s.host_processor_model_name === f.processor)
       && (!f.power || s.results.some((r) => r.power_value))
-      && (!f.text || JSON.stringify(s).toLowerCase().includes(f.text)));
+      && (!f.text || textOf(s).includes(f.text)));
   }
 
   // Column groups: benchmark -> scenario -> metric (value with units; accuracy in open).
@@ -97,7 +117,7 @@
     thead.replaceChildren(top, mid, low);
     const body = $("results").tBodies[0];
     const rows = [];
-    for (const s of systems) {
+    for (const s of systems.slice(0, state.limit)) {
       const tr = el("tr", null, { "data-id": s.id, class: "system" });
       const toggle = el("button", state.open.has(s.id) ? "▾" : "▸",
         { class: "expand", "aria-label": "details", "aria-expanded": String(state.open.has(s.id)) });
@@ -125,8 +145,21 @@
       rows.push(tr);
       if (state.open.has(s.id)) rows.push(detailsRow(s, fixed.length + cols.length + 1));
     }
+    const left = systems.length - state.limit;
+    if (left > 0) {
+      const tr = el("tr", null, { class: "more" });
+      const td = el("td", null, { colspan: fixed.length + cols.length + 1 });
+      const more = el("button", `show ${Math.min(left, PAGE)} more (${left} not shown)`, { id: "show-more" });
+      more.addEventListener("click", () => { state.limit += PAGE; renderTable(); });
+      const all = el("button", "show all", { id: "show-all" });
+      all.addEventListener("click", () => { state.limit = Infinity; renderTable(); });
+      td.append(more, " ", all);
+      tr.appendChild(td);
+      rows.push(tr);
+    }
     body.replaceChildren(...rows);
-    $("count").textContent = `${systems.length} systems`;
+    $("count").textContent = left > 0 ? `${systems.length} systems, the first ${state.limit} shown`
+      : `${systems.length} systems`;
   }
 
   function sortHeader(label, key) {
@@ -192,20 +225,42 @@
   }
   const label = (s) => `${s.round} ${s.id} ${s.submitter} ${s.system_name || s.system}`;
 
+  // plotly.js (nearly 5 MB) is read once the table is painted, not before: reading it first
+  // would hold the first paint back by a second on a cold start. What draws a chart waits for it.
+  const waiting = [];
+  function withPlotly(draw) {
+    if (window.Plotly) draw();
+    else waiting.push(draw);
+  }
+  function loadPlotly() {
+    const tag = el("script", null, { src: "assets/plotly.min.js", id: "plotly-js" });
+    tag.addEventListener("load", () => { while (waiting.length) waiting.shift()(); });
+    document.body.appendChild(tag);
+  }
+  const PLOT_CONFIG = (file) => ({ responsive: true, displaylogo: false, modeBarButtons: [["toImage"]],
+    toImageButtonOptions: { format: "png", filename: file } });
+  // A tick label says which system a bar is without widening the chart past a phone's width.
+  const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  const narrow = () => window.innerWidth < 600;
+
+  // The compare selects list every system of the site: filled once, the list never changes.
+  function fillCompareOptions() {
+    const systems = [...DATA.systems].sort((x, y) => label(x).localeCompare(label(y)));
+    for (const id of ["cmp-a", "cmp-b"]) {
+      const sel = $(id);
+      sel.replaceChildren(el("option", "—", { value: "" }), ...systems.map((s) => el("option", label(s), { value: s.id })));
+    }
+  }
+  const byId = new Map(DATA.systems.map((s) => [s.id, s]));
+
   // Two systems of any rounds of the site, side by side: each benchmark and scenario either ran,
   // with B's difference from A in % (for latency and power, lower is better).
   function renderCompare() {
-    const systems = [...DATA.systems].sort((x, y) => label(x).localeCompare(label(y)));
-    for (const id of ["cmp-a", "cmp-b"]) {
-      const sel = $(id), current = sel.value;
-      sel.replaceChildren(el("option", "—", { value: "" }),
-        ...systems.map((s) => el("option", label(s), { value: s.id })));
-      sel.value = current;
-    }
-    const a = systems.find((s) => s.id === $("cmp-a").value), b = systems.find((s) => s.id === $("cmp-b").value);
+    const a = byId.get($("cmp-a").value), b = byId.get($("cmp-b").value);
     const table = $("compare");
     table.tHead.replaceChildren();
     table.tBodies[0].replaceChildren();
+    $("compare-chart").hidden = true;
     if (!a || !b) return;
     const head = el("tr");
     for (const t of ["", `A: ${label(a)}`, `B: ${label(b)}`, "B vs A"]) head.appendChild(el("th", t));
@@ -215,18 +270,26 @@
       ["Accelerator", a.accelerator_model_name, b.accelerator_model_name, ""],
       ["Processor", a.host_processor_model_name, b.host_processor_model_name, ""]];
     const delta = (x, y) => (x && y ? `${y >= x ? "+" : ""}${fmt((100 * (y - x)) / x)} %` : "");
+    // For the chart: B's performance and efficiency as a share of A's, oriented so that above
+    // 100 % always means B is better (a latency half of A's is 200 %).
+    const shared = { x: [], perf: [], eff: [] };
     for (const key of [...keys].sort()) {
       const [model, scenario] = key.split("|");
       const find = (s) => s.results.find((r) => `${r.model}|${r.scenario}` === key);
       const ra = find(a), rb = find(b), any = ra || rb;
       rows.push([`${model} ${scenario} (${any.units})`, ra ? fmt(ra.value) : "", rb ? fmt(rb.value) : "",
         delta(ra && ra.value, rb && rb.value)]);
+      const ea = efficiency(ra), eb = efficiency(rb);
       if ((ra && ra.power_value) || (rb && rb.power_value)) {
         rows.push([`  power (${any.power_units || (ra || rb).power_units})`, ra ? fmt(ra.power_value) : "",
           rb ? fmt(rb.power_value) : "", delta(ra && ra.power_value, rb && rb.power_value)]);
-        const ea = efficiency(ra), eb = efficiency(rb);
         rows.push([`  efficiency (${any.lower_is_better ? "samples per joule" : `${any.units} per watt`})`,
           fmt(ea), fmt(eb), delta(ea, eb)]);
+      }
+      if (ra && rb && ra.value && rb.value) {
+        shared.x.push(`${model} ${scenario}`);
+        shared.perf.push(100 * (any.lower_is_better ? ra.value / rb.value : rb.value / ra.value));
+        shared.eff.push(ea && eb ? (100 * eb) / ea : null);
       }
     }
     for (const row of rows) {
@@ -234,53 +297,95 @@
       row.forEach((c, i) => tr.appendChild(el("td", c, i ? { class: "num" } : {})));
       table.tBodies[0].appendChild(tr);
     }
+    if (shared.x.length) withPlotly(() => drawCompare(shared));
   }
+
+  function drawCompare(shared) {
+    const div = $("compare-chart");
+    div.hidden = false;
+    const traces = [{ type: "bar", name: "performance", x: shared.x, y: shared.perf }];
+    if (shared.eff.some((v) => v !== null)) traces.push({ type: "bar", name: "efficiency", x: shared.x, y: shared.eff });
+    window.Plotly.newPlot(div, traces, {
+      title: { text: "B as a share of A<br><sub>A = 100 %; above 100 %, B is better</sub>" },
+      barmode: "group", height: 380, margin: { t: 70 },
+      xaxis: { automargin: true, tickangle: narrow() ? -60 : "auto" },
+      yaxis: { title: { text: "% of A" }, rangemode: "tozero", automargin: true },
+      shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 100, y1: 100, line: { dash: "dot", width: 1 } }],
+      legend: { orientation: "h", y: -0.3 },
+    }, PLOT_CONFIG("compare"));
+    div.dataset.drawn = "true";
+  }
+
+  // A chart per benchmark and scenario of the tab, drawn when it scrolls into view: a round
+  // holds dozens, and the page answers a filter without drawing the ones nobody looks at.
+  const specs = new WeakMap();
+  const observer = "IntersectionObserver" in window ? new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting) { observer.unobserve(e.target); withPlotly(() => drawChart(e.target)); }
+  }, { rootMargin: "300px 0px" }) : null;
 
   function renderCharts() {
     const box = $("charts");
     box.replaceChildren();
-    if (!window.Plotly) return;
-    const normalise = $("normalise").checked;
+    const normalise = $("normalise").checked, log = $("logscale").checked;
     const systems = visibleSystems();
+    let spans = false;
     for (const c of columnsFor(systems)) {
       const points = systems.map((s) => ({ s, r: resultOf(s, c) })).filter((p) => p.r && valueOf(p.r) !== null);
       if (!points.length) continue;
       // Best first: highest throughput, lowest latency (or power).
-      const better = c.lower || state.tab === "power" ? "lower is better" : "higher is better";
+      const lower = c.lower || state.tab === "power";
       const scaled = (p) => {
         const v = valueOf(p.r), n = Number(p.s.accelerators_per_node) * Number(p.s.number_of_nodes || 1);
         return normalise && !c.lower && n > 0 ? v / n : v;
       };
-      points.sort((x, y) => (better === "lower is better" ? scaled(x) - scaled(y) : scaled(y) - scaled(x)));
-      const name = (p) => `${p.s.id} ${p.s.system_name || p.s.system}`;
-      const submitters = [...new Set(points.map((p) => p.s.submitter))];
-      const traces = submitters.map((sub) => {
-        const mine = points.filter((p) => p.s.submitter === sub);
-        return { type: "bar", name: sub, x: mine.map(name), y: mine.map(scaled) };
-      });
-      const eff = points.filter((p) => efficiency(p.r) !== null);
-      const effName = c.lower ? "samples per joule" : "per watt";
-      if (eff.length) traces.push({ type: "scatter", mode: "markers", name: effName, yaxis: "y2",
-        x: eff.map(name), y: eff.map((p) => efficiency(p.r)) });
-      const div = el("div", null, { class: "chart", "data-chart": `${c.model} ${c.scenario}` });
-      box.appendChild(div);
+      points.sort((x, y) => (lower ? scaled(x) - scaled(y) : scaled(y) - scaled(x)));
       const values = points.map(scaled).filter((v) => v > 0);
       const decades = values.length ? Math.log10(Math.max(...values) / Math.min(...values)) : 0;
-      const log = $("logscale").checked;
-      window.Plotly.newPlot(div, traces, {
-        title: { text: `${c.model} ${c.scenario}: ${c.units} (${better})`, automargin: true },
-        barmode: "group", height: 360, margin: { t: 50 },
-        xaxis: { categoryorder: "array", categoryarray: points.map(name), automargin: true },
-        yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units },
-          type: log ? "log" : "linear", rangemode: "tozero", automargin: true },
-        yaxis2: { overlaying: "y", side: "right", title: { text: effName }, rangemode: "nonnegative",
-          type: log ? "log" : "linear", automargin: true },
-      }, { responsive: true, displaylogo: false, modeBarButtons: [["toImage"]],
-        toImageButtonOptions: { format: "png", filename: `${c.model}-${c.scenario}` } });
-      div.dataset.decades = decades.toFixed(1);
+      spans = spans || decades >= 1;
+      const div = el("div", null, { class: "chart", "data-chart": `${c.model} ${c.scenario}`,
+        "data-decades": decades.toFixed(1), "data-points": String(points.length) });
+      specs.set(div, { c, lower, normalise, log, points: points.slice(0, BARS).map((p) => ({ s: p.s, r: p.r, y: scaled(p) })),
+        total: points.length });
+      box.appendChild(div);
+      if (observer) observer.observe(div);
+      else withPlotly(() => drawChart(div));
     }
     // The log switch matters where values span decades; it is offered only then.
-    $("logscale-label").hidden = ![...box.querySelectorAll(".chart")].some((d) => Number(d.dataset.decades) >= 1);
+    $("logscale-label").hidden = !spans;
+  }
+
+  function drawChart(div) {
+    const spec = specs.get(div);
+    if (!spec || !div.isConnected) return;
+    const { c, lower, normalise, log, points, total } = spec;
+    const better = lower ? "lower is better" : "higher is better";
+    const submitters = [...new Set(points.map((p) => p.s.submitter))];
+    const traces = submitters.map((sub) => {
+      const mine = points.filter((p) => p.s.submitter === sub);
+      return { type: "bar", name: sub, x: mine.map((p) => p.s.id), y: mine.map((p) => p.y),
+        hovertext: mine.map((p) => `${p.s.submitter} ${p.s.system_name || p.s.system}`) };
+    });
+    const eff = points.filter((p) => efficiency(p.r) !== null);
+    const effName = c.lower ? "samples per joule" : "per watt";
+    if (eff.length) traces.push({ type: "scatter", mode: "markers", name: effName, yaxis: "y2",
+      x: eff.map((p) => p.s.id), y: eff.map((p) => efficiency(p.r)) });
+    const ids = points.map((p) => p.s.id);
+    const phone = narrow();
+    const shown = total > points.length ? `, the best ${points.length} of ${total}` : "";
+    window.Plotly.newPlot(div, traces, {
+      // Two short lines rather than one long one: a long title is cut at a phone's width.
+      title: { text: `${c.model} ${c.scenario}<br><sub>${c.units}, ${better}${shown}</sub>` },
+      barmode: "group", height: 400, margin: { t: 70, l: 10, r: 10 },
+      xaxis: { type: "category", categoryorder: "array", categoryarray: ids, automargin: true,
+        tickmode: "array", tickvals: ids, tickangle: phone ? -90 : "auto",
+        ticktext: points.map((p) => short(`${p.s.system_name || p.s.system}`, phone ? 18 : 28)) },
+      yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units },
+        type: log ? "log" : "linear", rangemode: "tozero", automargin: true },
+      yaxis2: { overlaying: "y", side: "right", title: { text: effName }, rangemode: "nonnegative",
+        type: log ? "log" : "linear", automargin: true },
+      legend: phone ? { orientation: "h", y: -0.6 } : {},
+    }, PLOT_CONFIG(`${c.model}-${c.scenario}`));
+    div.dataset.drawn = "true";
   }
 
   // The best results of each benchmark and scenario of the tab, as filtered.
@@ -330,15 +435,30 @@
     fillSelect($("f-processor"), systems.map((s) => s.host_processor_model_name), true);
   }
 
-  function render() { renderTabs(); renderTable(); renderTop(); renderCompare(); renderCharts(); }
+  // A filter redraws the table, the ranking and the charts' frames; the charts themselves draw
+  // when seen.
+  function refilter() { state.limit = PAGE; renderTable(); renderTop(); renderCharts(); }
+  function render() { renderTabs(); refilter(); }
 
   fillSelect($("round"), DATA.rounds, false);
   $("round").value = state.round;
   $("round").addEventListener("change", () => { state.round = $("round").value; state.tab = null; render(); });
-  for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power", "normalise", "logscale"]) {
-    $(id).addEventListener("change", () => { renderTable(); renderTop(); renderCharts(); });
+  for (const id of ["f-availability", "f-submitter", "f-accelerator", "f-processor", "f-power"]) {
+    $(id).addEventListener("change", refilter);
   }
-  $("f-text").addEventListener("input", () => { renderTable(); renderTop(); renderCharts(); });
+  for (const id of ["normalise", "logscale"]) $(id).addEventListener("change", renderCharts);
+  $("f-text").addEventListener("input", refilter);
   for (const id of ["cmp-a", "cmp-b"]) $(id).addEventListener("change", renderCompare);
-  render();
+  // The table first, painted; then what lies below it. The marks time both (benchmarks/).
+  renderTabs();
+  renderTable();
+  performance.mark("infercheck-table");
+  requestAnimationFrame(() => setTimeout(() => {
+    performance.mark("infercheck-first-paint");
+    loadPlotly();
+    renderTop();
+    renderCharts();
+    fillCompareOptions();
+    performance.mark("infercheck-ready");
+  }, 0));
 })();
