@@ -42,7 +42,11 @@ def _round_of_header(path: str, raw: pd.DataFrame) -> str:
     exactly these columns (v0.7's has neither a version nor a Units column)."""
     versions = set(raw["version"]) - {""} if "version" in raw.columns else set()
     if len(versions) == 1:
-        return versions.pop()
+        version = versions.pop()
+        if version not in available_rounds():
+            raise InputError(f"{path}: round {version} is not one infercheck knows "
+                             f"({', '.join(available_rounds())})")
+        return version
     header = list(raw.columns)
     matches = [r for r in available_rounds() if load_rules(r).csv_columns == header]
     if len(matches) > 1:
@@ -63,7 +67,13 @@ def _with_units(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     round_name = _round_of_header(path, raw)
     rules = load_rules(round_name)
     out = raw.assign(version=round_name)
-    out["Units"] = [rules.unit(s, m) for s, m in zip(out["Scenario"], out["MlperfModel"], strict=True)]
+    def unit(scenario: str, model: str) -> str:
+        try:
+            return rules.unit(scenario, model if model in rules.benchmarks else None)
+        except KeyError:
+            raise InputError(f"{path}: scenario {scenario!r} is not one of round {round_name}") from None
+
+    out["Units"] = [unit(s, m) for s, m in zip(out["Scenario"], out["MlperfModel"], strict=True)]
     if "power" not in out.columns:
         return out
     measured = out[pd.to_numeric(out["power"], errors="coerce").fillna(0) > 0]
@@ -143,7 +153,16 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
             frames.append(pd.read_parquet(path))
         elif path.endswith(".csv"):
             # The official reader: the v0.7 tool wrote commas inside a value unquoted.
-            raw = pd.DataFrame(inference_summary.read_summary_csv(path), dtype=str)
+            try:
+                rows = inference_summary.read_summary_csv(path)
+                # a summary of no results still names its columns
+                header = rows[0].keys() if rows else pd.read_csv(path, nrows=0).columns
+                raw = pd.DataFrame(rows, columns=list(header), dtype=str)
+            except (OSError, ValueError, pd.errors.EmptyDataError) as error:  # ragged, not UTF-8
+                why = ("it is empty" if os.path.isfile(path) and not os.path.getsize(path)
+                       else f"its rows do not fit its header ({error})"
+                       if not isinstance(error, (OSError, UnicodeError)) else str(error))
+                raise InputError(f"{path} cannot be read as a summary.csv: {why}") from None
             frames.append(_from_csv(path, raw))
             if official_rows is not None:
                 if "Organization" in raw.columns and "version" in raw.columns:

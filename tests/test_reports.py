@@ -215,3 +215,20 @@ def test_summary_csvs_of_the_rounds_before_units_had_a_column(tmp_path):
                                        "--out", str(tmp_path / "site")])
     assert result.exit_code == 2 and "v0.5, v0.7" in result.output
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "it is empty"),
+    (b"a,b\n1,2,3,4\n", "its rows do not fit its header"),
+    (b"\xff\xfe,\n", "can't decode"),
+    (b"Organization,Location,Result,Scenario,MlperfModel,version\n"
+     b"X,closed/X/results/s/resnet/Offline,1,Weird,resnet,v1.0\n", "scenario 'Weird'"),
+    (b"Organization,Location,Result,Scenario,MlperfModel,version\n"
+     b"X,closed/X/results/s/resnet/Offline,1,Offline,resnet,v9.9\n", "round v9.9 is not one"),
+])
+def test_a_summary_csv_that_cannot_be_read_is_a_usage_error(tmp_path, content, message):
+    (tmp_path / "summary.csv").write_bytes(content)
+    result = CliRunner().invoke(main, ["report", str(tmp_path / "summary.csv"),
+                                       "--out", str(tmp_path / "site")])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "site").exists()
