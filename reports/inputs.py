@@ -37,6 +37,14 @@ def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _unreadable_because(path: str, error: Exception) -> str:
+    if isinstance(error, (OSError, UnicodeError)):
+        return str(error)
+    if os.path.isfile(path) and not os.path.getsize(path):
+        return "it is empty"
+    return f"its rows do not fit its header ({error})"
+
+
 def _round_of_header(path: str, raw: pd.DataFrame) -> str:
     """The round of a summary.csv: its version column, or the one round whose official CSV has
     exactly these columns (v0.7's has neither a version nor a Units column)."""
@@ -67,6 +75,7 @@ def _with_units(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     round_name = _round_of_header(path, raw)
     rules = load_rules(round_name)
     out = raw.assign(version=round_name)
+
     def unit(scenario: str, model: str) -> str:
         try:
             return rules.unit(scenario, model if model in rules.benchmarks else None)
@@ -159,10 +168,8 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 header = rows[0].keys() if rows else pd.read_csv(path, nrows=0).columns
                 raw = pd.DataFrame(rows, columns=list(header), dtype=str)
             except (OSError, ValueError, pd.errors.EmptyDataError) as error:  # ragged, not UTF-8
-                why = ("it is empty" if os.path.isfile(path) and not os.path.getsize(path)
-                       else f"its rows do not fit its header ({error})"
-                       if not isinstance(error, (OSError, UnicodeError)) else str(error))
-                raise InputError(f"{path} cannot be read as a summary.csv: {why}") from None
+                raise InputError(f"{path} cannot be read as a summary.csv: "
+                                 f"{_unreadable_because(path, error)}") from None
             frames.append(_from_csv(path, raw))
             if official_rows is not None:
                 if "Organization" in raw.columns and "version" in raw.columns:
