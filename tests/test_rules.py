@@ -283,6 +283,9 @@ NOT_YET_MUTATED = {
     "RUL001": "tests/test_broken_trees.py::test_a_round_no_pack_knows_is_rul001",
     # The slices of the tables are v4.1, which has no dataset-size rule; runner-made v6.1 trees do.
     "ACC007": "tests/test_corpus.py::test_v6_layout_runner_made_trees",
+    # A pairing by other than the name: published v3.0 holds one (renaming a file of a table's
+    # slice would move that file's own findings too).
+    "MOB030": "tests/test_mobile_naming.py::test_charger_variants_share_one_described_device",
     # Endpoints (Loadgen++) results: no published tree has one; the tests build them.
     "ACC009": "tests/test_endpoints.py::test_no_accuracy_score",
     "LG018": "tests/test_endpoints.py::test_model_not_allowed",

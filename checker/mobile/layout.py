@@ -1,14 +1,22 @@
 """Where things are in a Mobile submitter folder, in every layout the published rounds use.
 
     <division>/<submitter>/results/[<device>/]{result.json | results.json | *_results.txt}
-                                     [<device>/]<benchmark folder>/<Scenario>/log_{performance,accuracy}/
-                                     [<device>/]<benchmark_id>-{performance,accuracy}/
+                                   [<device>/]<log folders>
                           systems/<device>.json
                           measurements/<device>/<benchmark folder>/<Scenario>/*.json
 
+One walk reads every arrangement of log folders, whatever order its folders name the benchmark,
+the scenario and the kind of log in, down to four levels:
+
+    <benchmark>/<Scenario>/log_performance/        (the app's own layout)
+    <benchmark>/<Scenario>/performance/run_1/      (a LoadGen harness, inference style)
+    log_accuracy/<app benchmark id>/               (no scenario level: the id says it)
+    <app benchmark id>-performance/
+
 Benchmark folders are matched to the round's benchmarks case- and punctuation-insensitively
-(mobileBERT, mobileBert, Mobile-BERT); app folders by the app's benchmark id. Logs split to stay
-under GitHub's size limit (`.jsonaa`, `_aa`, `_split/`) count as their whole file.
+(mobileBERT, mobileBert, Mobile-BERT); app benchmark ids of any generation, with their precision,
+accelerator and `_offline` parts (rules.by_app_id). Logs split to stay under GitHub's size limit
+(`.jsonaa`, `_aa`, `_split/`) count as their whole file.
 """
 
 from __future__ import annotations
@@ -65,29 +73,95 @@ class DeviceTree:
     screenshots: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Place:
+    """What the folders from the device folder down to here say: benchmark, scenario, log kind,
+    and the folders that name the result (the kind and run_N folders do not)."""
+
+    benchmark: str | None = None
+    scenario: str | None = None
+    kind: str | None = None
+    names: tuple[str, ...] = ()
+    depth: int = 0
+
+
+# Deep enough for <benchmark>/<Scenario>/performance/run_1/ and log_<kind>/<id>/; a deeper tree
+# is not a layout any round used, and the bound keeps a hostile tree's walk short.
+MAX_DEPTH = 4
+_RUN_N = re.compile(r"^run_?\d+$", re.IGNORECASE)
+
+
+def _step(rules: MobileRules, place: _Place, folder: str) -> _Place | None:
+    """`place` one folder down, or None when the folder says nothing a layout uses (or
+    contradicts what the folders above it said)."""
+    said: dict = {}
+    name = folder
+    app = _APP_FOLDER.match(folder)
+    found = rules.by_app_id(app.group("id")) if app else None
+    if found:
+        said = dict(benchmark=found[0], scenario=found[1], kind=app.group("kind").lower())
+        name = app.group("id")
+    elif folder.lower() in _RUN_FOLDERS:
+        said = dict(kind=_RUN_FOLDERS[folder.lower()])
+    elif _RUN_N.match(folder):
+        said = dict(kind=place.kind) if place.kind == "performance" else {}
+        if not said:
+            return None
+    elif rules.scenario_name(folder):
+        said = dict(scenario=rules.scenario_name(folder))
+    elif found := rules.by_app_id(folder):
+        said = dict(benchmark=found[0], scenario=found[1])
+    elif rules.by_folder(folder):
+        said = dict(benchmark=rules.by_folder(folder))
+    else:
+        return None
+    for key, value in said.items():
+        before = getattr(place, key)
+        if before is not None and before != value and key != "kind":
+            return None
+    names = place.names if set(said) <= {"kind"} else (*place.names, name)
+    return _Place(benchmark=said.get("benchmark", place.benchmark),
+                  scenario=said.get("scenario", place.scenario),
+                  kind=said.get("kind", place.kind), names=names, depth=place.depth + 1)
+
+
+def _holds_logs(path: str) -> bool:
+    return any(f.lower().startswith("mlperf_log_") or f.lower() == "accuracy.txt"
+               for f in _files(path))
+
+
 def _looks_like_device_content(rules: MobileRules, path: str) -> bool:
     names = {n.lower() for n in _files(path)}
     if names & set(RESULT_FILES) or any(n.endswith("_results.txt") for n in names):
         return True
+    return any(_step(rules, _Place(), folder) for folder in subdirs(path))
+
+
+def _walk_logs(rules: MobileRules, dev: DeviceTree, path: str, place: _Place) -> None:
+    """Every log folder below `path`, in whatever order the folders name benchmark, scenario
+    and kind: <benchmark>/<Scenario>/log_performance/, log_accuracy/<app id>/,
+    <app id>-performance/, <benchmark>/<Scenario>/performance/run_1/."""
     for folder in subdirs(path):
-        m = _APP_FOLDER.match(folder)
-        if rules.by_folder(folder) or (m and rules.by_app_id(m.group("id"))):
-            return True
-    return False
-
-
-def _run_dirs(path: str) -> dict[str, str]:
-    """{"performance": dir, "accuracy": dir} inside a scenario folder."""
-    out = {}
-    for name in subdirs(path):
-        kind = _RUN_FOLDERS.get(name.lower())
-        if kind:
-            run = os.path.join(path, name)
-            # Laptop submissions put each performance run in run_1/.
-            if kind == "performance" and os.path.isdir(os.path.join(run, "run_1")):
-                run = os.path.join(run, "run_1")
-            out.setdefault(kind, run)
-    return out
+        here = _step(rules, place, folder)
+        rel = "/".join((*place.names, folder)) if place.kind is None else None
+        if here is None:
+            # Inside a log folder anything may sit (generated images); above one, a folder
+            # that names nothing is a stray.
+            if rel is not None:
+                dev.unknown_folders.append(rel)
+            continue
+        full = os.path.join(path, folder)
+        if here.benchmark and here.kind:
+            scenario = here.scenario or rules.scenarios(here.benchmark)[0]
+            key = (here.benchmark, scenario)
+            runs = dev.runs.setdefault(key, RunDirs(here.benchmark, scenario,
+                                                    "/".join((dev.rel, *here.names))))
+            held = getattr(runs, here.kind)
+            # The deepest folder holding logs wins (performance/run_1/ over performance/).
+            if held is None or _holds_logs(full):
+                setattr(runs, here.kind, full)
+        if here.depth < MAX_DEPTH:
+            _walk_logs(rules, dev, full, here)
 
 
 def _scan_device(rules: MobileRules, root: str, name: str, path: str) -> DeviceTree:
@@ -102,28 +176,7 @@ def _scan_device(rules: MobileRules, root: str, name: str, path: str) -> DeviceT
             dev.cli_accuracy = dev.cli_accuracy or os.path.join(path, f)
         elif low.endswith(IMAGE_EXTENSIONS):
             dev.screenshots.append(f)
-    for folder in subdirs(path):
-        full = os.path.join(path, folder)
-        app = _APP_FOLDER.match(folder)
-        found = rules.by_app_id(app.group("id")) if app else None
-        if found:
-            bench, scenario = found
-            runs = dev.runs.setdefault((bench, scenario),
-                                       RunDirs(bench, scenario, f"{dev.rel}/{app.group('id')}"))
-            setattr(runs, app.group("kind").lower(), full)
-            continue
-        bench = rules.by_folder(folder)
-        if bench is None:
-            dev.unknown_folders.append(folder)
-            continue
-        for scen_folder in subdirs(full):
-            scenario = rules.scenario_name(scen_folder)
-            if scenario is None:
-                dev.unknown_folders.append(f"{folder}/{scen_folder}")
-                continue
-            dirs = _run_dirs(os.path.join(full, scen_folder))
-            dev.runs[(bench, scenario)] = RunDirs(bench, scenario, f"{dev.rel}/{folder}/{scen_folder}",
-                                                  dirs.get("performance"), dirs.get("accuracy"))
+    _walk_logs(rules, dev, path, _Place())
     return dev
 
 

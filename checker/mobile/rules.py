@@ -9,8 +9,8 @@ from importlib import resources
 
 from infercheck.checker.core.packs import PackStore
 
-__all__ = ["PACKS", "AccuracyTarget", "MobileRules", "RunRule", "available_rounds", "folder_key",
-           "load_rules"]
+__all__ = ["PACKS", "AccuracyTarget", "MobileRules", "RunRule", "app_id_key", "available_rounds",
+           "folder_key", "load_rules"]
 
 PACKS = PackStore("mobile", resources.files("infercheck.checker.mobile").joinpath("packs"),
                   "mobile_rules")
@@ -21,6 +21,21 @@ SCENARIOS = ("SingleStream", "Offline")
 def folder_key(name: str) -> str:
     """Folder and id spellings vary in case and punctuation (mobileBERT, Mobile-BERT, mobileBert)."""
     return re.sub(r"[^0-9a-z+]", "", name.lower())
+
+
+# Parts of an app benchmark id that name how it ran, not what: precision, accelerator, delegate.
+_RUN_TOKENS = frozenset({"uint8", "int8", "int16", "float32", "float16", "fp32", "fp16", "quant",
+                         "tpu", "gpu", "dsp", "npu", "cpu", "htp", "nnapi"})
+
+
+def app_id_key(app_id: str) -> tuple[str, bool]:
+    """An app benchmark id of any generation reduced to what names its task, and whether it is
+    the Offline one: IC_tpu_uint8_offline -> ("ic", True), LU_gpu_float32 -> ("lu", False),
+    image_classification_offline_v2 -> ("image_classification_v2", True)."""
+    tokens = [t for t in re.split(r"[_\-\s]+", app_id.strip().lower()) if t]
+    offline = "offline" in tokens
+    kept = [t for t in tokens if t != "offline" and t not in _RUN_TOKENS]
+    return "_".join(kept), offline
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,7 @@ class AccuracyTarget:
     fraction: float | None = None
     minimum: float | None = None
     tentative: bool = False
+    accuracy_txt: dict | None = None  # {pattern, divisor}: reading a reference script's accuracy.txt
 
     @property
     def threshold(self) -> float:
@@ -76,11 +92,13 @@ class MobileRules:
         # The app's measurements JSON must fill every implementation field (no round waives it).
         self.measurements_nonempty: bool = bool(data.get("measurements_nonempty", True))
         self._by_id: dict[str, tuple[str, str]] = {}
+        self._by_task: dict[str, str] = {}
         self._by_folder: dict[str, str] = {}
         for name, bench in self.benchmarks.items():
             for scenario, ids in bench["app_ids"].items():
                 for app_id in ids:
                     self._by_id.setdefault(app_id.lower(), (name, scenario))
+                    self._by_task.setdefault(app_id_key(app_id)[0], name)
             for folder in [name, *bench["folders"]]:
                 self._by_folder.setdefault(folder_key(folder), name)
 
@@ -89,8 +107,17 @@ class MobileRules:
 
     # names -----------------------------------------------------------------------------------
     def by_app_id(self, app_id: str) -> tuple[str, str] | None:
-        """(benchmark, scenario) of an app benchmark id such as image_classification_offline_v2."""
-        return self._by_id.get(app_id.lower())
+        """(benchmark, scenario) of an app benchmark id such as image_classification_offline_v2:
+        one the round's app knows, or one of another build that differs from it only in
+        precision, accelerator or scenario suffix (IC_gpu_float32_offline)."""
+        exact = self._by_id.get(app_id.lower())
+        if exact:
+            return exact
+        task, offline = app_id_key(app_id)
+        name = self._by_task.get(task) if task else None
+        if name is None:
+            return None
+        return name, "Offline" if offline else "SingleStream"
 
     def by_folder(self, folder: str) -> str | None:
         return self._by_folder.get(folder_key(folder))

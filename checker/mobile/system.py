@@ -23,6 +23,9 @@ _FIELDS = {
     "status": "category", "category": "category", "availability": "category",
 }
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+# A "key": "value" pair, for a file that no repair makes JSON (a comma missing, text outside
+# quotes: v3.0 SD8CXG3.json).
+_PAIR = re.compile(r'"((?:[^"\\\n]|\\.)*)"\s*:\s*"((?:[^"\\\n]|\\.)*)"')
 
 
 @dataclass
@@ -31,10 +34,18 @@ class SystemDescription:
     data: dict[str, Any] = field(default_factory=dict)
     strict_error: str | None = None     # why json.loads refused it
     lenient: bool = False               # read after removing trailing commas
+    pairs_only: bool = False            # not JSON even so: its "key": "value" pairs read one by one
     named: dict[str, str] = field(default_factory=dict)
 
     def get(self, what: str) -> str | None:
         return self.named.get(what)
+
+
+def _unquote(escaped: str) -> str:
+    try:
+        return loads(f'"{escaped}"')
+    except ValueError:
+        return escaped
 
 
 def _key(name: str) -> str:
@@ -72,7 +83,8 @@ def read_system(path: str) -> SystemDescription:
             data = loads(_TRAILING_COMMA.sub(r"\1", text), duplicates=[])
             desc.lenient = True
         except ValueError:
-            data = {}
+            data = {_unquote(k): _unquote(v) for k, v in _PAIR.findall(text)}
+            desc.pairs_only = bool(data)
     desc.data = data if isinstance(data, dict) else {}
     accelerators: list[str] = []
     _walk(desc.data, desc.named, accelerators)

@@ -25,8 +25,8 @@ MODULES = (export, device, system, logs, performance, accuracy, measurements)
 
 DEVICE_CHECKS = CheckSet.of(
     device.check_submitter_files,
-    system.check_system_description,
     export.check_export,
+    system.check_system_description,
     device.check_device_folder,
     device.check_required_results,
 )

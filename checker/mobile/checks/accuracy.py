@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 from infercheck.checker.core.findings import Finding, Rule, Severity
 from infercheck.checker.core.registry import check
+from infercheck.checker.core.textfile import ParseError, read_text
 from infercheck.checker.mobile.appfile import AppRun, number_in
 from infercheck.checker.mobile.context import RunLogs
+from infercheck.checker.mobile.rules import AccuracyTarget
 
 
 class AccuracyMissing(Rule):
     """A result has no accuracy.
 
     What it checks:
-        The result file's entry (or the accuracy excerpt) has an accuracy value.
+        The result file's entry (or the accuracy excerpt) has an accuracy value; a result that
+        has no app export (a harness of the submitter's, v1.1 Intel) has it in the
+        `accuracy.txt` of its accuracy folder, as the reference accuracy script printed it
+        (`accuracy=76.07%`, `mAP=28.48%`, `mIoU is 55.01%`, `"f1": 89.17`: `accuracy_txt` in the
+        rule pack).
 
     Why it matters:
         A result without accuracy cannot be held to the quality target.
@@ -128,13 +137,32 @@ class AccuracyTextDisagree(Rule):
     message = "accuracy shown as {found!r}, stored as {expected}"
 
 
+def script_accuracy(folder: str | None, target: AccuracyTarget) -> tuple[float, str] | None:
+    """The normalised accuracy and its text in the folder's accuracy.txt, as the reference
+    accuracy script printed it (the last line that matches the round's pattern)."""
+    how = target.accuracy_txt
+    path = os.path.join(folder, "accuracy.txt") if folder else None
+    if not how or not path or not os.path.isfile(path):
+        return None
+    try:
+        found = re.findall(how["pattern"], read_text(path))
+    except ParseError:
+        return None
+    if not found:
+        return None
+    value = float(found[-1])
+    return value / how["divisor"], target.shown(value / how["divisor"])
+
+
 def _accuracy(out, where, m, bench, scenario, target, app: AppRun | None,
-              acc: RunLogs | None, division: str) -> None:
+              acc: RunLogs | None, division: str, acc_folder: str | None = None) -> None:
     normalized = app.accuracy if app else None
     text = app.accuracy_text if app else None
     shown_number = number_in(text)
     if normalized is None and shown_number is not None:
         normalized = shown_number / target.display_scale
+    if normalized is None and (from_script := script_accuracy(acc_folder, target)):
+        normalized, text = from_script
     m.update(accuracy_metric=target.metric, accuracy_unit=target.unit)
     if normalized is None:
         out.append(AccuracyMissing.at(where, benchmark=bench, scenario=scenario,
@@ -174,5 +202,5 @@ def check_accuracy(ctx):
     out: list[Finding] = []
     target = ctx.rules.target(ctx.benchmark)
     _accuracy(out, ctx.where, ctx.metrics, ctx.benchmark, ctx.scenario, target, ctx.app, ctx.acc,
-              ctx.division)
+              ctx.division, ctx.dirs.accuracy if ctx.dirs else None)
     yield from out

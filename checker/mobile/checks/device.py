@@ -106,8 +106,9 @@ class SubmitterFileMissing(Rule):
     """The submitter folder lacks its quantisation write-up or its code folder.
 
     What it checks:
-        `<division>/<submitter>/` holds `Calibration.md` (any case) and a `code/` folder (the
-        backend's glue code, a patch, or a source.txt naming the private repository).
+        `<division>/<submitter>/` holds `Calibration.md` (any case), or a `calibration/` folder
+        with the write-up as Markdown inside (v1.1 Intel: one README per model), and a `code/`
+        folder (the backend's glue code, a patch, or a source.txt naming the private repository).
 
     Why it matters:
         Reviewers judge closed-division quantisation against the write-up, and auditors rebuild
@@ -132,6 +133,18 @@ class SubmitterFileMissing(Rule):
     message = "submitter folder lacks {expected}"
 
 
+def _calibration_folder(sub_path: str, names: dict[str, str]) -> bool:
+    """A calibration/ folder holding the write-up as Markdown, at any depth."""
+    folder = names.get("calibration")
+    if not folder or not os.path.isdir(os.path.join(sub_path, folder)):
+        return False
+    for _, dirnames, filenames in os.walk(os.path.join(sub_path, folder)):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        if any(f.lower().endswith(".md") for f in filenames):
+            return True
+    return False
+
+
 @check(emits=(SubmitterFileMissing,))
 def check_submitter_files(dev):
     """The submitter folder holds Calibration.md and code/."""
@@ -139,7 +152,7 @@ def check_submitter_files(dev):
         names = {n.lower(): n for n in os.listdir(dev.sub_path)}
     except OSError:
         names = {}
-    if "calibration.md" not in names:
+    if "calibration.md" not in names and not _calibration_folder(dev.sub_path, names):
         yield SubmitterFileMissing.at(dev.rel(dev.sub_path), expected="Calibration.md")
     if "code" not in names or not os.path.isdir(os.path.join(dev.sub_path, names["code"])):
         yield SubmitterFileMissing.at(dev.rel(dev.sub_path), expected="code/")

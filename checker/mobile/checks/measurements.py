@@ -13,6 +13,7 @@ from infercheck.checker.core.measurements import (
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, loads, read_text, subdirs
 from infercheck.checker.core.tree_rules import PARSE_RULES, InvalidJson, finding_for_parse_error
+from infercheck.checker.mobile.naming import match_device
 
 
 class MeasurementsMissing(Rule):
@@ -48,7 +49,8 @@ def _measurements_json(ctx, sub: str) -> str | None:
     """measurements/<device>/<benchmark>/<scenario>/*.json, folders matched in any spelling (a
     submitter with one device folder may name it otherwise)."""
     devices = subdirs(sub)
-    folder = next((d for d in devices if d.lower() == ctx.device.tree.name.lower()), None)
+    match = match_device(ctx.device.tree.name, devices)
+    folder = match.name if match else None
     if folder is None and len(devices) == 1:
         folder = devices[0]
     if not folder:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 
-from infercheck.checker.core.findings import Rule
+from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError
 from infercheck.checker.core.tree_rules import PARSE_RULES, finding_for_parse_error
+from infercheck.checker.mobile.naming import NameMatch, match_device
+from infercheck.checker.mobile.rules import folder_key
 from infercheck.checker.mobile.system import read_system
 
 
@@ -15,8 +17,11 @@ class SystemMissing(Rule):
     """A device has no system description.
 
     What it checks:
-        `systems/<device>.json` exists for each device folder (any case), or the one file in
-        `systems/` when results have no device level.
+        Each device folder has its description in `systems/`: `<device>.json` in any case or
+        punctuation, the file of the device without a variant suffix (`SDCX8G3_AC` and
+        `SDCX8G3_DC`, one laptop on and off the charger, share one file), a name with the same
+        characters transposed, or the one file whose device or SoC is the one the app's export
+        names; the one file in `systems/` when results have no device level.
 
     Why it matters:
         The device, SoC and software stack in the results table come from it.
@@ -49,7 +54,8 @@ class SystemNotJson(Rule):
     Why it matters:
         Tools that read it fail (or, for a key named twice, read one of its values); infercheck
         still reads it leniently (trailing commas removed, a duplicate key at its last value, as
-        Python's json takes it) to fill the results table.
+        Python's json takes it; failing that, its `"key": "value"` pairs one by one) to fill the
+        results table.
 
     Example:
         found: Expecting property name enclosed in double quotes: line 9 column 9 (a trailing comma)
@@ -60,7 +66,8 @@ class SystemNotJson(Rule):
     Rounds:
         All; every Qualcomm file of v4.1 and v5.0 has trailing commas, which
         `--profile published` tolerates; v2.1's SD7G1_Oppo_Reno_8_Pro.json names CPU_Type_2
-        twice.
+        twice; v3.0's SD8CXG3.json lacks a comma and has text outside quotes (its pairs are
+        read one by one).
 
     Source:
         infercheck.
@@ -103,6 +110,59 @@ class SystemFieldMissing(Rule):
     message = "system description names no {expected}"
 
 
+class SystemNameDiffers(Rule):
+    """A device's system description was found under another name than the device folder's.
+
+    What it checks:
+        The description matched to a device folder is named like it (`systems/<device>.json`,
+        any case). When it was matched otherwise (as a variant, by transposed characters, by the
+        export's device fields), this warning says which file and how, so that a reviewer can
+        confirm the pairing.
+
+    Why it matters:
+        The results table takes the device, SoC and software from the description; a wrong
+        pairing would describe another device.
+
+    Example:
+        found: systems/SD8CXG3.json for device folder SDCX8G3_AC (the same letters and digits in
+        another order)
+
+    How to fix:
+        Name the description like the device folder, or the device folders like it.
+
+    Rounds:
+        All (a warning: published rounds pair this way).
+
+    Source:
+        mobile_open rules, "<system_desc_id>.json metadata"; infercheck.
+    """
+
+    code = "MOB030"
+    name = "system-name-differs"
+    severity = Severity.WARNING
+    tags = ("mobile", "system")
+    message = "device {device!r} is described by {found} ({how})"
+
+
+def _named_by_export(dev) -> NameMatch | None:
+    """The one description whose device or SoC is the one the export names."""
+    device = dev.export.device if dev.export else {}
+    wanted = {folder_key(v) for v in (device.get("model"), device.get("soc")) if v}
+    wanted.discard("")
+    if not wanted:
+        return None
+    hits = []
+    for stem, path in dev.systems.items():
+        try:
+            named = read_system(path).named
+        except ParseError:
+            continue
+        keys = {folder_key(named[k]) for k in ("device", "processor") if named.get(k)}
+        if any(w in k for w in wanted for k in keys if k):
+            hits.append(stem)
+    return NameMatch(hits[0], "export") if len(hits) == 1 else None
+
+
 class UnknownCategory(Rule):
     """The system description gives a category that Mobile does not have.
 
@@ -132,15 +192,19 @@ class UnknownCategory(Rule):
     message = "category {found!r} is not a Mobile category ({expected})"
 
 
-@check(emits=(*PARSE_RULES, SystemMissing, SystemNotJson, SystemFieldMissing, UnknownCategory))
+@check(emits=(*PARSE_RULES, SystemMissing, SystemNameDiffers, SystemNotJson, SystemFieldMissing,
+              UnknownCategory))
 def check_system_description(dev):
     """Read the device's system description into dev.system and its category into dev.category."""
-    by_lower = {k.lower(): v for k, v in dev.systems.items()}
-    path = by_lower.get(dev.tree.name.lower())
-    if path is None:
+    match = match_device(dev.tree.name, dev.systems) or _named_by_export(dev)
+    if match is None:
         yield SystemMissing.at(dev.rel(os.path.join(dev.sub_path, "systems", dev.tree.name + ".json")),
                                expected=f"systems/{dev.tree.name}.json", device=dev.tree.name)
         return
+    path = dev.systems[match.name]
+    if not match.exact:
+        yield SystemNameDiffers.at(dev.rel(path), device=dev.tree.name,
+                                   found=f"systems/{os.path.basename(path)}", how=match.says())
     try:
         desc = read_system(path)
     except ParseError as exc:
@@ -148,9 +212,11 @@ def check_system_description(dev):
         return
     dev.system = desc
     if desc.strict_error:
-        lenient = "read leniently (trailing commas removed, a key named twice at its last value)"
+        lenient = ("read leniently (trailing commas removed, a key named twice at its last value)"
+                   if desc.lenient else
+                   'read leniently (its "key": "value" pairs one by one)' if desc.pairs_only else None)
         yield SystemNotJson.at(dev.rel(path), found=desc.strict_error,
-                               detail=lenient if desc.lenient else None)
+                               detail=lenient)
     if desc.data:
         for what, label in (("processor", "processor (SoC) name"), ("device", "device name")):
             if not desc.get(what):
