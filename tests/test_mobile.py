@@ -104,13 +104,14 @@ def test_the_windows_laptop_results_come_from_the_cli_excerpts(published):
 def test_published_profile_accepts_what_the_rounds_published(published):
     v21, v41 = published["v2.1"], published["v4.1"]
     assert v21.valid and len(v21.results) == 15
-    # One v4.1 result stays invalid: SD8SG3 MOSAIC's logs are from another run than its export.
-    invalid = [e for e in v41.results if not e.valid]
-    assert [e.result for e in invalid] == [f"{QIC41}/results/SD8SG3/mosaic/SingleStream"]
-    assert {f.code for f in invalid[0].errors()} == {"MOB015"}
-    assert len(v41.results) == 19
+    assert v41.valid and len(v41.results) == 19
+    # SD8SG3 MOSAIC was published with the app's values though its logs are of another run: the
+    # deviation is listed, and the value is the app's.
+    [mosaic] = [e for e in v41.results if e.result == f"{QIC41}/results/SD8SG3/mosaic/SingleStream"]
+    assert {f.code for f in mosaic.findings if f.detail == TOLERATED} >= {"MOB015"}
+    assert mosaic.metrics["value"] == pytest.approx(1.063229)
     tolerated = {f.code for f in v41.all_findings() if f.detail == TOLERATED}
-    assert tolerated == {"MOB002", "MOB011", "MOB014", "MOB018", "MOB021", "MOB028"}
+    assert tolerated == {"MOB002", "MOB011", "MOB014", "MOB015", "MOB018", "MOB021", "MOB028"}
     assert all(f.severity == "warning" for f in v41.all_findings() if f.detail == TOLERATED)
 
 
@@ -389,6 +390,10 @@ def latency_edited(t):
         latency90=0.000286823))
 
 
+def throughput_edited(t):
+    t.edit_export(lambda e: t.entry(e, "OD_uint8")["performance_run"].update(throughput=1500.0))
+
+
 def accuracy_text_edited(t):
     t.edit_export(lambda e: t.entry(e, "object_detection")["accuracy_run"]["accuracy"].update(
         formatted="0.2940 mAP"))
@@ -491,7 +496,9 @@ MOBILE_MUTATIONS = [
     ("qic41", run_invalid, QIC41_STRICT | {"MOB012"}, {"MOB012"}),
     ("qic41", accuracy_lowered, QIC41_STRICT | {"MOB013"}, {"MOB013"}),
     ("qic41", accuracy_on_a_subset, QIC41_STRICT | {"MOB014"}, set()),
-    ("qic41", latency_edited, QIC41_STRICT | {"MOB015"}, {"MOB015"}),
+    # v4.1 published a result whose export and logs disagree: published tolerates MOB015 there.
+    ("qic41", latency_edited, QIC41_STRICT | {"MOB015"}, set()),
+    ("sam21", throughput_edited, SAM21_STRICT | {"MOB015"}, {"MOB015"}),
     ("qic41", accuracy_text_edited, QIC41_STRICT | {"MOB016"}, {"MOB016"}),
     ("qic41", export_entry_removed, QIC41_STRICT | {"MOB017", "MOB026"}, {"MOB017", "MOB026"}),
     ("qic41", accuracy_log_deleted, QIC41_STRICT, set()),  # one more MOB018, for mosaic

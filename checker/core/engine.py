@@ -10,7 +10,7 @@ from typing import Any
 
 from infercheck.checker.core import __version__
 from infercheck.checker.core.findings import CodeIndex, Finding, dedupe
-from infercheck.checker.core.internal import CheckCrashed, RulePackBroken
+from infercheck.checker.core.internal import CheckCrashed, RoundRecognised, RulePackBroken
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.profiles import apply_profile
 from infercheck.checker.core.registry import CheckSet
@@ -71,13 +71,14 @@ def open_report(root: str, round: str | None, suite: Suite, profile: str):
     report = Report(root=root, round=round or "", suite=suite.name, profile=profile,
                     tool_version=__version__)
     if round is None:
-        round = suite.detect_round(root)
-        if round is None:
+        recognised = suite.detect_round(root)
+        if recognised.round is None:
             report.findings.append(RulePackBroken.at(
-                None, found=f"round not given and {suite.unrecognised}; "
+                None, found=f"round not given and {recognised.evidence}; "
                             f"use --version (one of {', '.join(suite.packs.rounds())})"))
             return report, None
-        report.round = round
+        round = report.round = recognised.round
+        report.findings.append(RoundRecognised.at(None, round=round, found=recognised.evidence))
     try:
         return report, suite.load_rules(round)
     except RulePackError as exc:

@@ -65,3 +65,36 @@ class RulePackBroken(Rule):
     severity = Severity.ERROR
     tags = ("internal",)
     message = "{found}"
+
+
+class RoundRecognised(Rule):
+    """The round was not given: infercheck tells it from the tree, and says from what.
+
+    What it checks:
+        Nothing: it records which round's rules the tree was checked by, and the evidence
+        (inference: the LoadGen seeds of the performance logs; Mobile: the app build's
+        submission branch, else the benchmarks the tree holds and the dates of its runs).
+
+    Why it matters:
+        Every verdict depends on the round. A reader of the report sees which round was
+        assumed, and on what grounds, without re-running with `--version`.
+
+    Example:
+        round v2.0 recognised from runs dated 2022-02-25 to 2022-03-04, between v1.1's results
+        (2021-10-27) and v2.0's (2022-04-26); the benchmarks fit v2.0, v2.1
+
+    How to fix:
+        Nothing to fix. To check by another round's rules, pass `--version`.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck.
+    """
+
+    code = "RUL002"
+    name = "round-recognised"
+    severity = Severity.INFO
+    tags = ("internal",)
+    message = "round {round} recognised from {found}"

@@ -11,7 +11,16 @@ from infercheck.checker.core.packs import PackStore
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report, ResultEntry
 
-__all__ = ["ResultSink", "Scope", "Suite"]
+__all__ = ["Recognition", "ResultSink", "Scope", "Suite"]
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The round a tree was made for, as a suite tells it when the user does not: the round
+    (None: it cannot tell) and what it was told from, or why not, in words for the user."""
+
+    round: str | None
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -48,8 +57,7 @@ class Suite:
     checks: CheckSet
     profiles: tuple[str, ...]  # the profiles that mean something for this suite
     owns_tree: Callable[[str], bool]  # does this tree hold the suite's results?
-    detect_round: Callable[[str], str | None]
-    unrecognised: str  # why detect_round found nothing, as RUL001 says it
+    detect_round: Callable[[str], Recognition]
     walk: Callable[[str, Any, Report, Scope], None]  # check every result into the report
     walk_emits: tuple[type[Rule], ...]  # what the walk itself finds (stray folders, links...)
     # round -> the summary CSV's columns and the rows of one result (none, one, or more)

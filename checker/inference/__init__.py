@@ -5,7 +5,7 @@ from __future__ import annotations
 from infercheck.checker.core.suite import Suite
 from infercheck.checker.inference.checks import CHECKS
 from infercheck.checker.inference.engine import CODES, WALK_RULES, walk
-from infercheck.checker.inference.rounds import detect_round
+from infercheck.checker.inference.rounds import recognise_round
 from infercheck.checker.inference.rules import PACKS, load_rules
 from infercheck.checker.inference.summary import summary_table
 
@@ -21,8 +21,7 @@ SUITE = Suite(
     profiles=("strict", "smoke", "published"),
     # The default suite: any tree no other suite claims is an inference tree.
     owns_tree=lambda root: True,
-    detect_round=detect_round,
-    unrecognised="not recognised from the logs' seeds",
+    detect_round=recognise_round,
     walk=walk,
     walk_emits=WALK_RULES,
     summary_table=summary_table,

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.suite import Recognition
 from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rules import PACKS, known_seed_sets, load_rules
 
-__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "several_rounds"]
+__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round",
+           "several_rounds"]
 
 # The qsl seed, in LoadGen's JSON log lines (":::MLLOG {"key": "effective_qsl_rng_seed",
 # "value": N") and in the text logs of v0.5-v0.7 ("qsl_rng_seed : N").
@@ -137,7 +139,24 @@ def detect_round(root: str) -> str | None:
     """The round most of the tree's performance logs were made for, among the rounds that have
     a pack; where packs share those seeds (demo and v6.1), the one knowing more of the tree's
     benchmark folders, a real round before the demo one."""
+    return _detect(census(root))
+
+
+def recognise_round(root: str) -> Recognition:
+    """detect_round, with what it was told from (or why it could not tell) in words."""
     seen = census(root)
+    found = _detect(seen)
+    logs = sum(seen.counts.values())
+    if found is None:
+        why = ("no performance log names its seeds" if not logs else
+               f"the seeds of its {logs} performance log{'s' * (logs != 1)} are no known round's")
+        return Recognition(None, f"not recognised from the logs' seeds: {why}")
+    n = seen.counts.get(seen.rounds[0], 0)
+    return Recognition(found, f"the LoadGen seeds of {n} of {logs} performance log"
+                              f"{'s' * (logs != 1)} ({seen.describe()})")
+
+
+def _detect(seen: RoundCensus) -> str | None:
     if not seen.rounds:
         return None
     top = seen.rounds[0]

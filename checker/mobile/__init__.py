@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from infercheck.checker.core.suite import Suite
 from infercheck.checker.mobile.checks import RESULT_CHECKS
-from infercheck.checker.mobile.engine import CODES, WALK_RULES, detect_mobile_round, owns_tree, walk
+from infercheck.checker.mobile.engine import CODES, WALK_RULES, owns_tree, walk
+from infercheck.checker.mobile.recognise import recognise_mobile_round
 from infercheck.checker.mobile.rules import PACKS, load_rules
 from infercheck.checker.mobile.summary import summary_table
 
@@ -19,8 +20,7 @@ SUITE = Suite(
     checks=RESULT_CHECKS,
     profiles=("strict", "smoke", "published"),
     owns_tree=owns_tree,
-    detect_round=detect_mobile_round,
-    unrecognised="no app build names its submission branch",
+    detect_round=recognise_mobile_round,
     walk=walk,
     walk_emits=WALK_RULES,
     summary_table=summary_table,

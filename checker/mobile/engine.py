@@ -11,16 +11,14 @@ from infercheck.checker.core.findings import CodeIndex
 from infercheck.checker.core.profiles import apply_profile
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.suite import Scope
-from infercheck.checker.core.textfile import ParseError, subdirs
+from infercheck.checker.core.textfile import subdirs
 from infercheck.checker.core.tree_rules import UnknownDivision
-from infercheck.checker.mobile.appfile import AppFileError, read_app_json
 from infercheck.checker.mobile.checks import DEVICE_CHECKS, RESULT_CHECKS, RULES
-from infercheck.checker.mobile.checks.export import branch_round
 from infercheck.checker.mobile.context import Device, MobileContext, system_info
 from infercheck.checker.mobile.layout import scan_submitter
-from infercheck.checker.mobile.rules import MobileRules, available_rounds
+from infercheck.checker.mobile.rules import MobileRules
 
-__all__ = ["CODES", "WALK_RULES", "detect_mobile_round", "owns_tree", "walk"]
+__all__ = ["CODES", "WALK_RULES", "owns_tree", "walk"]
 
 CODES = CORE_CODES | CodeIndex(RULES)
 WALK_RULES = (UnknownDivision,)
@@ -46,7 +44,8 @@ def _result(dev: Device, submitter: str, key: tuple[str, str], device_findings, 
     entry.system_info, device_metrics = system_info(dev, app)
     ctx.metrics.update(device_metrics)
     # The device's problems (result file, system description) come first: they explain the rest.
-    entry.findings = run_checks(ctx, name, checks, CODES, scope.profile, first=device_findings)
+    entry.findings = run_checks(ctx, name, checks, CODES, scope.profile, first=device_findings,
+                                tolerated=rules.published_tolerates)
     return entry
 
 
@@ -64,23 +63,6 @@ def owns_tree(root: str) -> bool:
                 if names & {"result.json", "results.json", "performance_results.txt"}:
                     return True
     return False
-
-
-def detect_mobile_round(root: str) -> str | None:
-    """The round named by the app builds' submission branch (submission-v4.1), if any."""
-    rounds = set(available_rounds())
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.startswith("log_")]
-        for f in filenames:
-            if f.lower() in ("result.json", "results.json"):
-                try:
-                    export = read_app_json(os.path.join(dirpath, f))
-                except (ParseError, AppFileError):
-                    continue
-                found = branch_round(export)
-                if found in rounds:
-                    return found
-    return None
 
 
 def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
@@ -101,6 +83,7 @@ def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
                 found = collect_findings(dev, tree.rel, DEVICE_CHECKS)
                 keys = dev.result_keys
                 if not keys:
-                    report.findings.extend(apply_profile(found, scope.profile, CODES))
+                    report.findings.extend(apply_profile(found, scope.profile, CODES,
+                                                         rules.published_tolerates))
                 for key in keys:
                     report.add_result(_result(dev, sub, key, found, scope, checks))

@@ -91,6 +91,7 @@ class MobileRules:
         self.table_order: list[str] = data["table_order"]
         # The app's measurements JSON must fill every implementation field (no round waives it).
         self.measurements_nonempty: bool = bool(data.get("measurements_nonempty", True))
+        self.published_tolerates: frozenset[str] = frozenset(data.get("published_tolerates") or ())
         self._by_id: dict[str, tuple[str, str]] = {}
         self._by_task: dict[str, str] = {}
         self._by_folder: dict[str, str] = {}

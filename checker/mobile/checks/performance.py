@@ -152,7 +152,9 @@ class AppLogDisagree(Rule):
         Put the logs of the exported run beside the export.
 
     Rounds:
-        All rounds whose results carry both.
+        All rounds whose results carry both. `--profile published` tolerates it in v4.1, which
+        published SD8SG3's MOSAIC with the app's values beside the logs of another run (the
+        pack's `published_tolerates`); the result keeps the app's value.
 
     Source:
         infercheck (the Mobile review compares them by hand).
