@@ -434,6 +434,12 @@ def category_preview(t):
     t.system_json.write_text(json.dumps(data), "utf-8")
 
 
+def category_words_reordered(t):
+    data = json.loads(t.system_json.read_text("utf-8"))
+    data["status"] = "SOC R&D"
+    t.system_json.write_text(json.dumps(data), "utf-8")
+
+
 def other_round_build(t):
     t.edit_export(lambda e: e["build_info"].update(git_branch="submission-v2.0"))
 
@@ -505,7 +511,8 @@ MOBILE_MUTATIONS = [
     ("qic41", system_deleted, {"MOB020", "MOB018", "MOB028"}, {"MOB020"}),  # MOB021 was its file
     ("sam21", system_trailing_comma, SAM21_STRICT | {"MOB021"}, set()),
     ("sam21", processor_dropped, SAM21_STRICT | {"MOB022"}, {"MOB022"}),
-    ("sam21", category_preview, SAM21_STRICT | {"MOB023"}, {"MOB023"}),
+    # Never a reason to drop a published result: listed as Available, the finding tolerated.
+    ("sam21", category_preview, SAM21_STRICT | {"MOB023"}, set()),
     ("sam21", measurements_deleted, SAM21_STRICT | {"MOB025"}, {"MOB025"}),
     ("sam21", accuracy_run_removed, SAM21_STRICT | {"MOB026"}, {"MOB026"}),
     ("sam21", performance_run_removed, SAM21_STRICT | {"MOB027"}, {"MOB027"}),
@@ -517,6 +524,7 @@ MOBILE_NOTICES = [
     # (slice, mutation, the exact codes of the findings it adds: warnings, in both profiles)
     ("sam21", screenshots_deleted, {"MOB019"}),
     ("sam21", other_round_build, {"MOB024"}),
+    ("sam21", category_words_reordered, {"MOB031"}),
 ]
 
 
@@ -596,6 +604,21 @@ def test_mobile_warnings(mobile_tree, mobile_untouched, key, mutate, codes):
         added = _keyed(report, errors=False) - _keyed(before, errors=False)
         assert {code for code, _, _ in added} == codes
         assert all(f.severity == "warning" for f in report.all_findings() if f.code in codes)
+
+
+@pytest.mark.parametrize("written,category", [
+    ("SOC R&D", "rdi"), ("r & d soc", "rdi"), ("Research, Development or Internal (RDI)", "rdi"),
+    ("Commercial", "available"), ("preview", "available"),
+])
+def test_categories_are_read_however_written(mobile_tree, written, category):
+    def write(t):
+        data = json.loads(t.system_json.read_text("utf-8"))
+        data["status"] = written
+        t.system_json.write_text(json.dumps(data), "utf-8")
+
+    tree = mobile_tree("sam21", write)
+    report = _check(tree.root, tree.round, "published")
+    assert report.valid and {e.availability for e in report.results} == {category}
 
 
 def test_padded_offline_throughput_is_named_and_the_app_value_kept(mobile_tree):

@@ -38,6 +38,12 @@ def app_id_key(app_id: str) -> tuple[str, bool]:
     return "_".join(kept), offline
 
 
+def _category_key(text: str) -> str:
+    """A category's words, lower case, sorted: "SOC R&D" and "R & D SoC" are both "r&d soc"."""
+    words = re.findall(r"[a-z0-9&]+", re.sub(r"\s*&\s*", "&", text.lower()))
+    return " ".join(sorted(words))
+
+
 @dataclass(frozen=True)
 class RunRule:
     scenario: str
@@ -85,7 +91,7 @@ class MobileRules:
         self.benchmarks: dict[str, dict] = data["benchmarks"]
         self.divisions: list[str] = data["divisions"]
         self.categories: dict[str, str] = data["categories"]
-        self._aliases = {k.lower(): v for k, v in data["category_aliases"].items()}
+        self._aliases = {_category_key(k): v for k, v in data["category_aliases"].items()}
         self.files: dict = data["files"]
         self.one_of: list[list[str]] = data.get("one_of") or []
         self.table_order: list[str] = data["table_order"]
@@ -128,9 +134,21 @@ class MobileRules:
         return {s.lower(): s for s in SCENARIOS}.get(folder.lower())
 
     def category(self, text: str | None) -> str | None:
+        """The category a system description's text means, in any case, order and spacing of
+        its words ("R&D SoC", "SOC R&D", "r & d soc"), or from the category words it holds
+        ("Research, Development or Internal (RDI)"); None when it names none, or two."""
         if text is None:
             return None
-        return self._aliases.get(str(text).strip().lower())
+        key = _category_key(str(text))
+        if key in self._aliases:
+            return self._aliases[key]
+        said = {self._aliases[word] for word in key.split() if word in self._aliases}
+        return said.pop() if len(said) == 1 else None
+
+    def category_as_written(self, text: str) -> bool:
+        """Whether `text` is a category's own name or title (rdi, R&D SoC), as the rules write it."""
+        plain = str(text).strip().lower()
+        return plain in self.categories or plain in {v.lower() for v in self.categories.values()}
 
     # per benchmark ---------------------------------------------------------------------------
     def scenarios(self, name: str) -> list[str]:

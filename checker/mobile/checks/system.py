@@ -167,8 +167,10 @@ class UnknownCategory(Rule):
     """The system description gives a category that Mobile does not have.
 
     What it checks:
-        A `status` / `category` field, if present, is a Mobile category: Available or R&D SoC
-        ("research" and "rdi" mean R&D SoC).
+        A `status` / `category` field, if present, names a Mobile category: Available or R&D
+        SoC, in any case, word order or spacing ("SOC R&D", "r & d soc"), by one of the words
+        the rule pack lists for it ("commercial", "research", "rdi"), or by a text holding only
+        such words ("Research, Development or Internal (RDI)").
 
     Why it matters:
         R&D SoC results must be resubmitted as Available later; readers filter on it.
@@ -180,7 +182,9 @@ class UnknownCategory(Rule):
         Use "available" or "rdi".
 
     Rounds:
-        All; categories in the rule pack.
+        All; categories and `category_aliases` in the rule pack. `--profile published`
+        tolerates it (the result is listed as Available): a published result is never dropped
+        for how its category was written.
 
     Source:
         mobile_open rules, "Submission Categories".
@@ -190,10 +194,42 @@ class UnknownCategory(Rule):
     name = "unknown-category"
     tags = ("mobile", "system")
     message = "category {found!r} is not a Mobile category ({expected})"
+    published_tolerated = True
+
+
+class CategorySpelling(Rule):
+    """The category is written otherwise than the rules write it, and was read as one.
+
+    What it checks:
+        A `status` / `category` field that names a category (see MOB023) names it as the rules
+        do: its short name (available, rdi) or its title (Available, R&D SoC), in any case.
+
+    Why it matters:
+        Tools that compare the field as text (the results table's filters, a spreadsheet)
+        count "research", "SOC R&D" and "R&D SoC" as three categories.
+
+    Example:
+        found: research, expected: rdi (R&D SoC)
+
+    How to fix:
+        Write the category's short name.
+
+    Rounds:
+        All (a warning).
+
+    Source:
+        mobile_open rules, "Submission Categories"; infercheck.
+    """
+
+    code = "MOB031"
+    name = "category-spelling"
+    severity = Severity.WARNING
+    tags = ("mobile", "system")
+    message = "category written {found!r}, read as {expected}"
 
 
 @check(emits=(*PARSE_RULES, SystemMissing, SystemNameDiffers, SystemNotJson, SystemFieldMissing,
-              UnknownCategory))
+              UnknownCategory, CategorySpelling))
 def check_system_description(dev):
     """Read the device's system description into dev.system and its category into dev.category."""
     match = match_device(dev.tree.name, dev.systems) or _named_by_export(dev)
@@ -227,3 +263,6 @@ def check_system_description(dev):
         if dev.category is None:
             yield UnknownCategory.at(dev.rel(path), found=status,
                                      expected=", ".join(dev.rules.categories.values()))
+        elif not dev.rules.category_as_written(status):
+            yield CategorySpelling.at(dev.rel(path), found=status,
+                                      expected=f"{dev.category} ({dev.rules.categories[dev.category]})")
