@@ -4,6 +4,8 @@ and on names made up to tempt a looser rule."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from infercheck.checker.mobile.naming import match_device
@@ -40,3 +42,48 @@ def test_charger_variants_share_one_described_device():
          "another order)", "closed/Qualcomm_Innovation_Center/systems/SD8CXG3.json")
         for d in ("SDCX8G3_AC", "SDCX8G3_DC")}
     assert not [f for e in laptops for f in e.findings if f.code in ("MOB020", "MOB025")]
+
+
+def _v41_device(tmp_path, device: str, system_as: str) -> str:
+    """A copy of v4.1 Qualcomm's `device` with its system description (and measurements folder)
+    renamed `system_as`, beside the other devices' descriptions."""
+    src = corpus("mobile-v4.1") / "closed" / "Qualcomm_Innovation_Center"
+    out = tmp_path / "tree" / "closed" / "Qualcomm_Innovation_Center"
+    shutil.copytree(src / "results" / device, out / "results" / device)
+    shutil.copytree(src / "measurements" / device, out / "measurements" / system_as)
+    for name in ("code", "Calibration.md"):
+        (shutil.copytree if (src / name).is_dir() else shutil.copy2)(src / name, out / name)
+    (out / "systems").mkdir()
+    for system in (src / "systems").glob("*.json"):
+        target = f"{system_as}.json" if system.stem == device else system.name
+        shutil.copy2(system, out / "systems" / target)
+    for path in [out, *out.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return str(tmp_path / "tree")
+
+
+def test_a_description_named_otherwise_is_found_by_the_exports_device_fields(tmp_path):
+    # SD8G3's export names the vivo "iQOO 12"; its description, renamed, says "Vivo IQOO 12".
+    root = _v41_device(tmp_path, "SD8G3", "Flagship_2024")
+    report = check_tree(root, suite="mobile", round="v4.1", profile="published")
+    assert report.valid and len(report.results) == 7
+    said = {f.message for e in report.results for f in e.findings if f.code == "MOB030"}
+    assert said == {"device 'SD8G3' is described by systems/Flagship_2024.json (the device fields "
+                    "of the app's export)"}
+    assert not [f for e in report.results for f in e.findings if f.code in ("MOB020", "MOB025")]
+
+
+def test_a_description_named_otherwise_is_found_by_a_readme_line(tmp_path):
+    # SDX_Elite has no app JSON export (command-line excerpts): only a README can pair it.
+    root = _v41_device(tmp_path, "SDX_Elite", "Laptop_X")
+    readme = tmp_path / "tree" / "closed" / "Qualcomm_Innovation_Center" / "README.md"
+    readme.write_text("# Devices\n\n- SDX_Elite: the Snapdragon X Elite laptop, see "
+                      "systems/Laptop_X.json\n- SD8G3: the phone\n", "utf-8")
+    report = check_tree(root, suite="mobile", round="v4.1", profile="published")
+    assert report.valid and len(report.results) == 6
+    said = {f.message for e in report.results for f in e.findings if f.code == "MOB030"}
+    assert said == {"device 'SDX_Elite' is described by systems/Laptop_X.json (a README line "
+                    "naming both)"}
+    readme.unlink()
+    report = check_tree(root, suite="mobile", round="v4.1", profile="published")
+    assert {f.code for e in report.results for f in e.errors()} == {"MOB020"}

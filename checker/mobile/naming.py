@@ -10,12 +10,13 @@ devices of one family (SD8G2, SD8G3) differ by one character and must not be tak
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from infercheck.checker.mobile.rules import folder_key
 
-__all__ = ["NameMatch", "match_device"]
+__all__ = ["NameMatch", "match_device", "named_in_readme"]
 
 HOW = {
     "name": "the same name",
@@ -23,6 +24,7 @@ HOW = {
     "variant": "the device's name without its variant suffix",
     "transposed": "the same letters and digits in another order",
     "export": "the device fields of the app's export",
+    "readme": "a README line naming both",
 }
 
 
@@ -75,3 +77,16 @@ def match_device(device: str, candidates: Iterable[str]) -> NameMatch | None:
     if len(transposed) == 1:
         return NameMatch(transposed.pop(), "transposed")
     return None
+
+
+def _mentions(line: str, name: str) -> bool:
+    return re.search(rf"(?<![\w.+-]){re.escape(name)}(?![\w+-])", line, re.IGNORECASE) is not None
+
+
+def named_in_readme(device: str, candidates: Iterable[str], texts: Iterable[str]) -> NameMatch | None:
+    """The one candidate that a README line names together with the device folder
+    ("SD8G3 is the Vivo iQOO 12, described in systems/iQOO12.json")."""
+    names = [c for c in candidates if c.lower() != device.lower()]
+    hits = {name for text in texts for line in text.splitlines() if _mentions(line, device)
+            for name in names if _mentions(line, name)}
+    return NameMatch(hits.pop(), "readme") if len(hits) == 1 else None

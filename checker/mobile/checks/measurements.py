@@ -49,7 +49,12 @@ def _measurements_json(ctx, sub: str) -> str | None:
     """measurements/<device>/<benchmark>/<scenario>/*.json, folders matched in any spelling (a
     submitter with one device folder may name it otherwise)."""
     devices = subdirs(sub)
-    match = match_device(ctx.device.tree.name, devices)
+    dev = ctx.device
+    # As the device folder is named, else as its system description is (paired otherwise).
+    names = [dev.tree.name]
+    if dev.system is not None:
+        names.append(os.path.splitext(os.path.basename(dev.system.path))[0])
+    match = next((m for m in (match_device(n, devices) for n in names) if m), None)
     folder = match.name if match else None
     if folder is None and len(devices) == 1:
         folder = devices[0]

@@ -6,9 +6,9 @@ import os
 
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.core.registry import check
-from infercheck.checker.core.textfile import ParseError
+from infercheck.checker.core.textfile import ParseError, read_text
 from infercheck.checker.core.tree_rules import PARSE_RULES, finding_for_parse_error
-from infercheck.checker.mobile.naming import NameMatch, match_device
+from infercheck.checker.mobile.naming import NameMatch, match_device, named_in_readme
 from infercheck.checker.mobile.rules import folder_key
 from infercheck.checker.mobile.system import read_system
 
@@ -20,8 +20,9 @@ class SystemMissing(Rule):
         Each device folder has its description in `systems/`: `<device>.json` in any case or
         punctuation, the file of the device without a variant suffix (`SDCX8G3_AC` and
         `SDCX8G3_DC`, one laptop on and off the charger, share one file), a name with the same
-        characters transposed, or the one file whose device or SoC is the one the app's export
-        names; the one file in `systems/` when results have no device level.
+        characters transposed, the one file whose device or SoC is the one the app's export
+        names, or the one file a README line names together with the device folder; the one
+        file in `systems/` when results have no device level.
 
     Why it matters:
         The device, SoC and software stack in the results table come from it.
@@ -163,6 +164,25 @@ def _named_by_export(dev) -> NameMatch | None:
     return NameMatch(hits[0], "export") if len(hits) == 1 else None
 
 
+def _readmes(dev) -> list[str]:
+    """The README texts of the device folder, results/, the submitter folder and systems/."""
+    texts = []
+    for folder in (dev.tree.path, os.path.join(dev.sub_path, "results"), dev.sub_path,
+                   os.path.join(dev.sub_path, "systems")):
+        try:
+            names = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if name.lower().startswith("readme") and os.path.isfile(path):
+                try:
+                    texts.append(read_text(path))
+                except ParseError:
+                    continue
+    return texts
+
+
 class UnknownCategory(Rule):
     """The system description gives a category that Mobile does not have.
 
@@ -232,7 +252,8 @@ class CategorySpelling(Rule):
               UnknownCategory, CategorySpelling))
 def check_system_description(dev):
     """Read the device's system description into dev.system and its category into dev.category."""
-    match = match_device(dev.tree.name, dev.systems) or _named_by_export(dev)
+    match = (match_device(dev.tree.name, dev.systems) or _named_by_export(dev)
+             or named_in_readme(dev.tree.name, dev.systems, _readmes(dev)))
     if match is None:
         yield SystemMissing.at(dev.rel(os.path.join(dev.sub_path, "systems", dev.tree.name + ".json")),
                                expected=f"systems/{dev.tree.name}.json", device=dev.tree.name)
