@@ -21,7 +21,8 @@ SYSTEM = "closed/Demo/results/x86_64-scikit-learn/digits"
 
 
 def set_log_key(path: str, key: str, value) -> None:
-    """Set the first `key` event of a LoadGen detail log to `value`."""
+    """Set the first `key` event of a LoadGen detail log to `value`, and the summary's line of
+    it to match, as a run that logged that value would have written both."""
     with open(path, encoding="utf-8") as f:
         lines = f.read().splitlines(keepends=True)
     for i, line in enumerate(lines):
@@ -33,6 +34,27 @@ def set_log_key(path: str, key: str, value) -> None:
     else:
         raise KeyError(f"{key} not in {path}")
     with open(path, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    _set_summary_value(os.path.join(os.path.dirname(path), "mlperf_log_summary.txt"), key, value)
+
+
+def _set_summary_value(path: str, key: str, value) -> None:
+    from infercheck.checker.core.summary_log import parse_summary
+
+    if not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8", newline="") as f:
+        text = f.read()
+    lines = text.splitlines(keepends=True)
+    shown = ("Yes" if value else "No") if isinstance(value, bool) else str(value)
+    for said in parse_summary(text).lines:
+        block = said.key.startswith("early_stopping_") and said.key.endswith("_result")
+        if key in (said.key, said.prefer) and not block:
+            line = lines[said.line - 1]
+            head, _, rest = line.partition(":")
+            ending = rest[len(rest.rstrip("\r\n")):]
+            lines[said.line - 1] = f"{head}: {shown}{ending}"
+    with open(path, "w", encoding="utf-8", newline="") as f:
         f.writelines(lines)
 
 

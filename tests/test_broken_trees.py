@@ -112,6 +112,31 @@ def result_invalid(t):
     t.set_log_key(t.perf_log(), "result_validity", "INVALID")
 
 
+def _perf_summary(t):
+    return t.perf_log().with_name("mlperf_log_summary.txt")
+
+
+def summary_figure_edited(t):
+    # The published throughput, ten times what the detail log records.
+    path = _perf_summary(t)
+    text = path.read_text("utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("Samples per second"))
+    value = float(line.split(":")[1])
+    path.write_text(text.replace(line, f"Samples per second: {value * 10:g}"), "utf-8")
+
+
+def summary_not_a_summary(t):
+    _perf_summary(t).write_text("results: see the spreadsheet\n", "utf-8")
+
+
+def summary_huge(t):
+    # 60 MB of one character and no newline, in place of the summary people read.
+    with open(_perf_summary(t), "wb") as f:
+        f.truncate(0)
+        for _ in range(60):
+            f.write(b"x" * (1 << 20))
+
+
 def loadgen_error_added(t):
     line = {"key": "error_runtime", "value": "SUT failed to respond", "time_ms": 1.0,
             "namespace": "mlperf::logging", "event_type": "POINT_IN_TIME",
@@ -625,6 +650,9 @@ MUTATIONS = [
     ("edge", measurements_field_empty, {"MEA002"}),
     ("edge", loadgen_error_added, {"LG001"}),
     ("edge", result_invalid, {"LG002"}),
+    ("edge", summary_figure_edited, {"LG019"}),
+    ("edge", summary_not_a_summary, {"LG020"}),
+    ("edge", summary_huge, {"STR017"}),
     ("edge", seed_changed, {"LG003"}),
     ("edge", seeds_of_another_round, {"LG003", "LG017"}),
     ("edge", min_duration_short, {"LG004"}),

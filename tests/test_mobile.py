@@ -390,6 +390,15 @@ def latency_edited(t):
         latency90=0.000286823))
 
 
+def summary_latency_edited(t):
+    # What a reader of the summary sees, not what the detail log (and the app) recorded.
+    path = t.bench("mobiledetSSD") / "log_performance" / "mlperf_log_summary.txt"
+    text = path.read_text("utf-8")
+    old = re.search(r"90th percentile latency \(ns\) : (\d+)", text)
+    path.write_text(text.replace(old.group(0), f"90th percentile latency (ns) : "
+                                               f"{int(old.group(1)) // 2}"), "utf-8")
+
+
 def throughput_edited(t):
     t.edit_export(lambda e: t.entry(e, "OD_uint8")["performance_run"].update(throughput=1500.0))
 
@@ -505,6 +514,7 @@ MOBILE_MUTATIONS = [
     # v4.1 published a result whose export and logs disagree: published tolerates MOB015 there.
     ("qic41", latency_edited, QIC41_STRICT | {"MOB015"}, set()),
     ("sam21", throughput_edited, SAM21_STRICT | {"MOB015"}, {"MOB015"}),
+    ("qic41", summary_latency_edited, QIC41_STRICT | {"LG019"}, {"LG019"}),
     ("qic41", accuracy_text_edited, QIC41_STRICT | {"MOB016"}, {"MOB016"}),
     ("qic41", export_entry_removed, QIC41_STRICT | {"MOB017", "MOB026"}, {"MOB017", "MOB026"}),
     ("qic41", accuracy_log_deleted, QIC41_STRICT, set()),  # one more MOB018, for mosaic

@@ -16,6 +16,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Any
 
+from infercheck.checker.core.summary_log import DETAIL_KEYS as SUMMARY_KEYS
 from infercheck.checker.core.textfile import ParseError, loads, raw_decode, read_text
 
 __all__ = ["DetailLog", "parse_detail_log", "parse_summary_log", "read_detail_log"]
@@ -44,7 +45,7 @@ WANTED_KEYS = frozenset({
     "result_qps_with_loadgen_overhead", "generated_query_count",
     # MLPerf Mobile compares these with the app's export.
     "effective_max_duration_ms", "effective_min_sample_count", "generated_samples_per_query",
-})
+}) | SUMMARY_KEYS  # every figure the summary prints is compared with the detail log's
 
 
 @dataclass

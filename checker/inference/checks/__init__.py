@@ -27,18 +27,20 @@ from infercheck.checker.inference.checks.loadgen import (
     performance,
     run_length,
     sample_order,
+    summary,
     validity,
 )
 from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd, ptd_log, sessions
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (validity, sample_order, run_length, latency, metric, log_keys, endpoints, performance,
+MODULES = (validity, sample_order, run_length, latency, metric, log_keys, summary, endpoints, performance,
            structure, accuracy, compliance, measurements, power, sessions, ptd, phases, checksums,
            ptd_log, system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,
+    summary.check_summaries,
     structure.check_result_files,
     accuracy.check_accuracy,
     compliance.check_compliance,

@@ -7,6 +7,7 @@ import os
 from infercheck.checker.core.findings import Finding, Rule
 from infercheck.checker.core.loadgen_log import DetailLog, parse_detail_log
 from infercheck.checker.core.registry import check
+from infercheck.checker.core.summary_rules import SUMMARY_RULES, summary_findings
 from infercheck.checker.core.textfile import ParseError, read_text
 from infercheck.checker.core.tree_rules import PARSE_RULES, MalformedFile, finding_for_parse_error
 from infercheck.checker.mobile.context import RunLogs
@@ -130,6 +131,7 @@ def _run_logs(ctx, out: list[Finding], run: str) -> RunLogs | None:
     wanted = ["mlperf_log_accuracy.json"] if run == "accuracy" else []
     if ctx.rules.files.get("trace_logs"):
         wanted.append("mlperf_log_trace.json")
+    summary_text = None
     for name in ("mlperf_log_summary.txt", "mlperf_log_detail.txt"):
         log = find_log(folder, name)
         if not log.complete:
@@ -141,12 +143,15 @@ def _run_logs(ctx, out: list[Finding], run: str) -> RunLogs | None:
                                       what=what, benchmark=bench, scenario=scenario))
             continue
         if name.endswith("summary.txt"):
-            text = _read_log(ctx, out, log, lambda t, p: t)
+            summary_text = text = _read_log(ctx, out, log, lambda t, p: t)
             logs.summary = _summary(text) if text else {}
         else:
             logs.detail = _read_log(ctx, out, log, parse_detail_log)
             if logs.detail is not None:
                 _typed(ctx, out, logs.detail)
+    if summary_text is not None and logs.detail is not None:
+        rel = ctx.rel(os.path.join(folder, "mlperf_log_summary.txt"))
+        out.extend(summary_findings(rel, summary_text, logs.detail.values, run == "performance"))
     for name in wanted:
         log = find_log(folder, name)
         if not log.present:
@@ -162,7 +167,7 @@ def _run_logs(ctx, out: list[Finding], run: str) -> RunLogs | None:
     return logs
 
 
-@check(emits=(*PARSE_RULES, LogsMissing, SupportingLogMissing))
+@check(emits=(*PARSE_RULES, *SUMMARY_RULES, LogsMissing, SupportingLogMissing))
 def check_logs(ctx):
     """Read the performance and accuracy runs' logs into ctx.perf and ctx.acc (this check runs
     before the ones that compare them)."""

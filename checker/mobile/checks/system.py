@@ -117,8 +117,8 @@ class SystemNameDiffers(Rule):
     What it checks:
         The description matched to a device folder is named like it (`systems/<device>.json`,
         any case). When it was matched otherwise (as a variant, by transposed characters, by the
-        export's device fields, by a README line), this warning says which file and how, so that a reviewer can
-        confirm the pairing.
+        export's device fields, by a README line), this warning says which file and how, so
+        that a reviewer can confirm the pairing.
 
     Why it matters:
         The results table takes the device, SoC and software from the description; a wrong
