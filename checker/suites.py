@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from infercheck.checker import inference, mobile
+from infercheck.checker.audit.rules import AUDIT_RULES
 from infercheck.checker.core import engine
 from infercheck.checker.core.findings import CodeIndex, Rule
 from infercheck.checker.core.registry import CheckSet
@@ -21,7 +22,9 @@ SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, inference.SUITE)}
 # Codes renamed since they were published: old code -> new code (none yet).
 ALIASES: dict[str, str] = {}
 
-ALL_CODES = CodeIndex([rule for s in SUITES.values() for rule in s.codes.values()], ALIASES)
+# The suites' codes, and the audit's (which reads results tables, of any suite).
+ALL_CODES = CodeIndex([*(rule for s in SUITES.values() for rule in s.codes.values()), *AUDIT_RULES],
+                      ALIASES)
 
 
 class UnknownSuite(ValueError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from infercheck.checker.core import __version__
+from infercheck.cli.audit_cmd import audit
 from infercheck.cli.check_cmd import check, explain, rules
 from infercheck.cli.report_cmd import report
 from infercheck.cli.run_cmd import run, truncate
@@ -36,8 +37,9 @@ def main() -> None:
       infercheck rules --version v4.1          benchmarks, scenarios and targets of a round
       infercheck rules --suite mobile --version v4.1
                                                the Mobile round's benchmark table
+      infercheck audit PATH --previous OLD     what a reviewer looks at beyond the rules
     """
 
 
-for command in (check, rules, explain, run, truncate, report):
+for command in (check, rules, explain, run, truncate, report, audit):
     main.add_command(command)

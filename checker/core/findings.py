@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 __all__ = ["CodeIndex", "Finding", "Rule", "Severity", "dedupe", "rules_in"]
 
 EXPLAIN_SECTIONS = ("What it checks", "Why it matters", "Example", "How to fix", "Rounds", "Source")
-_CODE = re.compile(r"^(STR|SYS|MEA|LG|ACC|CMP|PWR|MOB|RUL|INT)\d{3}$")
+_CODE = re.compile(r"^(STR|SYS|MEA|LG|ACC|CMP|PWR|MOB|AUD|RUL|INT)\d{3}$")
 
 
 class Severity(str, enum.Enum):

@@ -138,6 +138,8 @@ def table_row(report: Report, e: ResultEntry) -> dict[str, Any]:
         "errors": sum(f.severity == "error" for f in e.findings),
         "warnings": sum(f.severity == "warning" for f in e.findings),
         "codes": ",".join(sorted({f.code for f in e.findings})),
+        "run_digest": m.get("run_digest"),
+        "accuracy_digest": m.get("accuracy_digest"),
         "device": m.get("device"),
         "soc": text_value(m.get("soc")) or None,
         "accelerator": text_value(m.get("accelerator")) or None,
@@ -161,6 +163,8 @@ TABLE_TYPES = {
     "total_accelerators": "int64", "framework": "string", "operating_system": "string",
     "notes": "string", "weight_data_types": "string", "errors": "int64", "warnings": "int64",
     "codes": "string",
+    # What identifies the run and the accuracy log (core/fingerprints.py), for the audit.
+    "run_digest": "string", "accuracy_digest": "string",
     # MLPerf Mobile: the device's row of the published table
     "device": "string", "soc": "string", "accelerator": "string", "latency_ms": "float64",
     "throughput": "float64", "accuracy_unit": "string", "accuracy_display": "string",

@@ -7,6 +7,7 @@ import re
 from functools import cache
 
 from infercheck.checker.core.findings import Rule, Severity
+from infercheck.checker.core.fingerprints import file_fingerprint
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, file_size, loads, read_bytes
 from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
@@ -369,6 +370,8 @@ def check_accuracy(ctx):
     size = file_size(ctx.abs(acc_log))
     # No limit: the round published its accuracy logs whole (v0.5).
     limit = ctx.rules.accuracy.get("max_truncated_log_bytes")
+    if size is not None:
+        ctx.metrics["accuracy_digest"] = file_fingerprint(ctx.abs(acc_log), size)
     if size is None:
         yield MissingFile.at(acc_log, expected="mlperf_log_accuracy.json")
     elif limit is not None and size > limit:
