@@ -18,10 +18,13 @@ __all__ = ["audit"]
 
 def _load(paths, jobs, profile):
     # pandas and pyarrow: only the commands that make tables pay for them.
+    from infercheck.checker.audit.tree_evidence import EVIDENCE_CHECKS
     from infercheck.reports import InputError, load_results
 
     try:
-        return load_results(list(paths), jobs=jobs, profile=profile)
+        # Trees are read for what the audit compares only: their verdicts are check's.
+        return load_results(list(paths), jobs=jobs, profile=profile,
+                            checks={"inference": EVIDENCE_CHECKS})
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -43,7 +46,8 @@ def _load(paths, jobs, profile):
 @click.option("--min-peers", type=click.IntRange(min=3), default=None,
               help="Results of one accelerator before they are compared. Default: 5.")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
-              help="How trees among INPUTS are checked; only their valid results are audited.")
+              help="How trees among INPUTS are read. Only what the audit compares is checked "
+                   "(values, runs, accuracy logs, power, descriptions); `check` gives verdicts.")
 @click.option("--fail-on-flags", is_flag=True,
               help="Exit 1 when anything is flagged (for CI); by default flags are warnings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -79,7 +83,7 @@ def audit(inputs, previous, json_path, site, outlier_score, min_peers, profile, 
     counts = ", ".join(f"{code} {n}" for code, n in report.counts().items()) or "none"
     click.echo(f"AUDIT: {report.results} results of {', '.join(report.rounds) or 'no round'}"
                + (f" (previous: {report.previous_results})" if before is not None else "")
-               + f"; {len(report.flags)} flags ({counts})")
+               + f"; {len(report.flags)} flag{'s' * (len(report.flags) != 1)} ({counts})")
     if json_path:
         with atomic_path(json_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             json.dump(report.to_dict(), fh, indent=2, default=str)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 
@@ -33,6 +34,16 @@ def set_log_key(path: str, key: str, value) -> None:
             break
     else:
         raise KeyError(f"{key} not in {path}")
+    # LoadGen writes an early-stopping estimate twice: as its key and in the result's text.
+    estimate = {"early_stopping_latency_ss": "90", "early_stopping_latency_ms": "99"}.get(key)
+    if estimate:
+        for i, line in enumerate(lines):
+            if '"key": "early_stopping_result"' in line:
+                event = json.loads(line[line.index("{"):])
+                event["value"] = re.sub(rf"({estimate}(?:\.0)?th percentile estimate: )\d+",
+                                        rf"\g<1>{value}", event["value"])
+                lines[i] = ":::MLLOG " + json.dumps(event) + "\n"
+                break
     with open(path, "w", encoding="utf-8") as f:
         f.writelines(lines)
     _set_summary_value(os.path.join(os.path.dirname(path), "mlperf_log_summary.txt"), key, value)

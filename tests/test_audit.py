@@ -23,9 +23,10 @@ Q = "closed/Qualcomm/results"
 L = "closed/Lenovo/results"
 Q2, Q5, Q8 = (f"{Q}/r282_z93_q{n}-qaic-v1.7.1.12-aic100" for n in (2, 5, 8))
 LENOVO_A100 = f"{L}/A100-PCIe-80GBx8_TRT"
-# The clean copy's one flag: Lenovo's SE350 ran Qualcomm's software on Qualcomm's accelerator,
-# and its truncated accuracy log is the same as six of Qualcomm's (README, "Auditing a round").
-CLEAN = {("AUD002", f"{L}/se350-qaic-v1.7.1.12-aic100/resnet50/singlestream")}
+# The clean copy flags nothing. (Lenovo's SE350 ran Qualcomm's software on Qualcomm's
+# accelerator and its truncated accuracy log is the same as six of Qualcomm's: one maker's
+# hardware, so not AUD002; README, "Auditing a round".)
+CLEAN: set[tuple[str, str]] = set()
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +62,14 @@ def test_the_clean_copy_flags_only_what_is_documented(pristine):
 
 
 @pytest.mark.parametrize("round_name,flags", [
-    ("v0.7", 0), ("v1.0", 0), ("v1.1", 0), ("v2.0", 0), ("v2.1", 3), ("v3.0", 0), ("v4.1", 0),
+    ("v0.7", 0), ("v1.0", 0), ("v1.1", 0), ("v2.0", 0), ("v2.1", 0), ("v3.0", 0), ("v4.1", 0),
     ("v5.1", 0),
 ])
 def test_clean_corpus_rounds_give_a_documented_few_warnings(round_name, flags):
+    # The slices are small; the whole v2.1 round gives 44 (README, "Auditing a round").
     _, report = _flags(corpus(f"inference-{round_name}"))
     assert len(report.flags) == flags
     assert all(f.finding.severity == "warning" for f in report.flags)
-    assert {f.finding.code for f in report.flags} <= {"AUD002"}
 
 
 def test_performance_logs_copied_to_another_system_are_one_run_twice(tree):
@@ -166,22 +167,29 @@ def test_energy_and_power_far_from_the_accelerators_are_named(pristine, tmp_path
                                     "--out", str(tmp_path / "site")])
     assert out.exit_code == 0, out.output
     assert f"AUD005 energy-outlier: v2.1 {path}" in out.output
-    assert "AUDIT: 78 results of v2.1; 3 flags (AUD002 1, AUD005 1, AUD006 1)" in out.output
+    assert "AUDIT: 78 results of v2.1; 2 flags (AUD005 1, AUD006 1)" in out.output
     data = json.loads((tmp_path / "a.json").read_text("utf-8"))
     jsonschema.validate(data, load_schema("audit"))
-    assert data["counts"] == {"AUD002": 1, "AUD005": 1, "AUD006": 1}
+    assert data["counts"] == {"AUD005": 1, "AUD006": 1}
     page = (tmp_path / "site" / "audit.html").read_text("utf-8")
-    assert page.count('<tr data-code="AUD') == 3 and "energy-outlier" in page
+    assert page.count('<tr data-code="AUD') == 2 and "energy-outlier" in page
     failing = CliRunner().invoke(main, ["audit", str(parquet), "--fail-on-flags"])
     assert failing.exit_code == 1
 
 
-def test_audit_of_a_tree_links_each_result_into_it(pristine, tmp_path):
-    out = CliRunner().invoke(main, ["audit", str(pristine), "--out", str(tmp_path / "site")])
+def test_audit_of_a_tree_reads_only_what_it_compares_and_links_into_it(tree, tmp_path):
+    # The command reads the tree for its evidence only (the summary's figures, the accuracy
+    # log's fingerprint, power, descriptions) and finds what the full check's table finds.
+    log = tree / Q2 / "bert-99/offline/performance/run_1/mlperf_log_detail.txt"
+    make_samples().set_log_key(str(log), "result_samples_per_second", 15052.2)
+    site = tmp_path / "site"
+    out = CliRunner().invoke(main, ["audit", str(tree), "--out", str(site)])
     assert out.exit_code == 0, out.output
-    page = (tmp_path / "site" / "audit.html").read_text("utf-8")
-    base = os.path.relpath(pristine, tmp_path / "site").replace(os.sep, "/")
-    assert f'href="{base}/{L}/se350-qaic-v1.7.1.12-aic100/resnet50/singlestream"' in page
+    assert out.output.splitlines()[-2:] == [
+        "AUDIT: 78 results of v2.1; 1 flag (AUD003 1)", f"Wrote {site / 'audit.html'}"]
+    page = (site / "audit.html").read_text("utf-8")
+    base = os.path.relpath(tree, site).replace(os.sep, "/")
+    assert f'href="{base}/{Q2}/bert-99/offline"' in page
 
 
 def test_audit_usage_errors(tmp_path):

@@ -129,6 +129,7 @@ def _named(rows: pd.DataFrame, limit: int) -> list[str]:
 # copied evidence ------------------------------------------------------------------------------
 def identical_runs(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
     runs = t[t["run_digest"].notna() & (t["run_digest"] != "")]
+    runs = runs[runs.duplicated("run_digest", keep=False)]  # only shared ones are grouped
     for digest, group in runs.groupby("run_digest", sort=True):
         if group["unit"].nunique() < 2:
             continue
@@ -141,29 +142,44 @@ def identical_runs(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
                        {"run_digest": digest, "systems": sorted(set(group["system"].astype(str)))})
 
 
+def _maker(row) -> str:
+    """Who made the hardware: the accelerator's first word, else the host processor's."""
+    name = row.accelerator_model_name if not row.hw.startswith("cpu:") else row.host_processor_model_name
+    # "2 Nodes: NVIDIA A100-SXM-80GBx8, ...": the first word that is a name
+    words = [w for w in re.findall(r"[a-z][a-z0-9]*", str(name).lower()) if w not in ("node", "nodes")]
+    return words[0] if words else ""
+
+
 def identical_accuracy_logs(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
-    """Identical accuracy logs of different submitters' results. Within one submitter they are
-    expected: deterministic software gives the same responses in the same order on the same
-    (or a like) accelerator, and a classifier's on any. Of the submitters sharing a log, those
-    other than the one holding most of its copies are flagged (all of them on a tie)."""
-    logs = t[t["accuracy_digest"].notna() & (t["accuracy_digest"] != "")]
+    """Identical accuracy logs of different submitters on hardware of different makers. On one
+    maker's hardware they are expected: partners run the maker's deterministic software, which
+    gives the same responses in the same order (a whole round's NVIDIA partners share hundreds),
+    and one submitter's library gives them on every board of an instruction set. Of the makers
+    sharing a log, those other than the one holding most of its copies are flagged (all of them
+    on a tie)."""
+    logs = t[t["accuracy_digest"].notna() & (t["accuracy_digest"] != "") & (t["hw"] != "")]
+    logs = logs[logs.duplicated("accuracy_digest", keep=False)]  # only shared ones are grouped
+    logs = logs.assign(maker=[_maker(r) for r in logs.itertuples(index=False)])
     for digest, group in logs.groupby("accuracy_digest", sort=True):
-        held = Counter(group["submitter"].astype(str))
-        if len(held) < 2:
+        held = Counter(group["maker"])
+        if len(held) < 2 or group["submitter"].nunique() < 2:
             continue
         most = max(held.values())
         owners = {name for name, n in held.items() if n == most}
         for row in group.itertuples(index=False):
-            if len(owners) == 1 and row.submitter in owners:
+            if len(owners) == 1 and row.maker in owners:
                 continue
-            others = group[group["submitter"] != row.submitter]
+            others = group[(group["maker"] != row.maker) & (group["submitter"] != row.submitter)]
+            if others.empty:
+                continue
             peers = _named(others, s["max_peers_named"])
             accelerators = sorted(set(group["accelerator_model_name"].astype(str)))
             yield Flag(R.IdenticalAccuracyLog.at(row.result, found=", ".join(peers),
                                                  expected="a log of its own"),
                        row.round, row.submitter, [row.result, *peers],
                        {"accuracy_digest": digest, "accelerators": accelerators,
-                        "submitters": dict(held)})
+                        "makers": dict(held),
+                        "submitters": sorted(set(group["submitter"].astype(str)))})
 
 
 # plausibility ---------------------------------------------------------------------------------
@@ -200,7 +216,7 @@ def _per_accelerator(t: pd.DataFrame) -> pd.Series:
 
 
 def _peer_flag(rule, row, found, median, score, others, s, what, units):
-    higher = score > 0
+    higher = bool(score > 0)
     better = higher != bool(row.lower_is_better)
     peers = _named(others, s["max_peers_named"])
     return Flag(rule.at(row.result, found=f"{found:.4g} {units}", expected=f"{median:.4g}",
@@ -212,7 +228,9 @@ def _peer_flag(rule, row, found, median, score, others, s, what, units):
 
 
 def outliers(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
-    keys = ["round", "division", "model", "scenario", "hw"]
+    # By benchmark folder: the open division files other networks under one model (Krai's
+    # EfficientNets as resnet).
+    keys = ["round", "division", "benchmark", "scenario", "hw"]
     throughput = t[~t["lower_is_better"]]
     latency = t[t["lower_is_better"]]
     for part, group_keys, what in ((throughput, keys, "per accelerator"),
@@ -231,7 +249,7 @@ def _energy(t: pd.DataFrame) -> pd.Series:
 
 def energy_outliers(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
     powered = t[t["power_value"].notna()]
-    keys = ["round", "division", "model", "scenario", "hw", "power_units"]
+    keys = ["round", "division", "benchmark", "scenario", "hw", "power_units"]
     for row, value, median, score, others in _scored(powered, s, _energy(powered), keys):
         units = "J" if row.power_units == "Watts" else str(row.power_units)
         yield _peer_flag(R.EnergyOutlier, row, value, median, score, others, s, "energy",

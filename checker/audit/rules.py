@@ -44,23 +44,26 @@ class IdenticalRun(Rule):
 
 
 class IdenticalAccuracyLog(Rule):
-    """Results of different submitters have the same accuracy log.
+    """Results on different makers' hardware have the same accuracy log.
 
     What it checks:
         The accuracy logs (`mlperf_log_accuracy.json`: its size and its first and last 16 KiB,
-        the responses in the order they completed) of different submitters' results are not the
-        same. Of the submitters sharing one, those other than the one holding most of its
-        copies are flagged (each of them on a tie).
+        the responses in the order they completed) of different submitters' results whose
+        accelerators (or, without one, processors) come from different makers are not the same.
+        Of the makers sharing one, those other than the one holding most of its copies are
+        flagged (each on a tie).
 
     Why it matters:
-        Within one submitter identical logs are expected: deterministic software gives the same
-        responses in the same order on like accelerators, and a classifier's class indices agree
-        on any hardware (the published logs are truncated to their first and last entries).
-        Across submitters it is a sign the log was copied, or of a partner submission run on a
-        vendor's software stack, which a reviewer confirms.
+        On one maker's hardware identical logs are expected, across submitters too: partners run
+        the maker's deterministic software, which gives the same responses in the same order
+        (the published logs keep only their first and last entries; in the v2.1 round NVIDIA's
+        partners share hundreds), and one submitter's library gives them on every board of an
+        instruction set (Krai's Arm boards). Another submitter's result on another maker's
+        hardware giving the very same bytes is a sign the log was copied.
 
     Example:
-        found: closed/Acme/results/gpu-b/bert-99/Offline (NVIDIA A30), expected: a log of its own
+        found: closed/Acme/results/npu-1/resnet50/Offline (NVIDIA A100), expected: a log of its
+        own (the result runs on a QUALCOMM Cloud AI 100)
 
     How to fix:
         Run the accuracy mode on the system the result is for.
@@ -76,7 +79,7 @@ class IdenticalAccuracyLog(Rule):
     name = "identical-accuracy-log"
     severity = Severity.WARNING
     tags = ("audit", "evidence")
-    message = "its accuracy log is the same as that of {found}, of another submitter"
+    message = "its accuracy log is the same as that of {found}, on another maker's hardware"
 
 
 class OutlierAmongPeers(Rule):
@@ -88,7 +91,7 @@ class OutlierAmongPeers(Rule):
         systems with as many accelerators) against its peers', by a robust score (the distance
         from the peers' median in median absolute deviations of the logarithm). A score above the
         threshold (`outlier_score`, 3.5) among at least `min_peers` results is flagged when the
-        result is also at least `min_factor` (1.5) times, or a 1.5th of, the median.
+        result is also at least `min_factor` (2) times, or half of, the median.
 
     Why it matters:
         A result ten times its peers' is either a breakthrough worth a reviewer's look or a

@@ -48,6 +48,10 @@ _PATTERNS = (
     (re.compile(r"(Min|Max|Mean) First Token latency \(ns\)"), "result_first_token_{w}_latency_ns"),
     (re.compile(r"(Min|Max|Mean) Time to Output Token \(ns\)"), "result_time_to_output_token_{w}"),
 )
+# The early-stopping estimates LoadGen reports as the result of SingleStream (90th) and
+# MultiStream (99th), logged in the detail log under these keys.
+_ESTIMATE = re.compile(r"Early stopping (90|99)(?:\.0)?th percentile estimate: (\d+)")
+_ESTIMATE_KEYS = {"90": "early_stopping_latency_ss", "99": "early_stopping_latency_ms"}
 _PERCENTILES = ("50.00", "90.00", "95.00", "97.00", "99.00", "99.90")
 _SETTINGS = ("samples_per_query", "target_qps", "target_latency_ns", "max_async_queries",
              "min_duration_ms", "max_duration_ms", "min_query_count", "max_query_count",
@@ -57,7 +61,8 @@ _SETTINGS = ("samples_per_query", "target_qps", "target_latency_ns", "max_async_
              "performance_issue_same_index", "performance_sample_count", "accuracy_sample_count")
 # Every detail-log key a summary line can name: the detail parser decodes these too.
 DETAIL_KEYS = frozenset({
-    *_LABELS.values(), *_BLOCKS.values(), *(f"effective_{s}" for s in _SETTINGS),
+    *_LABELS.values(), *_BLOCKS.values(), *_ESTIMATE_KEYS.values(),
+    *(f"effective_{s}" for s in _SETTINGS),
     *(f"result_{p}_percentile_latency_ns" for p in _PERCENTILES),
     *(f"result_first_token_{p}_percentile_latency_ns" for p in _PERCENTILES),
     *(f"result_time_per_output_token_{p}_percentile_ns" for p in _PERCENTILES),
@@ -98,6 +103,27 @@ class SummaryLog:
     def states_result(self) -> bool:
         return any(s.key == "result_validity" for s in self.lines)
 
+    def values(self) -> dict[str, Any]:
+        """Its figures under their detail-log keys (per query where MultiStream states them so),
+        typed as the detail log types them."""
+        out: dict[str, Any] = {}
+        for s in self.lines:
+            for key in (s.prefer, s.key):
+                if key:
+                    out.setdefault(key, _typed(s.text, key))
+        return out
+
+
+def _typed(text: str, key: str) -> Any:
+    if key == "effective_scenario":
+        return text.replace(" ", "")
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            continue
+    return {"Yes": True, "No": False}.get(text, text)
+
 
 @lru_cache(maxsize=512)
 def _key_of(label: str, section: str) -> str | None:
@@ -125,6 +151,13 @@ def parse_summary(text: str) -> SummaryLog:
     def close_block():
         if block is not None:
             out.lines.append(SummaryLine(block, _BLOCKS[block], " ".join(block_lines), block_start))
+            if _BLOCKS[block] == "early_stopping_result":
+                for offset, item in enumerate(block_lines, 1):
+                    m = _ESTIMATE.search(item)
+                    if m:
+                        out.lines.append(SummaryLine(f"Early stopping {m.group(1)}th percentile "
+                                                     "estimate", _ESTIMATE_KEYS[m.group(1)],
+                                                     m.group(2), block_start + offset))
 
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()

@@ -4,6 +4,7 @@ LoadGen logs (inference results and compliance runs, MLPerf Mobile)."""
 from __future__ import annotations
 
 from infercheck.checker.core.findings import Finding, Rule
+from infercheck.checker.core.fingerprints import run_fingerprint
 from infercheck.checker.core.summary_log import disagreements, parse_summary
 
 __all__ = ["SUMMARY_RULES", "SummaryDisagrees", "SummaryNotASummary", "summary_findings"]
@@ -78,11 +79,16 @@ class SummaryNotASummary(Rule):
 SUMMARY_RULES = (SummaryDisagrees, SummaryNotASummary)
 
 
-def summary_findings(rel: str, text: str, detail, performance: bool) -> list[Finding]:
+def summary_findings(rel: str, text: str, detail, performance: bool,
+                     metrics: dict | None = None) -> list[Finding]:
     """The findings of the summary at `rel` (its text) against the values of its detail log:
     a dict, or a function giving it (None: unreadable), called only when the summary states
     anything to compare (an accuracy run's rarely does; its detail log is long to read)."""
     summary = parse_summary(text)
+    if metrics is not None:
+        # What identifies the run, from the figures the summary states: the same whether a check
+        # or an audit reads it (core/fingerprints.py).
+        metrics["run_digest"] = run_fingerprint(summary.values())
     if not summary.lines and not performance:
         return []
     if callable(detail):

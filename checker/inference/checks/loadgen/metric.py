@@ -4,7 +4,6 @@ another scenario."""
 from __future__ import annotations
 
 from infercheck.checker.core.findings import Rule, Severity
-from infercheck.checker.core.fingerprints import run_fingerprint
 from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey
 from infercheck.checker.inference.rules import NS_PER_MS
 
@@ -149,7 +148,6 @@ def result_metric(ctx, rel: str, log):
         "units": (endpoints.get("units") or {}).get(ctx.scenario) or rules.unit(ctx.scenario, ctx.model),
         "metric_key": key,
         "loadgen_scenario": scenario,
-        "run_digest": run_fingerprint(log.values),
         "inferred": inferred,
         "result_validity": log.get("result_validity"),
     })

@@ -11,11 +11,12 @@ from infercheck.checker.core.tree_rules import PARSE_RULES
 
 
 def _runs(ctx):
-    """(folder, is a performance run) of every LoadGen run of the result."""
+    """(folder, is a performance run, is the run the result reports) of every LoadGen run."""
     paths = ctx.paths
-    for run in range(1, ctx.rules.performance_runs(ctx.scenario) + 1):
-        yield paths.run_dir(run=run), True
-    yield paths.run_dir("accuracy"), False
+    last = ctx.rules.performance_runs(ctx.scenario)
+    for run in range(1, last + 1):
+        yield paths.run_dir(run=run), True, run == last
+    yield paths.run_dir("accuracy"), False, False
 
 
 @check(emits=(*PARSE_RULES, *SUMMARY_RULES))
@@ -24,7 +25,7 @@ def check_summaries(ctx):
     the file checks' findings)."""
     if ctx.is_endpoints:
         return
-    for folder, performance in _runs(ctx):
+    for folder, performance, reported in _runs(ctx):
         summary_rel = f"{folder}/mlperf_log_summary.txt"
         detail_rel = f"{folder}/mlperf_log_detail.txt"
         if not (ctx.exists(summary_rel) and ctx.exists(detail_rel)):
@@ -35,4 +36,5 @@ def check_summaries(ctx):
                 log = ctx.detail_log(rel)
                 return log.values if log is not None else None
 
-            yield from summary_findings(summary_rel, text, values, performance)
+            yield from summary_findings(summary_rel, text, values, performance,
+                                        ctx.metrics if reported else None)
