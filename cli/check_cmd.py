@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
 from infercheck.checker.core.packs import RulePackError
@@ -70,11 +71,18 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
 @click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False, writable=True),
               callback=output_file,
               help="Write the tidy results table, one typed row per result.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="What to print: verdict lines, or the JSON report.")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True),
+              callback=output_file,
+              help="Write JUnit XML for CI test reports: a test case per result "
+                   "(submitter.system, benchmark/scenario), a failure per error finding.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True,
+              help="What to print: verdict lines, the JSON report, or GitHub Actions "
+                   "annotations (::error file=...,title=CODE::...), one per finding, then the "
+                   "summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
 def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
-          fmt, quiet):
+          junit_path, fmt, quiet):
     """Check the submission tree at PATH (the folder holding closed/, open/, network/).
 
     Prints one verdict line per result, then a summary. Every problem is a finding with a
@@ -87,19 +95,23 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
-    for target in (json_path, csv_path, parquet_path):
+    for target in (json_path, csv_path, parquet_path, junit_path):
         if target and os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
             raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
     # Every output is written as the results come, none held: memory stays flat however large
-    # the tree is.
-    writers = [JsonWriter(sys.stdout) if fmt == "json" else _Verdicts(profile, quiet, progress)]
+    # the tree is (JUnit's test cases, small, are held until the end).
+    printer = {"json": lambda: JsonWriter(sys.stdout),
+               "github": lambda: GithubAnnotations(sys.stdout, path, summary_line)}.get(fmt)
+    writers = [printer() if printer else _Verdicts(profile, quiet, progress)]
     if json_path:
         writers.append(JsonFileWriter(json_path))
     if csv_path:
         writers.append(CsvWriter(csv_path, suite_named(suite).summary_table))
     if parquet_path:
         writers.append(ParquetWriter(parquet_path))
+    if junit_path:
+        writers.append(JunitWriter(junit_path))
     sinks = Sinks(*writers)
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,

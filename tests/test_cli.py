@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -301,3 +303,10 @@ def test_check_runs_on_every_usable_core_unless_told(broken_tree, monkeypatch):
     assert run("check", tree.root, "-q", "--jobs", "1").exit_code == 0
     assert calls == [usable_cores(), 1]
     assert usable_cores() == len(os.sched_getaffinity(0))
+
+
+def test_python_dash_m_infercheck_is_the_command_line(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "infercheck", "explain", "LG019"], cwd=tmp_path,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("LG019 summary-disagrees (error)")
