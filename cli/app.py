@@ -7,6 +7,7 @@ import click
 from infercheck.checker.core import __version__
 from infercheck.cli.audit_cmd import audit
 from infercheck.cli.check_cmd import check, explain, rules
+from infercheck.cli.diff_cmd import diff
 from infercheck.cli.report_cmd import report
 from infercheck.cli.run_cmd import run, truncate
 
@@ -41,5 +42,5 @@ def main() -> None:
     """
 
 
-for command in (check, rules, explain, run, truncate, report, audit):
+for command in (check, rules, explain, run, truncate, report, audit, diff):
     main.add_command(command)
