@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter
+from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter, SarifWriter
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
 from infercheck.checker.core.packs import RulePackError
@@ -75,6 +75,10 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
               callback=output_file,
               help="Write JUnit XML for CI test reports: a test case per result "
                    "(submitter.system, benchmark/scenario), a failure per error finding.")
+@click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False, writable=True),
+              callback=output_file,
+              help="Write SARIF 2.1.0 for code scanning (GitHub): a rule per code used, with "
+                   "its explain text, a result per finding on its file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True,
               help="What to print: verdict lines, the JSON report, or GitHub Actions "
@@ -82,7 +86,7 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
                    "summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
 def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
-          junit_path, fmt, quiet):
+          junit_path, sarif_path, fmt, quiet):
     """Check the submission tree at PATH (the folder holding closed/, open/, network/).
 
     Prints one verdict line per result, then a summary. Every problem is a finding with a
@@ -95,7 +99,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
-    for target in (json_path, csv_path, parquet_path, junit_path):
+    for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
         if target and os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
             raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
@@ -112,6 +116,8 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         writers.append(ParquetWriter(parquet_path))
     if junit_path:
         writers.append(JunitWriter(junit_path))
+    if sarif_path:
+        writers.append(SarifWriter(sarif_path, suite_named(suite).codes, path))
     sinks = Sinks(*writers)
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,

@@ -1,10 +1,13 @@
-"""`check --junit` read back by junitparser, and `check --format github` parsed back, on a copy
-of a real slice with one result made invalid: the counts and codes are the report's."""
+"""`check --junit` read back by junitparser, `--sarif` against what SARIF 2.1.0 requires, and
+`--format github` parsed back, on a copy of a real slice with one result made invalid: the
+counts and codes are the report's."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import jsonschema
 from click.testing import CliRunner
 from junitparser import Failure, JUnitXml
 
@@ -69,3 +72,67 @@ def test_github_annotations_name_each_finding_once_on_its_file(broken_tree):
     assert set(parsed) == expected and len(parsed) == len(expected)
     assert any(code == "LG002" and file.endswith("performance/run_1/mlperf_log_detail.txt")
                for level, code, file, _ in parsed if level == "error")
+
+
+# What SARIF 2.1.0 requires of the parts infercheck writes, and what GitHub code scanning reads
+# (written here from the specification's text: the official schema file is not on PyPI, the one
+# index this project's tests may reach).
+SARIF_PARTS = {
+    "type": "object", "required": ["version", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"}, "$schema": {"type": "string", "format": "uri"},
+        "runs": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["tool"],
+            "properties": {
+                "tool": {"type": "object", "required": ["driver"], "properties": {"driver": {
+                    "type": "object", "required": ["name", "rules"], "properties": {
+                        "name": {"type": "string"}, "version": {"type": "string"},
+                        "rules": {"type": "array", "items": {
+                            "type": "object", "required": ["id", "shortDescription", "help"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "shortDescription": {"$ref": "#/$defs/message"},
+                                "fullDescription": {"$ref": "#/$defs/message"},
+                                "help": {"$ref": "#/$defs/message"},
+                                "defaultConfiguration": {"type": "object", "properties": {
+                                    "level": {"enum": ["none", "note", "warning", "error"]}}}}}}}}}},
+                "originalUriBaseIds": {"type": "object", "additionalProperties": {
+                    "type": "object", "required": ["uri"]}},
+                "results": {"type": "array", "items": {
+                    "type": "object", "required": ["message", "ruleId"],
+                    "properties": {
+                        "ruleId": {"type": "string"},
+                        "level": {"enum": ["none", "note", "warning", "error"]},
+                        "message": {"$ref": "#/$defs/message"},
+                        "locations": {"type": "array", "items": {"type": "object", "properties": {
+                            "physicalLocation": {"type": "object", "required": ["artifactLocation"],
+                                                 "properties": {
+                                "artifactLocation": {"type": "object", "required": ["uri"]},
+                                "region": {"type": "object", "properties": {
+                                    "startLine": {"type": "integer", "minimum": 1}}}}}}}}}}}}}}},
+    "$defs": {"message": {"type": "object", "required": ["text"],
+                          "properties": {"text": {"type": "string", "minLength": 1}}}},
+}
+
+
+def test_sarif_has_a_rule_per_code_used_and_a_result_per_finding(broken_tree, tmp_path):
+    tree = broken_tree("edge", _invalid_offline)
+    report = check_tree(str(tree.root), round="v4.1")
+    sarif = tmp_path / "check.sarif"
+    out = CliRunner().invoke(main, ["check", str(tree.root), "--version", "v4.1", "-q",
+                                    "--sarif", str(sarif)])
+    assert out.exit_code == 1
+    data = json.loads(sarif.read_text("utf-8"))
+    jsonschema.validate(data, SARIF_PARTS)
+    [run] = data["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    used = {f.code for f in report.all_findings()}
+    assert [r["id"] for r in rules] == sorted(used)
+    lg002 = next(r for r in rules if r["id"] == "LG002")
+    assert lg002["help"]["text"].startswith("infercheck explain LG002")
+    assert "What it checks:" in lg002["fullDescription"]["text"]
+    results = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                if "locations" in r else None, r["message"]["text"]) for r in run["results"]}
+    assert results == {(f.code, f.path, f.message) for f in report.all_findings()}
+    assert len(run["results"]) == len(results)
+    assert run["originalUriBaseIds"]["TREE"]["uri"] == tree.root.as_uri() + "/"

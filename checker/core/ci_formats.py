@@ -1,18 +1,21 @@
 """Findings in the formats CI systems read: JUnit XML (a test case per result, a failure per
-error) and GitHub Actions workflow commands (an annotation on the file per finding)."""
+error), SARIF 2.1.0 (code scanning: a rule per code, a result per finding on its file) and
+GitHub Actions workflow commands (an annotation on the file per finding)."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
+from infercheck.checker.core import __version__
 from infercheck.checker.core.findings import Finding
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.result_sinks import _FileWriter
 
-__all__ = ["GithubAnnotations", "JunitWriter", "github_line"]
+__all__ = ["GithubAnnotations", "JunitWriter", "SarifWriter", "github_line"]
 
 _LINE = re.compile(r"\bline (\d+)\b")
 
@@ -118,4 +121,73 @@ class GithubAnnotations:
         self.out.flush()
 
     def abandon(self) -> None:
+        pass
+
+
+class SarifWriter(_FileWriter):
+    """SARIF 2.1.0 for code-scanning tools (GitHub): a rule per code the report uses, with the
+    text `explain` prints, and a result per finding at its file (and line where known), once."""
+
+    def __init__(self, path: str, codes, root: str) -> None:
+        super().__init__(path)
+        self.codes, self.root = codes, root
+
+    def open(self, report: Report, tmp: str) -> None:
+        self.tmp = tmp
+        self.results: dict[tuple, dict] = {}
+
+    def _add(self, findings) -> None:
+        for f in findings:
+            key = (f.code, f.path, f.message)
+            if key in self.results:
+                continue
+            result = {"ruleId": f.code,
+                      "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
+                      "message": {"text": f.message}}
+            if f.path:
+                location = {"artifactLocation": {"uri": f.path, "uriBaseId": "TREE"}}
+                m = _LINE.search(f.locator or "")
+                if m:
+                    location["region"] = {"startLine": int(m.group(1))}
+                result["locations"] = [{"physicalLocation": location}]
+            self.results[key] = result
+
+    def add(self, entry: ResultEntry) -> None:
+        self._add(entry.findings)
+
+    def finish(self, report: Report) -> None:
+        self._add(report.findings)
+        rules = []
+        for code in sorted({r["ruleId"] for r in self.results.values()}):
+            rule = self.codes.get(code)
+            if rule is None:
+                continue
+            sections = rule.sections()
+            rules.append({
+                "id": code, "name": rule.name,
+                "shortDescription": {"text": sections.get("summary") or rule.name},
+                "fullDescription": {"text": rule.explain_text()},
+                "help": {"text": f"infercheck explain {code}\n\n{rule.explain_text()}"},
+                "defaultConfiguration": {"level": {"error": "error", "warning": "warning"}.get(
+                    rule.severity.value, "note")},
+                "properties": {"tags": list(rule.tags)},
+            })
+        base = "file://" + os.path.abspath(self.root).replace(os.sep, "/").rstrip("/") + "/"
+        log = {
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "infercheck", "version": __version__,
+                                    "semanticVersion": __version__, "rules": rules}},
+                "originalUriBaseIds": {"TREE": {"uri": base}},
+                "results": list(self.results.values()),
+                "properties": {"round": report.round, "suite": report.suite,
+                               "profile": report.profile},
+            }],
+        }
+        with open(self.tmp, "w", encoding="utf-8") as f:
+            json.dump(log, f, indent=1)
+            f.write("\n")
+
+    def close(self) -> None:
         pass
