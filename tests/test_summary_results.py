@@ -149,7 +149,15 @@ def test_a_report_writes_nothing_beside_its_inputs(tmp_path):
 
     tree = tmp_path / "in" / "tree"
     shutil.copytree(corpus("inference-v5.1"), tree)
-    before = sorted(p.name for p in (tmp_path / "in").iterdir())
-    assert _run(tree, "--out", tmp_path / "site").exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "in").iterdir()) == before
+    every = [tmp_path / "in", tree, *tree.rglob("*")]
+    listing = sorted(str(p.relative_to(tmp_path)) for p in every)
+    for path in every:  # read-only, as a shared or mounted tree is
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        assert _run(tree, "--out", tmp_path / "site").exit_code == 0
+        now = [tmp_path / "in", *(tmp_path / "in").rglob("*")]
+        assert sorted(str(p.relative_to(tmp_path)) for p in now) == listing
+    finally:
+        for path in every:
+            path.chmod(0o755 if path.is_dir() else 0o644)
     assert (tmp_path / "site" / "downloads" / "results_ids.json").is_file()
