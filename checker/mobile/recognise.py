@@ -94,9 +94,12 @@ def tree_signs(root: str) -> TreeSigns:
             app = _APP_FOLDER.match(sub)
             signs.names.add(app.group("id") if app else sub)
             signs.names.update(subdirs(os.path.join(folder, sub)))
+        if os.path.basename(folder) != "results":
+            continue  # its logs are walked from results/, once
         for dirpath, dirnames, filenames in os.walk(folder):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            if dirpath.count(os.sep) - folder.count(os.sep) >= 4:
+            # results/<device>/<benchmark>/<Scenario>/performance/run_1/ at the deepest
+            if dirpath.count(os.sep) - folder.count(os.sep) >= 5:
                 dirnames[:] = []
             if "mlperf_log_detail.txt" in filenames and logs < _MAX_LOGS:
                 logs += 1
