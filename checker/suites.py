@@ -51,12 +51,13 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1,
                checks: CheckSet | None = None,
                progress: Callable[[int, int, int], None] | None = None,
-               sink: ResultSink | None = None) -> Report:
+               sink: ResultSink | None = None, focus=None) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/) by the
     rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
     `checks` replaces the suite's own checks (tests use it); `progress` is told (systems done,
     systems in all, results so far) as the check goes; `sink`, when given, gets each result
-    in the order of their paths instead of the report's list (which then stays empty)."""
+    in the order of their paths instead of the report's list (which then stays empty);
+    `focus` (core/focus.py), the part of the tree and of the rules to check."""
     chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
     if profile not in chosen.profiles:
         owners = [s.name for s in SUITES.values() if profile in s.profiles]
@@ -65,7 +66,7 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
             f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
             f"{', '.join(chosen.profiles)}); {where}")
     scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks, progress=progress,
-                  sink=sink)
+                  sink=sink, focus=focus)
     return engine.check_tree(root, chosen, round=round, scope=scope)
 
 

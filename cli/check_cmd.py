@@ -11,6 +11,7 @@ import click
 from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter, SarifWriter
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
+from infercheck.checker.core.focus import Focus
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.result_sinks import (
@@ -85,8 +86,17 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
                    "annotations (::error file=...,title=CODE::...), one per finding, then the "
                    "summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
+@click.option("--select", multiple=True, metavar="CODES",
+              help="Report only these codes, families or tags (LG003, LG, power); repeatable or "
+                   "comma-separated. The verdicts follow; every report says what was left out.")
+@click.option("--ignore", multiple=True, metavar="CODES",
+              help="Leave out these codes, families or tags (--ignore PWR: check without power).")
+@click.option("--benchmark", "benchmarks", multiple=True, metavar="NAME",
+              help="Check only these benchmarks (resnet50, bert-99); repeatable.")
+@click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
+              help="Check only these scenarios (Offline, SingleStream); repeatable.")
 def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
-          junit_path, sarif_path, fmt, quiet):
+          junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks, scenarios):
     """Check the submission tree at PATH (the folder holding closed/, open/, network/).
 
     Prints one verdict line per result, then a summary. Every problem is a finding with a
@@ -122,7 +132,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,
                             submitter=submitter, jobs=jobs or usable_cores(), progress=progress,
-                            sink=sinks)
+                            sink=sinks, focus=Focus.of(select, ignore, benchmarks, scenarios))
     except ProfileNotForSuite as exc:
         sinks.abandon()
         raise click.BadParameter(str(exc), param_hint="--profile") from None
@@ -141,14 +151,15 @@ class _Verdicts:
 
     def __init__(self, profile: str, quiet: bool, progress: ProgressLine) -> None:
         self.profile, self.quiet, self.progress = profile, quiet, progress
+        self.focused = False
 
     def begin(self, report) -> None:
-        pass
+        self.focused = bool(report.focus)
 
     def add(self, entry) -> None:
         if not self.quiet or not entry.valid:
             self.progress.close()  # the line is drawn again at the next system
-            click.echo(verdict_line(entry, self.profile))
+            click.echo(verdict_line(entry, self.profile, self.focused))
 
     def end(self, report) -> None:
         for f in report.findings:

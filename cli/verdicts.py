@@ -25,8 +25,10 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def verdict_line(entry: ResultEntry, profile: str) -> str:
+def verdict_line(entry: ResultEntry, profile: str, focused: bool = False) -> str:
     tag = "VALID  " if entry.valid else "INVALID"
+    if focused:
+        tag += " [focused]"
     spec = PROFILES[profile]
     # smoke relaxes every result; published only those it let a deviation through on
     touched = spec.detail is None or any(f.detail == spec.detail for f in entry.findings)
@@ -75,7 +77,8 @@ def summary_line(report: Report) -> str:
             f"{s['invalid_results']} invalid{power}; "
             f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
             f"({'mobile ' if report.suite == 'mobile' else ''}round {report.round or '?'}, "
-            f"profile {report.profile})")
+            f"profile {report.profile}"
+            + (f"; FOCUSED, not a full check: {report.focus}" if report.focus else "") + ")")
     tolerated = _tolerated(report)
     return f"{tolerated}\n{line}" if tolerated else line
 

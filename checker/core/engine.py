@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Collection
+from functools import partial
 from typing import Any
 
 from infercheck.checker.core import __version__
@@ -86,6 +87,15 @@ def open_report(root: str, round: str | None, suite: Suite, profile: str):
         return report, None
 
 
+def _focused(focus, codes, entry):
+    """The result as the focus sees it: None when its benchmark or scenario is left out, else
+    with the findings of the codes left out removed (its verdict follows)."""
+    if not focus.keeps_result(entry.benchmark, entry.scenario, entry.scenario_folder):
+        return None
+    entry.findings = [f for f in entry.findings if focus.keeps_finding(f, codes)]
+    return entry
+
+
 def check_tree(root: str, suite: Suite, *, round: str | None = None,
                scope: Scope | None = None) -> Report:
     """Check every result of `suite` under `root` (the folder holding closed/, open/, ...)."""
@@ -94,12 +104,18 @@ def check_tree(root: str, suite: Suite, *, round: str | None = None,
     report, rules = open_report(root, round, suite, scope.profile)
     if rules is None:
         return report
+    focus = scope.focus
+    if focus is not None and focus.active:
+        report.focus = focus.describe()
+        report.focus_filter = partial(_focused, focus, suite.codes)
     sink = scope.sink
     if sink is not None:
         sink.begin(report)
         if suite.results_in_order:
             report.sink = sink.add
     suite.walk(root, rules, report, scope)
+    if report.focus_filter is not None:
+        report.findings = [f for f in report.findings if focus.keeps_finding(f, suite.codes)]
     report.results.sort(key=lambda e: e.result)
     if sink is not None and report.sink is None:
         # A suite whose walk does not come upon its results in order: they go on sorted.

@@ -110,8 +110,16 @@ class Report:
     # Where results go instead of `results`, as each is complete; `streamed` counts them.
     sink: Callable[[ResultEntry], None] | None = field(default=None, repr=False, compare=False)
     streamed: Tally = field(default_factory=Tally, repr=False, compare=False)
+    # What a focused check left out (core/focus.py), and how it tells: None when nothing was.
+    focus: str | None = None
+    focus_filter: Callable[[ResultEntry], ResultEntry | None] | None = field(
+        default=None, repr=False, compare=False)
 
     def add_result(self, entry: ResultEntry) -> None:
+        if self.focus_filter is not None:
+            entry = self.focus_filter(entry)
+            if entry is None:
+                return
         if self.sink is None:
             self.results.append(entry)
         else:
@@ -166,6 +174,7 @@ class Report:
             "round": self.round,
             "suite": self.suite,
             "profile": self.profile,
+            **({"focus": self.focus} if self.focus else {}),
         }
 
     def totals(self) -> dict[str, Any]:

@@ -37,6 +37,8 @@ class Scope:
     # Where each result goes once complete, in the order of its path, instead of the report's
     # list (the CLI's writers: memory stays flat however large the tree).
     sink: ResultSink | None = None
+    # Part of the tree or of the rules only (core/focus.py); every report of it says so.
+    focus: Any = None
 
 
 class ResultSink(Protocol):
