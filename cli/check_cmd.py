@@ -12,6 +12,7 @@ from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter, S
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
 from infercheck.checker.core.focus import Focus
+from infercheck.checker.core.pack_diff import pack_diff
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.result_sinks import (
@@ -167,6 +168,35 @@ class _Verdicts:
         click.echo(summary_line(report))
 
 
+def _shown(value) -> str:
+    if isinstance(value, dict):
+        return f"{{{len(value)} keys}}"
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def _rules_diff(suite: str, names, fmt: str) -> None:
+    packs = suite_named(suite).packs
+    resolved = []
+    for name in names:
+        if name not in packs.rounds():
+            raise click.BadParameter(f"{name!r} is not a round of {suite} (known: "
+                                     f"{', '.join(packs.rounds())})", param_hint="--diff")
+        resolved.append(packs.resolve(name))
+    changes = pack_diff(*resolved)
+    if fmt == "json":
+        click.echo(json.dumps([{"key": k, "before": a, "after": b} for k, a, b in changes],
+                              indent=2, default=str))
+        return
+    click.echo(f"{suite} rules, {names[0]} -> {names[1]}: {len(changes)} changes")
+    for key, before, after in changes:
+        if before is None:
+            click.echo(f"+ {key}: {_shown(after)}")
+        elif after is None:
+            click.echo(f"- {key}: {_shown(before)}")
+        else:
+            click.echo(f"~ {key}: {_shown(before)} -> {_shown(after)}")
+
+
 @click.command()
 @click.option("--version", "round_name", metavar="ROUND",
               help="The round to show, e.g. v4.1 (spelled --version, as in the official checker).")
@@ -174,13 +204,20 @@ class _Verdicts:
 @click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def rules(round_name, suite, list_rounds, fmt):
+@click.option("--diff", "diff_rounds", nargs=2, metavar="ROUND ROUND",
+              help="What changed from the first round's rules to the second's (benchmarks, "
+                   "targets, latency bounds, run lengths, seeds, required files), key by key.")
+def rules(round_name, suite, list_rounds, fmt, diff_rounds):
     """Show the benchmarks, scenarios and targets of a round (resolved rule pack).
 
     For --suite mobile it prints the round's benchmark table as the MLPerf Mobile results page
     shows it (retired benchmarks with their last round), then the numbers infercheck enforces.
+    `--diff v4.1 v5.1` prints what changed between two rounds.
     """
     rounds = suite_named(suite).packs.rounds()
+    if diff_rounds:
+        _rules_diff(suite, diff_rounds, fmt)
+        return
     if list_rounds or not round_name:
         click.echo("\n".join(rounds))
         return

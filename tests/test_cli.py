@@ -310,3 +310,20 @@ def test_python_dash_m_infercheck_is_the_command_line(tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("LG019 summary-disagrees (error)")
+
+
+def test_rules_diff_names_what_changed_between_two_rounds():
+    out = CliRunner().invoke(main, ["rules", "--diff", "v4.1", "v5.1"])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0].startswith("inference rules, v4.1 -> v5.1: ")
+    assert "+ benchmarks.deepseek-r1: {13 keys}" in lines  # new in v5.1
+    assert "- benchmarks.gptj-99: {10 keys}" in lines      # retired after v4.1
+    assert '~ benchmarks.bert-99.compliance: ["TEST01", "TEST05"] -> ["TEST01"]' in lines
+    assert int(lines[0].rsplit(": ", 1)[1].split()[0]) == len(lines) - 1
+    same = CliRunner().invoke(main, ["rules", "--diff", "v5.1", "v5.1"])
+    assert same.output.strip() == "inference rules, v5.1 -> v5.1: 0 changes"
+    bad = CliRunner().invoke(main, ["rules", "--diff", "v4.1", "v9.9"])
+    assert bad.exit_code == 2 and "'v9.9' is not a round of inference" in bad.output
+    mobile = CliRunner().invoke(main, ["rules", "--suite", "mobile", "--diff", "v4.0", "v4.1"])
+    assert "+ benchmarks.stable_diffusion: {11 keys}" in mobile.output.splitlines()
