@@ -25,7 +25,7 @@ from infercheck.cli.run_cmd import _run_profile
 from infercheck.cli.verdicts import exit_status
 from infercheck.schemas import load_schema
 
-from .conftest import corpus
+from .conftest import PROJECT, corpus
 
 
 def run(*args):
@@ -327,3 +327,15 @@ def test_rules_diff_names_what_changed_between_two_rounds():
     assert bad.exit_code == 2 and "'v9.9' is not a round of inference" in bad.output
     mobile = CliRunner().invoke(main, ["rules", "--suite", "mobile", "--diff", "v4.0", "v4.1"])
     assert "+ benchmarks.stable_diffusion: {11 keys}" in mobile.output.splitlines()
+
+
+def test_the_readme_python_api_script_runs(tmp_path):
+    readme = (PROJECT / "README.md").read_text("utf-8")
+    script = readme.split("<!-- python-api -->\n```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "api.py").write_text(script, "utf-8")
+    out = subprocess.run([sys.executable, str(tmp_path / "api.py"),
+                          str(PROJECT / "sample_submissions" / "invalid-seed-changed")],
+                         capture_output=True, text=True)
+    assert out.returncode == 1, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("inference ") and lines[1].endswith("LG003")
