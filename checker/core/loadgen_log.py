@@ -17,6 +17,7 @@ from itertools import chain
 from typing import Any
 
 from infercheck.checker.core.summary_log import DETAIL_KEYS as SUMMARY_KEYS
+from infercheck.checker.core.summary_log import summary_key
 from infercheck.checker.core.textfile import ParseError, loads, raw_decode, read_text
 
 __all__ = ["DetailLog", "parse_detail_log", "parse_summary_log", "read_detail_log"]
@@ -241,22 +242,6 @@ _LEGACY_HEADER = {"version": "loadgen_version", "System Under Test (SUT) name": 
                   "QSL total size": "qsl_reported_total_count"}
 _POWER_MARKS = {"POWER_BEGIN": "power_begin", "POWER_END": "power_end"}
 _POWER_TIME = re.compile(r'"time" : (.+?)\s*$')
-# Labels of the summary's results and statistics, under the keys the JSON format logs them as.
-_SUMMARY_KEYS = {
-    "SUT name": "sut_name", "Scenario": "effective_scenario", "Result is": "result_validity",
-    "Samples per second": "result_samples_per_second",
-    "Scheduled samples per second": "result_scheduled_samples_per_sec",
-    "Completed samples per second": "result_completed_samples_per_sec",
-    "90th percentile latency (ns)": "result_90.00_percentile_latency_ns",
-    "QPS w/ loadgen overhead": "result_qps_with_loadgen_overhead",
-    "QPS w/o loadgen overhead": "result_qps_without_loadgen_overhead",
-    "Min latency (ns)": "result_min_latency_ns", "Max latency (ns)": "result_max_latency_ns",
-    "Mean latency (ns)": "result_mean_latency_ns",
-    "Min duration satisfied": "result_min_duration_met",
-    "Min queries satisfied": "result_min_queries_met",
-    "Performance constraints satisfied": "result_perf_constraints_met",
-}
-_PERCENTILE = re.compile(r"(\d+\.\d+) percentile latency \(ns\)$")
 
 
 def _text_value(key: str, raw: str) -> Any:
@@ -322,9 +307,7 @@ def parse_summary_log(text: str) -> dict[str, Any]:
         label = label.strip()
         if not sep or not raw.strip():
             continue
-        percentile = _PERCENTILE.match(label)
-        key = (f"result_{percentile.group(1)}_percentile_latency_ns" if percentile
-               else _SUMMARY_KEYS.get(label))
+        key = summary_key(label)
         if key:
             values.setdefault(key, _text_value(key, raw))
     return values

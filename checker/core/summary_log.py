@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["DETAIL_KEYS", "Disagreement", "SummaryLog", "disagreements", "parse_summary"]
+__all__ = ["DETAIL_KEYS", "Disagreement", "SummaryLog", "disagreements", "parse_summary",
+           "summary_key"]
 
 _HEADER = "MLPerf Results Summary"
 _LABELS = {
@@ -139,6 +140,11 @@ def _key_of(label: str, section: str) -> str | None:
             return template.format(p=f"{float(found):.2f}" if found[0].isdigit() else "",
                                    w=found.lower())
     return None
+
+
+def summary_key(label: str) -> str | None:
+    """The detail-log key of a result or statistics line's label ("Samples per second")."""
+    return _key_of(label, "results")
 
 
 def parse_summary(text: str) -> SummaryLog:
