@@ -13,21 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_check import measured  # noqa: E402  (the same process accounting)
-
-
-def _best(cmd: list[str], repeat: int) -> tuple[float, float, float]:
-    runs = [measured(cmd) for _ in range(repeat)]
-    bad = [code for _, _, code in runs if code not in (0, 1)]
-    if bad:
-        sys.exit(f"{' '.join(cmd[2:4])} ended with exit status {bad[0]}: not a measurement")
-    walls = [w for w, _, _ in runs]
-    return min(walls), statistics.median(walls), max(m for _, m, _ in runs)
+from bench_check import best_of  # noqa: E402  (the same process accounting)
 
 
 def main() -> int:
@@ -38,9 +28,9 @@ def main() -> int:
     cli = [sys.executable, "-m", "infercheck.cli"]
     with tempfile.TemporaryDirectory(prefix="infercheck-audit-") as scratch:
         table = os.path.join(scratch, "results.parquet")
-        check = _best([*cli, "check", args.tree, "-q", "--parquet", table], 1)
-        tree = _best([*cli, "audit", args.tree], args.repeat)
-        from_table = _best([*cli, "audit", table], args.repeat)
+        check = best_of([*cli, "check", args.tree, "-q", "--parquet", table], 1, "check")
+        tree = best_of([*cli, "audit", args.tree], args.repeat, "audit of the tree")
+        from_table = best_of([*cli, "audit", table], args.repeat, "audit of the table")
     print(f"{args.tree}")
     print(f"  check --parquet (once):     {check[0]:6.2f} s, peak RSS {check[2]:5.0f} MB")
     for label, (best, median, rss) in (("audit TREE", tree), ("audit TABLE.parquet", from_table)):

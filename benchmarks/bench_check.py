@@ -96,10 +96,16 @@ def ours(root: str, round_name: str | None, jobs: int | None, suite: str, profil
            "--profile", profile]
     cmd += ["--version", round_name] if round_name else []
     cmd += ["--jobs", str(jobs)] if jobs else []
+    return best_of(cmd, repeat, f"infercheck check {root}")
+
+
+def best_of(cmd: list[str], repeat: int, what: str) -> tuple[float, float, float]:
+    """Best and median wall time and the largest peak RSS of `cmd` over `repeat` runs; a run
+    that ends in a status other than 0 or 1 is not a measurement."""
     runs = [measured(cmd) for _ in range(repeat)]
     failed = [code for _, _, code in runs if code not in (0, 1)]
     if failed:
-        sys.exit(f"infercheck check {root} ended with exit status {failed[0]}: not a measurement")
+        sys.exit(f"{what} ended with exit status {failed[0]}: not a measurement")
     walls = [w for w, _, _ in runs]
     return min(walls), statistics.median(walls), max(m for _, m, _ in runs)
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from infercheck.checker.core.textfile import subdirs
 from infercheck.checker.mobile.rules import MobileRules
 
-__all__ = ["DeviceTree", "LogFile", "RunDirs", "find_log", "scan_submitter"]
+__all__ = ["APP_FOLDER", "DeviceTree", "LogFile", "RunDirs", "find_log", "scan_submitter"]
 
 RESULT_FILES = ("result.json", "results.json")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")
-_APP_FOLDER = re.compile(r"^(?P<id>.+)-(?P<kind>accuracy|performance)$", re.IGNORECASE)
+APP_FOLDER = re.compile(r"^(?P<id>.+)-(?P<kind>accuracy|performance)$", re.IGNORECASE)
 _RUN_FOLDERS = {"log_performance": "performance", "performance": "performance",
                 "log_accuracy": "accuracy", "accuracy": "accuracy"}
 
@@ -96,7 +96,7 @@ def _step(rules: MobileRules, place: _Place, folder: str) -> _Place | None:
     contradicts what the folders above it said)."""
     said: dict = {}
     name = folder
-    app = _APP_FOLDER.match(folder)
+    app = APP_FOLDER.match(folder)
     found = rules.by_app_id(app.group("id")) if app else None
     if found:
         said = dict(benchmark=found[0], scenario=found[1], kind=app.group("kind").lower())

@@ -25,7 +25,7 @@ from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.suite import Recognition
 from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.mobile.appfile import AppFileError, read_app_json
-from infercheck.checker.mobile.layout import RESULT_FILES
+from infercheck.checker.mobile.layout import APP_FOLDER, RESULT_FILES
 from infercheck.checker.mobile.rules import MobileRules, available_rounds, load_rules
 
 __all__ = ["TreeSigns", "recognise_mobile_round", "tree_signs"]
@@ -34,7 +34,6 @@ _BRANCH = re.compile(r"submission-(v\d+\.\d+)")
 _TEST_DATE = re.compile(rb'"key"\s*:\s*"test_datetime"\s*,\s*"value"\s*:\s*"(\d{4})-(\d\d)-(\d\d)')
 _HEAD_BYTES = 16384   # test_datetime is among a detail log's first lines
 _MAX_LOGS = 400       # enough dates to place a round; a huge tree is not read whole to guess
-_APP_FOLDER = re.compile(r"^(?P<id>.+)-(?:accuracy|performance)$", re.IGNORECASE)
 
 
 @dataclass
@@ -91,7 +90,7 @@ def tree_signs(root: str) -> TreeSigns:
                     signs.branches[m.group(1)] += 1
         # Two levels of folder names hold every layout's benchmark names (log_accuracy/<id>/).
         for sub in subdirs(folder):
-            app = _APP_FOLDER.match(sub)
+            app = APP_FOLDER.match(sub)
             signs.names.add(app.group("id") if app else sub)
             signs.names.update(subdirs(os.path.join(folder, sub)))
         if os.path.basename(folder) != "results":
