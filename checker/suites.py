@@ -51,13 +51,14 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
                profile: str = "strict", submitter: str | None = None, jobs: int = 1,
                checks: CheckSet | None = None,
                progress: Callable[[int, int, int], None] | None = None,
-               sink: ResultSink | None = None, focus=None) -> Report:
+               sink: ResultSink | None = None, focus=None, waivers=None) -> Report:
     """Check every result under `root` (the folder holding closed/, open/, network/) by the
     rules of `round` (None: recognised from the tree) of `suite` ("auto": recognised too).
     `checks` replaces the suite's own checks (tests use it); `progress` is told (systems done,
     systems in all, results so far) as the check goes; `sink`, when given, gets each result
     in the order of their paths instead of the report's list (which then stays empty);
-    `focus` (core/focus.py), the part of the tree and of the rules to check."""
+    `focus` (core/focus.py), the part of the tree and of the rules to check; `waivers`
+    (core/waivers.py Waivers), the findings allowed."""
     chosen = suite_named(detect_suite(root) if suite == "auto" else suite)
     if profile not in chosen.profiles:
         owners = [s.name for s in SUITES.values() if profile in s.profiles]
@@ -66,7 +67,7 @@ def check_tree(root: str, *, round: str | None = None, suite: str = "inference",
             f"the {profile} profile does not apply to {chosen.title} trees (their profiles: "
             f"{', '.join(chosen.profiles)}); {where}")
     scope = Scope(profile=profile, submitter=submitter, jobs=jobs, checks=checks, progress=progress,
-                  sink=sink, focus=focus)
+                  sink=sink, focus=focus, waivers=waivers)
     return engine.check_tree(root, chosen, round=round, scope=scope)
 
 

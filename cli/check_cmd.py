@@ -22,6 +22,7 @@ from infercheck.checker.core.result_sinks import (
     ParquetWriter,
     Sinks,
 )
+from infercheck.checker.core.waivers import WaiverFileError, Waivers
 from infercheck.checker.mobile.table import benchmark_table, limits_table
 from infercheck.checker.suites import (
     ALL_CODES,
@@ -96,8 +97,14 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
               help="Check only these benchmarks (resnet50, bert-99); repeatable.")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
               help="Check only these scenarios (Offline, SingleStream); repeatable.")
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              metavar="FILE",
+              help="Findings the working group allowed (YAML, schemas/waivers.schema.json: a "
+                   "result glob, a code, the reason, who granted it, the round it expires in). "
+                   "A waived finding stays in the report as a warning marked waived; an entry "
+                   "that matched nothing, or has expired, is a warning (RUL003, RUL004).")
 def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
-          junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks, scenarios):
+          junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks, scenarios, waivers_path):
     """Check the submission tree at PATH (the folder holding closed/, open/, network/).
 
     Prints one verdict line per result, then a summary. Every problem is a finding with a
@@ -110,6 +117,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
+    waivers = _waivers(waivers_path, suite)
     for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
         if target and os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
             raise click.UsageError("outputs must not be written inside the submission tree")
@@ -133,7 +141,8 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     try:
         report = check_tree(path, round=round_name, suite=suite, profile=profile,
                             submitter=submitter, jobs=jobs or usable_cores(), progress=progress,
-                            sink=sinks, focus=Focus.of(select, ignore, benchmarks, scenarios))
+                            sink=sinks, focus=Focus.of(select, ignore, benchmarks, scenarios),
+                            waivers=waivers)
     except ProfileNotForSuite as exc:
         sinks.abandon()
         raise click.BadParameter(str(exc), param_hint="--profile") from None
@@ -144,6 +153,16 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
         progress.close()
     sinks.end(report)
     sys.exit(exit_status(report))
+
+
+def _waivers(path: str | None, suite: str | None) -> Waivers | None:
+    if path is None:
+        return None
+    codes = suite_named(suite).codes if suite else ALL_CODES
+    try:
+        return Waivers.load(path, codes)
+    except WaiverFileError as exc:
+        raise click.BadParameter(str(exc), param_hint="--waivers") from None
 
 
 class _Verdicts:
@@ -279,7 +298,9 @@ def _scenarios_cell(pack, name: str, system_type: str) -> str:
 @click.option("--list", "list_codes", is_flag=True, help="List every code with its name.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def explain(code, list_codes, fmt):
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              metavar="FILE", help="Also say which entries of this waivers file waive CODE.")
+def explain(code, list_codes, fmt, waivers_path):
     """Explain a finding CODE (e.g. LG003): what it checks, why, and how to fix it."""
     if list_codes or not code:
         for c, rule in ALL_CODES.items():
@@ -289,4 +310,21 @@ def explain(code, list_codes, fmt):
     if rule is None:
         raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
                                  param_hint="CODE")
+    waivers = _waivers(waivers_path, None)
+    granted = waivers.for_code(code, ALL_CODES) if waivers is not None else []
+    if fmt == "json":
+        page = json.loads(explain_page(rule, fmt))
+        if waivers is not None:
+            page["waivers"] = [{"waiver": w.number, "file": waivers.source, "result": w.result,
+                                "path": w.path, "reason": w.reason, "granted_by": w.granted_by,
+                                "expires": w.expires} for w in granted]
+        click.echo(json.dumps(page, indent=2))
+        return
     click.echo(explain_page(rule, fmt).rstrip("\n"))
+    if waivers is not None:
+        click.echo(f"\nWaived by {waivers.source}: "
+                   + {0: "no entry", 1: "1 entry"}.get(len(granted), f"{len(granted)} entries"))
+        for w in granted:
+            where = f", file {w.path}" if w.path else ""
+            click.echo(f"  waiver {w.number}: {w.result}{where} (until {w.expires}): "
+                       f"{w.reason} (granted by {w.granted_by})")

@@ -34,6 +34,9 @@ def verdict_line(entry: ResultEntry, profile: str, focused: bool = False) -> str
     touched = spec.detail is None or any(f.detail == spec.detail for f in entry.findings)
     if spec.verdict_tag and touched:
         tag += f" {spec.verdict_tag}"
+    waived = sorted({f.code for f in entry.findings if f.waived})
+    if waived:
+        tag += f" [waived: {', '.join(waived)}]"
     m = entry.metrics
     parts = [tag, printable(entry.result)]
     if m.get("value") is not None:
@@ -55,8 +58,9 @@ def verdict_line(entry: ResultEntry, profile: str, focused: bool = False) -> str
 
 
 def finding_line(f) -> str:
-    where = f" {f.path}" if f.path else ""
-    return printable(f"{f.severity.upper():7} {f.code} {f.name}:{where}: {f.message}")
+    where = f" {f.path}:" if f.path else ""
+    waived = f" [waived by waiver {f.waived['waiver']}: {f.waived['reason']}]" if f.waived else ""
+    return printable(f"{f.severity.upper():7} {f.code} {f.name}:{where} {f.message}{waived}")
 
 
 def _tolerated(report: Report) -> str:
@@ -66,6 +70,10 @@ def _tolerated(report: Report) -> str:
         return ""
     lines = [f"  {name}: {n}" for name, n in sorted(counts.items())]
     return "Tolerated by the published profile (warnings that strict counts as errors):\n" + "\n".join(lines)
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def summary_line(report: Report) -> str:
@@ -79,6 +87,10 @@ def summary_line(report: Report) -> str:
             f"({'mobile ' if report.suite == 'mobile' else ''}round {report.round or '?'}, "
             f"profile {report.profile}"
             + (f"; FOCUSED, not a full check: {report.focus}" if report.focus else "") + ")")
+    if report.waivers is not None:
+        w = report.waivers
+        line += (f"\n{_count(w['waived_findings'], 'finding')} waived by {w['file']} "
+                 f"({_count(w['entries'], 'entry', 'entries')})")
     tolerated = _tolerated(report)
     return f"{tolerated}\n{line}" if tolerated else line
 

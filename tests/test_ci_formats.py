@@ -104,6 +104,11 @@ SARIF_PARTS = {
                         "ruleId": {"type": "string"},
                         "level": {"enum": ["none", "note", "warning", "error"]},
                         "message": {"$ref": "#/$defs/message"},
+                        "suppressions": {"type": "array", "items": {
+                            "type": "object", "required": ["kind"], "properties": {
+                                "kind": {"enum": ["inSource", "external"]},
+                                "status": {"enum": ["accepted", "underReview", "rejected"]},
+                                "justification": {"type": "string"}}}},
                         "locations": {"type": "array", "items": {"type": "object", "properties": {
                             "physicalLocation": {"type": "object", "required": ["artifactLocation"],
                                                  "properties": {

@@ -176,7 +176,7 @@ def test_a_tree_no_round_fits_is_a_usage_error_saying_why(tmp_path, day, why):
     _redate(tree, day)
     out = CliRunner().invoke(main, ["check", str(tree), "--suite", "mobile"])
     assert out.exit_code == 2, out.output
-    assert f"RUL001 rule-pack-invalid:: round not given and {why}; use --version" in out.output
+    assert f"RUL001 rule-pack-invalid: round not given and {why}; use --version" in out.output
     # Given the round, the same tree is checked.
     out = CliRunner().invoke(main, ["check", str(tree), "--suite", "mobile", "--version", "v2.0",
                                     "--profile", "published", "-q"])

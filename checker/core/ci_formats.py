@@ -144,6 +144,11 @@ class SarifWriter(_FileWriter):
             result = {"ruleId": f.code,
                       "level": {"error": "error", "warning": "warning"}.get(f.severity, "note"),
                       "message": {"text": f.message}}
+            if f.waived:
+                # SARIF's own word for a finding someone allowed: code scanning shows it closed.
+                result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                           "justification": f"{f.waived['reason']} (granted by "
+                                                            f"{f.waived['granted_by']})"}]
             if f.path:
                 location = {"artifactLocation": {"uri": f.path, "uriBaseId": "TREE"}}
                 m = _LINE.search(f.locator or "")

@@ -105,25 +105,34 @@ def check_tree(root: str, suite: Suite, *, round: str | None = None,
     if rules is None:
         return report
     focus = scope.focus
-    if focus is not None and focus.active:
+    focused = focus is not None and focus.active
+    if focused:
         report.focus = focus.describe()
-        report.focus_filter = partial(_focused, focus, suite.codes)
+        report.entry_filters.append(partial(_focused, focus, suite.codes))
+    waivers = scope.waivers.for_round(report.round) if scope.waivers is not None else None
+    if waivers is not None:
+        report.entry_filters.append(partial(waivers.waive_result, suite.codes))
     sink = scope.sink
     if sink is not None:
         sink.begin(report)
         if suite.results_in_order:
             report.sink = sink.add
     suite.walk(root, rules, report, scope)
-    if report.focus_filter is not None:
+    if focused:
         report.findings = [f for f in report.findings if focus.keeps_finding(f, suite.codes)]
+    if waivers is not None:
+        report.findings = waivers.waive(report.findings, suite.codes)
     report.results.sort(key=lambda e: e.result)
     if sink is not None and report.sink is None:
         # A suite whose walk does not come upon its results in order: they go on sorted.
         held, report.results = report.results, []
-        report.sink = sink.add
+        report.sink, report.entry_filters = sink.add, []  # each has been through them once
         for entry in held:
             report.add_result(entry)
     if not report.result_count:
         where = f" for submitter {scope.submitter!r}" if scope.submitter else ""
         report.findings.append(EmptyTree.at(None, found=0, where=where))
+    if waivers is not None:
+        report.findings.extend(waivers.closing_findings(partial=focused or bool(scope.submitter)))
+        report.waivers = waivers.summary()
     return report

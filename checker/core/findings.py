@@ -132,6 +132,8 @@ class Finding:
     expected: Any = None
     found: Any = None
     detail: str | None = field(default=None, compare=False)
+    # The waiver (core/waivers.py) that allowed it, with the severity it had: None if none did.
+    waived: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -139,8 +141,9 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        if d["detail"] is None:
-            del d["detail"]
+        for optional in ("detail", "waived"):
+            if d[optional] is None:
+                del d[optional]
         return d
 
     @classmethod
@@ -153,6 +156,11 @@ class Finding:
         if detail is not None:
             changes["detail"] = detail
         return Finding(**{**asdict(self), **changes})
+
+    def waived_by(self, waiver: dict[str, Any]) -> Finding:
+        """The same finding allowed by `waiver`: an error becomes a warning, and says why."""
+        severity = Severity.WARNING.value if self.is_error else self.severity
+        return Finding(**{**asdict(self), "severity": severity, "waived": waiver})
 
 
 def rules_in(*modules: ModuleType) -> tuple[type[Rule], ...]:

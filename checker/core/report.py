@@ -110,14 +110,18 @@ class Report:
     # Where results go instead of `results`, as each is complete; `streamed` counts them.
     sink: Callable[[ResultEntry], None] | None = field(default=None, repr=False, compare=False)
     streamed: Tally = field(default_factory=Tally, repr=False, compare=False)
-    # What a focused check left out (core/focus.py), and how it tells: None when nothing was.
+    # What a focused check left out (core/focus.py): None when nothing was.
     focus: str | None = None
-    focus_filter: Callable[[ResultEntry], ResultEntry | None] | None = field(
-        default=None, repr=False, compare=False)
+    # The waivers applied (core/waivers.py): their file and what they waived; None: none given.
+    waivers: dict[str, Any] | None = None
+    # What each result goes through before it is counted (focus, then waivers); a filter may
+    # drop it by returning None.
+    entry_filters: list[Callable[[ResultEntry], ResultEntry | None]] = field(
+        default_factory=list, repr=False, compare=False)
 
     def add_result(self, entry: ResultEntry) -> None:
-        if self.focus_filter is not None:
-            entry = self.focus_filter(entry)
+        for keep in self.entry_filters:
+            entry = keep(entry)
             if entry is None:
                 return
         if self.sink is None:
@@ -181,6 +185,7 @@ class Report:
         """The fields known only once every result is in (after them in the JSON report)."""
         return {
             "findings": [f.to_dict() for f in self.findings],
+            **({"waivers": self.waivers} if self.waivers is not None else {}),
             "stats": self.stats(),
             "valid": self.valid,
         }
@@ -196,6 +201,8 @@ class Report:
             suite=d["suite"],
             profile=d["profile"],
             tool_version=d.get("tool_version", ""),
+            focus=d.get("focus"),
+            waivers=d.get("waivers"),
             findings=[Finding.from_dict(f) for f in d.get("findings", [])],
             results=[ResultEntry.from_dict(r) for r in d.get("results", [])],
         )

@@ -39,6 +39,8 @@ class Scope:
     sink: ResultSink | None = None
     # Part of the tree or of the rules only (core/focus.py); every report of it says so.
     focus: Any = None
+    # Findings the working group allowed (core/waivers.py Waivers): marked, never dropped.
+    waivers: Any = None
 
 
 class ResultSink(Protocol):

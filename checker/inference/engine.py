@@ -15,6 +15,7 @@ from infercheck.checker.core.findings import CodeIndex, Finding, Severity
 from infercheck.checker.core.profiles import apply_profile
 from infercheck.checker.core.registry import CheckSet
 from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.repository_rules import REPOSITORY_RULES, RepositoryLimits
 from infercheck.checker.core.suite import Scope
 from infercheck.checker.core.textfile import ParseError, read_json, subdirs
 from infercheck.checker.core.tree_rules import (
@@ -42,7 +43,8 @@ __all__ = ["CODES", "WALK_RULES", "walk"]
 
 CODES = CORE_CODES | CodeIndex((*RULES, LogsOfSeveralRounds))
 WALK_RULES = (LogsOfSeveralRounds, UnknownDivision, SymlinkOutsideTree, BrokenSymlink, SymlinkedFile,
-              UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, *PARSE_RULES)
+              UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, *PARSE_RULES,
+              *REPOSITORY_RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
@@ -195,19 +197,39 @@ def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
 
 def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
     """Symlinks that escape the tree or point nowhere (never followed), and, in a round that
-    rejects them, links to files."""
+    rejects them, links to files; in a round with repository limits, what the results
+    repository refuses (core/repository_rules.py), the submitter's folder itself included."""
     no_file_links = rules.file_symlinks_rejected()
+    limits = RepositoryLimits.of(rules.repository)
     real_root = os.path.realpath(root)
     out: list[Finding] = []
+
+    def rel_of(path: str) -> str:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+
+    if limits.active:
+        out.extend(limits.of_name(rel_of(top), os.path.basename(top), True))
     pending = [top]
     while pending:
+        folder = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
+            entries = list(os.scandir(folder))
         except OSError:
             continue
+        if limits.active:
+            out.extend(limits.of_folder(rel_of(folder), entries))
         for entry in entries:
-            if entry.is_symlink():  # from the directory listing: no extra system call
-                rel = os.path.relpath(entry.path, root).replace(os.sep, "/")
+            is_link = entry.is_symlink()  # from the directory listing: no extra system call
+            is_dir = not is_link and entry.is_dir()
+            if limits.active:
+                found = limits.of_name(rel_of(entry.path), entry.name, is_dir)
+                out.extend(found)
+                if is_dir and found and entry.name.startswith("."):
+                    continue  # refused with its contents: named once
+                if not is_link and not is_dir:
+                    out.extend(limits.of_file(rel_of(entry.path), entry))
+            if is_link:
+                rel = rel_of(entry.path)
                 target = os.readlink(entry.path)
                 resolved = os.path.realpath(entry.path)
                 if not (resolved == real_root or resolved.startswith(real_root + os.sep)):
@@ -216,9 +238,9 @@ def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
                     out.append(BrokenSymlink.at(rel, found=target))
                 elif no_file_links and not os.path.isdir(entry.path):
                     out.append(SymlinkedFile.at(rel, found=target, round=rules.round))
-            elif entry.is_dir():
+            elif is_dir:
                 pending.append(entry.path)
-    return sorted(out, key=lambda f: f.path or "")
+    return sorted(out, key=lambda f: (f.path or "", f.code))
 
 
 def _link_owner(finding: Finding) -> str | None:

@@ -250,6 +250,11 @@ class RoundRules:
         """LoadGen runs some folder scenarios as another one (Interactive as Server)."""
         return [loadgen_scenario, folder_scenario] in (self.loadgen.get("same_run") or [])
 
+    @property
+    def repository(self) -> dict:
+        """What the results repository refuses (core/repository_rules.py); empty: no limits."""
+        return self.data.get("repository") or {}
+
     def file_symlinks_rejected(self) -> bool:
         """Whether a symlinked file is an error in itself, wherever it points."""
         return bool(self.layout.get("reject_file_symlinks"))
