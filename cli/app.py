@@ -8,6 +8,7 @@ from infercheck.checker.core import __version__
 from infercheck.cli.audit_cmd import audit
 from infercheck.cli.check_cmd import check, explain, rules
 from infercheck.cli.diff_cmd import diff
+from infercheck.cli.pack_cmd import pack
 from infercheck.cli.report_cmd import report
 from infercheck.cli.run_cmd import run, truncate
 
@@ -39,8 +40,9 @@ def main() -> None:
       infercheck rules --suite mobile --version v4.1
                                                the Mobile round's benchmark table
       infercheck audit PATH --previous OLD     what a reviewer looks at beyond the rules
+      infercheck pack PATH --out sub.tar.gz    check, then pack for upload with a receipt
     """
 
 
-for command in (check, rules, explain, run, truncate, report, audit, diff):
+for command in (check, rules, explain, run, truncate, report, audit, diff, pack):
     main.add_command(command)

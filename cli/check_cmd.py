@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from infercheck.checker.core.archive import ARCHIVE_SUFFIXES, is_archive
 from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter, SarifWriter
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
@@ -32,7 +33,7 @@ from infercheck.checker.suites import (
     detect_suite,
     suite_named,
 )
-from infercheck.cli.paths import output_file
+from infercheck.cli.paths import output_file, tree_at
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
@@ -48,8 +49,16 @@ EXIT_STATUS = (
 PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
 
 
+def tree_argument(ctx, param, value):
+    """Click callback: PATH is a folder or an archive of one (.tar.gz, .tgz, .tar, .zip...)."""
+    if value is not None and not os.path.isdir(value) and not is_archive(value):
+        raise click.BadParameter(f"{value} is neither a folder nor an archive "
+                                 f"({', '.join(ARCHIVE_SUFFIXES)})")
+    return value
+
+
 @click.command(epilog=EXIT_STATUS)
-@click.argument("path", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.argument("path", type=click.Path(exists=True, readable=True), callback=tree_argument)
 @click.option("--version", "round_name", metavar="ROUND",
               help="The round whose rules apply, e.g. v2.1 or v4.1 (spelled --version, as in the "
                    "official checker). Default: recognised from the seeds in the logs (Mobile: "
@@ -103,15 +112,25 @@ PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
                    "result glob, a code, the reason, who granted it, the round it expires in). "
                    "A waived finding stays in the report as a warning marked waived; an entry "
                    "that matched nothing, or has expired, is a warning (RUL003, RUL004).")
-def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path, parquet_path,
-          junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks, scenarios, waivers_path):
-    """Check the submission tree at PATH (the folder holding closed/, open/, network/).
+def check(path, **options):
+    """Check the submission tree at PATH (the folder holding closed/, open/, network/), or an
+    archive of it (.tar.gz, .zip: unpacked into a temporary folder, never beside it).
 
     Prints one verdict line per result, then a summary. Every problem is a finding with a
     stable code; `infercheck explain CODE` tells what it means and how to fix it.
     """
+    with tree_at(path) as (tree, shown, refused):
+        status = _check(tree, shown, refused, path, **options)
+    sys.exit(status)
+
+
+def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile, jobs, json_path,
+           csv_path, parquet_path, junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks,
+           scenarios, waivers_path) -> int:
+    """The check of `tree` (`shown` names it when it is an unpacked archive, with the findings
+    `refused` of unpacking it); its exit status."""
     if suite == "auto":
-        suite = detect_suite(path)
+        suite = detect_suite(tree)
     rounds = suite_named(suite).packs.rounds()
     if round_name is not None and round_name not in rounds:
         raise click.BadParameter(
@@ -119,13 +138,13 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
             param_hint="--version")
     waivers = _waivers(waivers_path, suite)
     for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
-        if target and os.path.realpath(target).startswith(os.path.realpath(path) + os.sep):
+        if target and os.path.realpath(target).startswith(os.path.realpath(tree) + os.sep):
             raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
     # Every output is written as the results come, none held: memory stays flat however large
     # the tree is (JUnit's test cases, small, are held until the end).
     printer = {"json": lambda: JsonWriter(sys.stdout),
-               "github": lambda: GithubAnnotations(sys.stdout, path, summary_line)}.get(fmt)
+               "github": lambda: GithubAnnotations(sys.stdout, shown or path, summary_line)}.get(fmt)
     writers = [printer() if printer else _Verdicts(profile, quiet, progress)]
     if json_path:
         writers.append(JsonFileWriter(json_path))
@@ -136,13 +155,13 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     if junit_path:
         writers.append(JunitWriter(junit_path))
     if sarif_path:
-        writers.append(SarifWriter(sarif_path, suite_named(suite).codes, path))
+        writers.append(SarifWriter(sarif_path, suite_named(suite).codes, shown or path))
     sinks = Sinks(*writers)
     try:
-        report = check_tree(path, round=round_name, suite=suite, profile=profile,
+        report = check_tree(tree, round=round_name, suite=suite, profile=profile,
                             submitter=submitter, jobs=jobs or usable_cores(), progress=progress,
                             sink=sinks, focus=Focus.of(select, ignore, benchmarks, scenarios),
-                            waivers=waivers)
+                            waivers=waivers, shown_root=shown, input_findings=refused)
     except ProfileNotForSuite as exc:
         sinks.abandon()
         raise click.BadParameter(str(exc), param_hint="--profile") from None
@@ -152,7 +171,7 @@ def check(path, round_name, suite, submitter, profile, jobs, json_path, csv_path
     finally:
         progress.close()
     sinks.end(report)
-    sys.exit(exit_status(report))
+    return exit_status(report)
 
 
 def _waivers(path: str | None, suite: str | None) -> Waivers | None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
-__all__ = ["missing_folder", "output_file"]
+from infercheck.checker.core.archive import is_archive, unpacked
+
+__all__ = ["missing_folder", "output_file", "tree_at"]
 
 
 def missing_folder(path: str) -> str | None:
@@ -21,3 +25,14 @@ def output_file(ctx, param, value):
     if value is not None and (folder := missing_folder(value)):
         raise click.BadParameter(f"the folder {folder} does not exist")
     return value
+
+
+@contextmanager
+def tree_at(path: str) -> Iterator[tuple[str, str | None, tuple]]:
+    """(the tree to check, what reports call it, findings of reading it): a folder as it is; an
+    archive unpacked into a temporary folder (removed when the block ends), named by its path."""
+    if not is_archive(path):
+        yield path, None, ()
+        return
+    with unpacked(path) as (tree, refused):
+        yield tree, os.path.abspath(path), tuple(refused)

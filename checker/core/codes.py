@@ -5,6 +5,7 @@ waivers and internal faults (RUL, INT). Each suite adds its own to these."""
 from __future__ import annotations
 
 from infercheck.checker.core import (
+    archive,
     internal,
     measurements,
     repository_rules,
@@ -16,5 +17,5 @@ from infercheck.checker.core.findings import CodeIndex, rules_in
 
 __all__ = ["CORE_CODES"]
 
-CORE_CODES = CodeIndex(rules_in(tree_rules, repository_rules, internal, measurements,
+CORE_CODES = CodeIndex(rules_in(tree_rules, repository_rules, archive, internal, measurements,
                                 summary_rules, waivers))

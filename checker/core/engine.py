@@ -102,6 +102,8 @@ def check_tree(root: str, suite: Suite, *, round: str | None = None,
     scope = scope or Scope()
     root = os.path.abspath(root)
     report, rules = open_report(root, round, suite, scope.profile)
+    report.root = scope.shown_root or root
+    report.findings[0:0] = scope.input_findings
     if rules is None:
         return report
     focus = scope.focus

@@ -41,6 +41,10 @@ class Scope:
     focus: Any = None
     # Findings the working group allowed (core/waivers.py Waivers): marked, never dropped.
     waivers: Any = None
+    # What the report calls the tree (an archive's path when `root` is where it was unpacked),
+    # and findings about the input made before the walk (what unpacking it refused).
+    shown_root: str | None = None
+    input_findings: tuple = ()
 
 
 class ResultSink(Protocol):

@@ -1,0 +1,281 @@
+"""A submission given as an archive (.tar.gz, .tgz, .tar, .tar.xz, .tar.bz2, .zip), unpacked into
+a folder the caller owns (a temporary one) without ever writing outside it: members are
+created one by one by this module (never by tarfile's or zipfile's own extract), a name that
+is absolute or climbs with "..", a link that leads out, a device or a name given twice is
+refused with a finding (STR024), and the archive's size is bounded (STR025)."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from tempfile import TemporaryDirectory
+
+from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.textfile import DEFAULT_LIMIT, SIZE_LIMITS
+
+__all__ = ["ARCHIVE_SUFFIXES", "ArchiveMemberRefused", "ArchiveUnreadable", "extract",
+           "is_archive", "unpacked"]
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.xz", ".txz", ".tar.bz2", ".zip")
+
+# Bounds of what one archive may unpack to: the whole published v2.1 round (126,000 files,
+# 5.6 GB) fits several times over; a "zip bomb" does not.
+MAX_MEMBERS = 2_000_000
+MAX_TOTAL_BYTES = 32 << 30
+# No check reads more of a file than this (textfile.SIZE_LIMITS); of a larger member only its
+# first and last 16 KiB are written, around a hole of its size (its fingerprint reads those),
+# so that a 2 GB member costs no disk and gives the same findings as in a tree.
+_READ_AT_MOST = max(DEFAULT_LIMIT, *SIZE_LIMITS.values())
+_EDGE = 16384
+_CHUNK = 1 << 20
+
+
+class ArchiveMemberRefused(Rule):
+    """A member of the archive checked could write outside it, and is not unpacked.
+
+    What it checks:
+        Every member of a .tar.gz / .zip given to `check` names a place inside the archive: no
+        absolute name, no ".." step, no link (symbolic or hard) to outside it, no device or
+        named pipe, no name given twice (a second copy could replace a link already made).
+
+    Why it matters:
+        Unpacking such a member writes where the archive's maker chose: over a file of the
+        reviewer's. infercheck unpacks each member itself, into a temporary folder, and skips
+        these; the rest of the archive is checked.
+
+    Example:
+        path: ../../.bashrc, found: a name that climbs out with ".."
+
+    How to fix:
+        Pack the tree again with `infercheck pack TREE --out FILE.tar.gz`, which stores every
+        name relative to the tree and refuses links out of it.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck (the official tools unpack with `tar -xvz`, which follows the archive).
+    """
+
+    code = "STR024"
+    name = "archive-member-refused"
+    severity = Severity.ERROR
+    tags = ("structure", "robustness", "archive")
+    message = "archive member not unpacked: {found}"
+
+
+class ArchiveUnreadable(Rule):
+    """The archive checked cannot be read to its end, or unpacks to more than infercheck takes.
+
+    What it checks:
+        The archive opens, every member reads whole, and it holds at most 2,000,000 members
+        and 32 GiB in all.
+
+    Why it matters:
+        A cut-off download or a damaged archive checks as a tree that lacks files; this says
+        why. The bounds keep a crafted archive from filling the disk.
+
+    Example:
+        found: "Error -3 while decompressing data: invalid stored block lengths"
+
+    How to fix:
+        Download or pack it again; compare its SHA-256 with the one `infercheck pack` wrote
+        in its receipt.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck.
+    """
+
+    code = "STR025"
+    name = "archive-unreadable"
+    severity = Severity.ERROR
+    tags = ("structure", "robustness", "archive")
+    message = "archive cannot be read whole: {found}"
+
+
+def is_archive(path: str) -> bool:
+    return os.path.isfile(path) and path.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+@dataclass
+class _Member:
+    name: str
+    kind: str  # "file", "dir", "symlink", "hardlink", or what else it is
+    size: int = 0
+    target: str = ""  # of a link
+    open: object = None  # () -> a binary stream of a file's bytes
+
+
+class _Bounds(Exception):
+    pass
+
+
+class _Unpacker:
+    def __init__(self, dest: str) -> None:
+        self.dest = os.path.realpath(dest)
+        self.findings: list[Finding] = []
+        self.members = 0
+        self.written = 0
+
+    def refuse(self, name: str, why: str) -> None:
+        self.findings.append(ArchiveMemberRefused.at(name, found=why))
+
+    def _inside(self, path: str) -> bool:
+        return path == self.dest or path.startswith(self.dest + os.sep)
+
+    def _place(self, name: str) -> tuple[str | None, str]:
+        """The member's path in dest, or None and why it is refused."""
+        if "\0" in name:
+            return None, "a name with a NUL byte"
+        clean = name.replace("\\", "/") if name.startswith("\\") else name
+        if clean.startswith("/") or (len(clean) > 1 and clean[1] == ":" and clean[0].isalpha()):
+            return None, "an absolute name"
+        parts = [p for p in clean.split("/") if p not in ("", ".")]
+        if ".." in parts:
+            return None, 'a name that climbs out with ".."'
+        if not parts:
+            return self.dest, ""  # the archive's own top ("./"): nothing to make
+        path = os.path.join(self.dest, *parts)
+        if not self._inside(os.path.realpath(os.path.dirname(path))):
+            return None, "a name under a link that leads out of the archive"
+        return path, "/".join(parts)
+
+    def add(self, m: _Member) -> None:
+        self.members += 1
+        if self.members > MAX_MEMBERS:
+            raise _Bounds(f"more than {MAX_MEMBERS} members")
+        path, rel = self._place(m.name)
+        if path is None:
+            self.refuse(m.name, rel)
+            return
+        if m.kind == "dir":
+            if path == self.dest:
+                return
+            if os.path.lexists(path) and not os.path.isdir(path):
+                self.refuse(m.name, "a folder where another member already stands")
+                return
+            os.makedirs(path, exist_ok=True)
+            return
+        if path == self.dest:
+            self.refuse(m.name, "a member in the place of the archive's top folder")
+            return
+        if os.path.lexists(path):
+            self.refuse(m.name, "a name given twice")
+            return
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if m.kind == "symlink":
+            lexical = posixpath.normpath(posixpath.join(posixpath.dirname(rel), m.target))
+            if m.target.startswith("/") or lexical.split("/")[0] == "..":
+                self.refuse(m.name, f"a link to {m.target!r}, outside the archive")
+                return
+            os.symlink(m.target, path)
+            # Through links made before it ("y" -> ".", then "x" -> "y/.."), a link can lead
+            # out although its text does not: where it resolves decides.
+            if not self._inside(os.path.realpath(path)):
+                os.unlink(path)
+                self.refuse(m.name, f"a link to {m.target!r}, which leads out of the archive")
+        elif m.kind == "hardlink":
+            source, _ = self._place(m.target)
+            if source is None or not os.path.isfile(source) or os.path.islink(source):
+                self.refuse(m.name, f"a hard link to {m.target!r}, not a file unpacked before it")
+                return
+            os.link(source, path)
+        elif m.kind == "file":
+            self._write(path, m)
+        else:
+            self.refuse(m.name, f"a {m.kind}")
+
+    def _write(self, path: str, m: _Member) -> None:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o644)
+        with os.fdopen(fd, "wb") as out, m.open() as src:
+            size = 0
+            tail = b""
+            while chunk := src.read(_CHUNK):
+                size += len(chunk)
+                if size <= _READ_AT_MOST:
+                    out.write(chunk)
+                    self.written += len(chunk)
+                    if self.written > MAX_TOTAL_BYTES:
+                        raise _Bounds(f"more than {MAX_TOTAL_BYTES} bytes in all")
+                else:
+                    tail = (tail + chunk)[-_EDGE:]
+            if size > _READ_AT_MOST:
+                out.truncate(size)
+                out.seek(size - len(tail))
+                out.write(tail)
+
+
+def _tar_members(tar: tarfile.TarFile) -> Iterator[_Member]:
+    for info in tar:
+        if info.isdir():
+            yield _Member(info.name, "dir")
+        elif info.issym():
+            yield _Member(info.name, "symlink", target=info.linkname)
+        elif info.islnk():
+            yield _Member(info.name, "hardlink", target=info.linkname)
+        elif info.isreg():
+            yield _Member(info.name, "file", info.size,
+                          open=lambda info=info: tar.extractfile(info))
+        else:
+            kind = ("character device" if info.ischr() else "block device" if info.isblk()
+                    else "named pipe" if info.isfifo() else "special member")
+            yield _Member(info.name, kind)
+
+
+def _zip_members(zf: zipfile.ZipFile) -> Iterator[_Member]:
+    for info in zf.infolist():
+        mode = info.external_attr >> 16
+        if info.is_dir():
+            yield _Member(info.filename, "dir")
+        elif stat.S_ISLNK(mode):
+            with zf.open(info) as link:
+                target = link.read(4096).decode("utf-8", "replace")
+            yield _Member(info.filename, "symlink", target=target)
+        elif mode and not stat.S_ISREG(mode):
+            yield _Member(info.filename, "special member")
+        else:
+            yield _Member(info.filename, "file", info.file_size,
+                          open=lambda info=info: zf.open(info))
+
+
+def extract(path: str, dest: str) -> list[Finding]:
+    """Unpack the archive at `path` into the folder `dest`; the findings of what was refused
+    or could not be read (what was read before a fault stays unpacked)."""
+    unpacker = _Unpacker(dest)
+    name = os.path.basename(path)
+    try:
+        if path.lower().endswith(".zip"):
+            with zipfile.ZipFile(path) as zf:
+                for m in _zip_members(zf):
+                    unpacker.add(m)
+        else:
+            with tarfile.open(path, "r:*") as tar:
+                for m in _tar_members(tar):
+                    unpacker.add(m)
+    except _Bounds as exc:
+        unpacker.findings.append(ArchiveUnreadable.at(name, found=str(exc)))
+    except (tarfile.TarError, zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+            ValueError, NotImplementedError) as exc:
+        # RuntimeError: an encrypted zip member; NotImplementedError: a compression zipfile
+        # lacks; OSError: a cut-off gzip stream, or the disk is full.
+        unpacker.findings.append(ArchiveUnreadable.at(name, found=f"{type(exc).__name__}: {exc}"))
+    return unpacker.findings
+
+
+@contextmanager
+def unpacked(path: str) -> Iterator[tuple[str, list[Finding]]]:
+    """(a temporary folder holding the archive's tree, the findings of unpacking it); the
+    folder and all in it are removed when the block ends."""
+    with TemporaryDirectory(prefix="infercheck-archive-") as tmp:
+        yield tmp, extract(path, tmp)

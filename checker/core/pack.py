@@ -1,0 +1,146 @@
+"""Packing a checked tree for upload: its division folders in a .tar.gz, with a manifest of
+SHA-256 sums (MANIFEST.sha256, as `sha256sum -c` reads it) and a receipt (what was checked,
+by which tool and round, with what verdict) inside, and the same receipt with the archive's own
+SHA-256 for the submitter to keep (schemas/pack_receipt.schema.json)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import stat
+import tarfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from infercheck.checker.core.outputs import AtomicFile
+from infercheck.checker.core.report import Report
+
+__all__ = ["MANIFEST", "RECEIPT", "PackedTree", "pack_tree", "tree_entries"]
+
+MANIFEST = "MANIFEST.sha256"
+RECEIPT = "infercheck-receipt.json"
+PACKED_FOLDERS = ("closed", "open", "network")
+
+
+@dataclass
+class PackedTree:
+    files: int = 0
+    bytes: int = 0
+    links: int = 0
+    folders: int = 0
+    skipped: list[str] = field(default_factory=list)  # what is neither file, folder nor link
+    manifest: list[str] = field(default_factory=list)
+
+    @property
+    def tree_digest(self) -> str:
+        return "sha256:" + hashlib.sha256(self.manifest_text().encode("utf-8")).hexdigest()
+
+    def manifest_text(self) -> str:
+        return "".join(f"{line}\n" for line in self.manifest)
+
+
+def tree_entries(root: str) -> list[tuple[str, os.stat_result]]:
+    """Every entry under the tree's division folders, links not followed, sorted by path."""
+    out = []
+    for top in PACKED_FOLDERS:
+        start = os.path.join(root, top)
+        if not os.path.isdir(start) or os.path.islink(start):
+            continue
+        out.append((top, os.lstat(start)))
+        for folder, dirs, files in os.walk(start):
+            for name in (*dirs, *files):
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, root).replace(os.sep, "/")
+                out.append((rel, os.lstat(path)))
+    return sorted(out, key=lambda e: e[0])
+
+
+class _Hashing(io.RawIOBase):
+    """A file read for the archive, hashed as it is read (one pass over each file)."""
+
+    def __init__(self, raw) -> None:
+        self.raw, self.sha = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        self.sha.update(memoryview(buffer)[:n])
+        return n
+
+
+def _info(rel: str, st: os.stat_result, kind: bytes, size: int = 0) -> tarfile.TarInfo:
+    # Owners and modes of the packer's machine say nothing of the submission: left out.
+    info = tarfile.TarInfo(rel)
+    info.type, info.size, info.mtime = kind, size, int(st.st_mtime)
+    info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    return info
+
+
+def _receipt(report: Report, packed: PackedTree, forced: bool) -> dict[str, Any]:
+    stats = report.stats()
+    return {
+        "tool": "infercheck", "tool_version": report.tool_version, "suite": report.suite,
+        "round": report.round, "profile": report.profile, "valid": report.valid,
+        "forced": forced, "results": stats["results"], "valid_results": stats["valid_results"],
+        "invalid_results": stats["invalid_results"], "findings": stats["findings"],
+        **({"waivers": report.waivers} if report.waivers else {}),
+        "files": packed.files, "bytes": packed.bytes, "links": packed.links,
+        "tree_digest": packed.tree_digest, "manifest": MANIFEST,
+    }
+
+
+def pack_tree(root: str, out: str, report: Report, forced: bool = False
+              ) -> tuple[PackedTree, dict[str, Any]]:
+    """Write the archive of the tree at `root` to `out` (under a temporary name, renamed when
+    complete); the receipt, with the archive's SHA-256 and size."""
+    packed = PackedTree()
+    target = AtomicFile(out)
+    try:
+        with open(target.tmp, "wb") as raw:
+            # mtime=0: the gzip header carries no packing time, so that one tree packs the same.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
+                    tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for rel, st in tree_entries(root):
+                    path = os.path.join(root, rel)
+                    if stat.S_ISDIR(st.st_mode):
+                        tar.addfile(_info(rel, st, tarfile.DIRTYPE))
+                        packed.folders += 1
+                    elif stat.S_ISLNK(st.st_mode):
+                        info = _info(rel, st, tarfile.SYMTYPE)
+                        info.linkname = os.readlink(path)
+                        tar.addfile(info)
+                        packed.links += 1
+                    elif stat.S_ISREG(st.st_mode):
+                        with open(path, "rb", buffering=0) as fh:
+                            hashing = _Hashing(fh)
+                            tar.addfile(_info(rel, st, tarfile.REGTYPE, st.st_size),
+                                        io.BufferedReader(hashing, 1 << 20))
+                        packed.files += 1
+                        packed.bytes += st.st_size
+                        packed.manifest.append(f"{hashing.sha.hexdigest()}  {rel}")
+                    else:
+                        packed.skipped.append(rel)
+                receipt = _receipt(report, packed, forced)
+                for name, data in ((MANIFEST, packed.manifest_text().encode("utf-8")),
+                                   (RECEIPT, (json.dumps(receipt, indent=2) + "\n").encode())):
+                    info = tarfile.TarInfo(name)
+                    info.size, info.mode = len(data), 0o644
+                    tar.addfile(info, io.BytesIO(data))
+        sha = hashlib.sha256()
+        with open(target.tmp, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                sha.update(chunk)
+        receipt = {**receipt, "archive": os.path.basename(out),
+                   "archive_sha256": sha.hexdigest(), "archive_bytes": os.path.getsize(target.tmp)}
+        target.commit()
+    except BaseException:
+        target.discard()
+        raise
+    return packed, receipt

@@ -1,0 +1,96 @@
+"""`pack`: check a tree, then write it as a .tar.gz with its manifest and receipt."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from infercheck.checker.core.engine import usable_cores
+from infercheck.checker.core.outputs import atomic_path
+from infercheck.checker.core.pack import MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
+from infercheck.checker.core.profiles import PROFILES
+from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
+from infercheck.cli.check_cmd import PROFILE_HELP, _waivers
+from infercheck.cli.paths import output_file
+from infercheck.cli.verdicts import USAGE_CODES, exit_status, finding_line, summary_line, verdict_line
+
+__all__ = ["pack"]
+
+
+def _archive_name(ctx, param, value):
+    value = output_file(ctx, param, value)
+    if value is not None and not value.lower().endswith((".tar.gz", ".tgz")):
+        raise click.BadParameter(f"{value}: the archive is a .tar.gz (or .tgz)")
+    return value
+
+
+@click.command(epilog="Exit status: 0 when the tree is valid and packed, 1 when it is invalid "
+                      "(packed only with --force), 2 on a usage error or an internal fault.")
+@click.argument("tree", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True),
+              callback=_archive_name, help="The archive to write (.tar.gz).")
+@click.option("--receipt", "receipt_path", type=click.Path(dir_okay=False, writable=True),
+              callback=output_file,
+              help="Also write the receipt, with the archive's SHA-256, to this file (the "
+                   "copy inside the archive cannot hold its own sum).")
+@click.option("--force", is_flag=True, help="Pack an invalid tree too (the receipt says so).")
+@click.option("--version", "round_name", metavar="ROUND",
+              help="The round whose rules apply (default: recognised from the logs).")
+@click.option("--suite", default="auto", show_default=True,
+              type=click.Choice(["auto", *sorted(SUITES)]))
+@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+              help=PROFILE_HELP)
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              metavar="FILE", help="Findings the working group allowed (as for `check`).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Check systems in this many processes (default: the usable cores).")
+def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_path, jobs):
+    """Check the tree at TREE, then pack its division folders (closed/, open/, network/) into
+    a .tar.gz for upload.
+
+    \b
+    Inside the archive, beside the division folders:
+      MANIFEST.sha256          the SHA-256 of every file (`sha256sum -c MANIFEST.sha256`)
+      infercheck-receipt.json  tool, round, profile, verdict and counts, files, tree digest
+    An invalid tree is not packed unless --force. `infercheck check FILE.tar.gz` checks the
+    archive as the tree it holds.
+    """
+    for target in (out, receipt_path):
+        if target and os.path.realpath(target).startswith(os.path.realpath(tree) + os.sep):
+            raise click.UsageError("the archive and receipt must not be written inside the tree")
+    if not any(os.path.isdir(os.path.join(tree, d)) for d in PACKED_FOLDERS):
+        raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")
+    try:
+        report = check_tree(tree, round=round_name, suite=suite, profile=profile,
+                            jobs=jobs or usable_cores(), waivers=_waivers(waivers_path, None))
+    except ProfileNotForSuite as exc:
+        raise click.BadParameter(str(exc), param_hint="--profile") from None
+    for entry in report.results:
+        if not entry.valid:
+            click.echo(verdict_line(entry, profile))
+    for f in report.findings:
+        if f.is_error:
+            click.echo(finding_line(f))
+    click.echo(summary_line(report))
+    status = exit_status(report)
+    if status == 2 or {f.code for f in report.findings} & USAGE_CODES:
+        click.echo("not packed: the check could not be made", err=True)
+        sys.exit(2)
+    if status and not force:
+        click.echo("not packed: the tree is invalid (--force packs it anyway, and the receipt "
+                   "says so)", err=True)
+        sys.exit(status)
+    packed, receipt = pack_tree(tree, out, report, forced=bool(status))
+    for rel in packed.skipped:
+        click.echo(f"left out (neither file, folder nor link): {rel}", err=True)
+    if receipt_path:
+        with atomic_path(receipt_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(receipt, indent=2) + "\n")
+    click.echo(f"packed {packed.files} files ({packed.bytes} bytes), {packed.links} links into "
+               f"{out} with {MANIFEST} and {RECEIPT}\n"
+               f"tree digest {receipt['tree_digest']}\n"
+               f"archive sha256 {receipt['archive_sha256']} ({receipt['archive_bytes']} bytes)")
+    sys.exit(status)
