@@ -9,6 +9,7 @@ from infercheck.cli.audit_cmd import audit
 from infercheck.cli.check_cmd import check, explain, rules
 from infercheck.cli.diff_cmd import diff
 from infercheck.cli.pack_cmd import pack
+from infercheck.cli.preprocess_cmd import preprocess
 from infercheck.cli.report_cmd import report
 from infercheck.cli.run_cmd import run, truncate
 
@@ -44,5 +45,5 @@ def main() -> None:
     """
 
 
-for command in (check, rules, explain, run, truncate, report, audit, diff, pack):
+for command in (check, rules, explain, run, truncate, report, audit, diff, pack, preprocess):
     main.add_command(command)

@@ -13,6 +13,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -211,14 +212,20 @@ def test_ctrl_c_ends_a_check_with_one_line_exit_130_and_no_half_written_output(t
     proc = subprocess.Popen([sys.executable, "-m", "infercheck.cli", "check", str(tree), "-q",
                              "--jobs", "2", "--json", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    # Interrupted once the first result is printed (the copies' results are all invalid, which
-    # -q prints): the worker processes are running (a signal that lands in a fork's own
-    # handlers is lost, as Python ignores exceptions there) and checking goes on for seconds.
-    first = proc.stdout.readline()
-    assert first.startswith("INVALID"), first
+    # Interrupted once its two worker processes run (a signal that lands in a fork's own
+    # handlers is lost, as Python ignores exceptions there) and have had time to start on
+    # the systems; the check goes on for seconds more. Its output cannot tell: it is
+    # block-buffered into the pipe.
+    children = f"/proc/{proc.pid}/task/{proc.pid}/children"
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and len(open(children).read().split()) < 2:
+        assert time.monotonic() < deadline, "the check never started its workers"
+        time.sleep(0.01)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the check ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130, (first + stdout[-500:], stderr[-2000:])
+    assert proc.returncode == 130, (stdout[-500:], stderr[-2000:])
     assert "Traceback" not in stderr
     assert stderr.strip().splitlines() == ["infercheck: interrupted; no output was left half-written"]
     assert out.read_text("utf-8") == "an earlier report\n"

@@ -1,0 +1,109 @@
+"""`preprocess`: the official preprocess_submission.py's work, on a copy, by infercheck's rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+import click
+
+from infercheck.checker.core.engine import usable_cores
+from infercheck.checker.inference.preprocess import preprocess as run_preprocess
+from infercheck.checker.suites import check_tree, detect_suite
+from infercheck.cli.verdicts import exit_status, printable, summary_line
+
+__all__ = ["preprocess"]
+
+_SHOWN = {"remove-empty": "remove", "move-to-open": "move", "infer": "infer", "copy": "copy",
+          "remove": "remove"}
+
+
+@click.command(epilog="Exit status: 0 when the new tree checks valid, 1 when it does not, 2 on "
+                      "a usage error or an internal fault.")
+@click.argument("tree", type=click.Path(exists=True, file_okay=False, readable=True))
+@click.option("--out", type=click.Path(file_okay=False),
+              help="The new tree to write (must not exist; never inside TREE).")
+@click.option("--dry-run", is_flag=True,
+              help="List what would be done, writing nothing (the work is done in a temporary "
+                   "folder of hard links, removed at the end).")
+@click.option("--version", "round_name", metavar="ROUND",
+              help="The round whose rules apply (default: recognised from the logs).")
+@click.option("--submitter", metavar="NAME", help="Take only this submitter's folders.")
+@click.option("--no-infer", is_flag=True,
+              help="Infer no scenario (Offline, MultiStream of an edge system) and copy no "
+                   "-99.9 result to -99.")
+@click.option("--no-move-to-open", is_flag=True,
+              help="Remove an invalid closed or network benchmark rather than move it to open.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Check systems in this many processes (default: the usable cores).")
+def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_open, fmt, jobs):
+    """Make a new tree from TREE as the round's official preprocess_submission.py would, by
+    infercheck's checks: TREE is never modified.
+
+    \b
+    - empty folders are removed;
+    - a closed or network benchmark with an invalid result moves to open (every scenario,
+      with its measurements, compliance, code and system description, division "open");
+      a result invalid in open too, or in the open division, is removed;
+    - an edge system's missing Offline and MultiStream results are inferred from its
+      MultiStream or SingleStream run where the round allows it, and -99.9 results stand
+      for -99 ones where there are none (the check marks each inferred);
+    - folders left empty are removed.
+    Each step is listed with its reason; then the verdict of the new tree.
+    """
+    if detect_suite(tree) != "inference":
+        raise click.UsageError("preprocess is for MLPerf Inference trees")
+    if not dry_run and not out:
+        raise click.UsageError("--out NEW is required (or --dry-run)")
+    if out:
+        if os.path.lexists(out):
+            raise click.BadParameter(f"{out} exists; preprocess writes a new tree",
+                                     param_hint="--out")
+        real = os.path.realpath(out)
+        if real == os.path.realpath(tree) or real.startswith(os.path.realpath(tree) + os.sep):
+            raise click.BadParameter("the new tree must not be inside TREE", param_hint="--out")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+            raise click.BadParameter(f"the folder {os.path.dirname(os.path.abspath(out))} does "
+                                     "not exist", param_hint="--out")
+    jobs = jobs or usable_cores()
+
+    def check(root, round=None):
+        return check_tree(root, round=round or round_name, suite="inference",
+                          submitter=submitter, jobs=jobs)
+
+    scratch = None
+    if dry_run:
+        scratch = tempfile.mkdtemp(prefix="infercheck-preprocess-")
+        target = os.path.join(scratch, "tree")
+    else:
+        target = out
+    try:
+        done = run_preprocess(tree, target, check, round=round_name, submitter=submitter,
+                              infer=not no_infer, move_to_open=not no_move_to_open,
+                              scratch=dry_run)
+    except BaseException:
+        if not dry_run and os.path.isdir(target):
+            shutil.rmtree(target)  # a half-made tree is no tree
+        raise
+    finally:
+        if scratch:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if fmt == "json":
+        click.echo(json.dumps({"tree": tree, "out": None if dry_run else out,
+                               "dry_run": dry_run, "round": done.after.round,
+                               "steps": [s.to_dict() for s in done.steps],
+                               "valid": done.after.valid, "stats": done.after.stats()},
+                              indent=2))
+    else:
+        for s in done.steps:
+            line = f"{_SHOWN[s.action]:<7} {s.path}"
+            if s.target:
+                line += f" -> {s.target}"
+            click.echo(printable(line + (f"  ({s.reason})" if s.reason else "")))
+        click.echo(("would give: " if dry_run else f"{out}: ") + summary_line(done.after))
+    sys.exit(exit_status(done.after))
