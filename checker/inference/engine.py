@@ -201,35 +201,34 @@ def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
     repository refuses (core/repository_rules.py), the submitter's folder itself included."""
     no_file_links = rules.file_symlinks_rejected()
     limits = RepositoryLimits.of(rules.repository)
+    check_repo = limits.active
     real_root = os.path.realpath(root)
     out: list[Finding] = []
 
-    def rel_of(path: str) -> str:
-        return os.path.relpath(path, root).replace(os.sep, "/")
-
-    if limits.active:
-        out.extend(limits.of_name(rel_of(top), os.path.basename(top), True))
-    pending = [top]
+    top_rel = os.path.relpath(top, root).replace(os.sep, "/")
+    if check_repo:
+        out.extend(limits.of_name(top_rel, os.path.basename(top), True))
+    pending = [(top, top_rel)]  # each folder with its path in the tree (no relpath per entry)
     while pending:
-        folder = pending.pop()
+        folder, folder_rel = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
             continue
-        if limits.active:
-            out.extend(limits.of_folder(rel_of(folder), entries))
+        if check_repo:
+            out.extend(limits.of_folder(folder_rel, entries))
         for entry in entries:
+            rel = f"{folder_rel}/{entry.name}"
             is_link = entry.is_symlink()  # from the directory listing: no extra system call
             is_dir = not is_link and entry.is_dir()
-            if limits.active:
-                found = limits.of_name(rel_of(entry.path), entry.name, is_dir)
+            if check_repo:
+                found = limits.of_name(rel, entry.name, is_dir)
                 out.extend(found)
                 if is_dir and found and entry.name.startswith("."):
                     continue  # refused with its contents: named once
                 if not is_link and not is_dir:
-                    out.extend(limits.of_file(rel_of(entry.path), entry))
+                    out.extend(limits.of_file(rel, entry))
             if is_link:
-                rel = rel_of(entry.path)
                 target = os.readlink(entry.path)
                 resolved = os.path.realpath(entry.path)
                 if not (resolved == real_root or resolved.startswith(real_root + os.sep)):
@@ -239,7 +238,7 @@ def _scan_links(root: str, top: str, rules: RoundRules) -> list[Finding]:
                 elif no_file_links and not os.path.isdir(entry.path):
                     out.append(SymlinkedFile.at(rel, found=target, round=rules.round))
             elif is_dir:
-                pending.append(entry.path)
+                pending.append((entry.path, rel))
     return sorted(out, key=lambda f: (f.path or "", f.code))
 
 
