@@ -8,19 +8,19 @@ import sys
 
 import click
 
+from infercheck.checker.core.archive import is_archive
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.report import Report
 from infercheck.checker.core.report_diff import diff_reports
-from infercheck.checker.suites import check_tree, detect_suite
+from infercheck.checker.suites import check_tree
 from infercheck.cli.verdicts import printable
 
 __all__ = ["diff"]
 
 
 def _report(path: str, round_name: str | None, profile: str, jobs: int) -> Report:
-    if os.path.isdir(path):
-        return check_tree(path, round=round_name, suite=detect_suite(path), profile=profile,
-                          jobs=jobs)
+    if os.path.isdir(path) or is_archive(path):  # an archive: checked as its tree
+        return check_tree(path, round=round_name, suite="auto", profile=profile, jobs=jobs)
     try:
         with open(path, encoding="utf-8") as f:
             return Report.from_dict(json.load(f))

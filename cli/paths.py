@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from infercheck.checker.core.archive import is_archive, unpacked
+from infercheck.checker.core.archive import is_archive, unpacked_or_not
 
 __all__ = ["missing_folder", "output_file", "tree_at"]
 
@@ -31,8 +31,5 @@ def output_file(ctx, param, value):
 def tree_at(path: str) -> Iterator[tuple[str, str | None, tuple]]:
     """(the tree to check, what reports call it, findings of reading it): a folder as it is; an
     archive unpacked into a temporary folder (removed when the block ends), named by its path."""
-    if not is_archive(path):
-        yield path, None, ()
-        return
-    with unpacked(path) as (tree, refused):
-        yield tree, os.path.abspath(path), tuple(refused)
+    with unpacked_or_not(path) as (tree, refused):
+        yield tree, (os.path.abspath(path) if is_archive(path) else None), tuple(refused)

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from infercheck.checker.core.archive import is_archive, unpacked_or_not
 from infercheck.checker.core.outputs import TABLE_TYPES, results_table
 from infercheck.checker.inference import summary as inference_summary
 from infercheck.checker.inference.rules import available_rounds, load_rules
@@ -148,11 +149,14 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
     run on its trees instead of all of them (the audit's, which reads only what it compares)."""
     frames, trees = [], {}
     for path in paths:
-        if os.path.isdir(path):
-            suite = detect_suite(path)
-            known = profile in suite_named(suite).profiles
-            report = check_tree(path, jobs=jobs, suite=suite, profile=profile if known else "strict",
-                                checks=(checks or {}).get(suite))
+        if os.path.isdir(path) or is_archive(path):
+            with unpacked_or_not(path) as (tree, refused):
+                suite = detect_suite(tree)
+                known = profile in suite_named(suite).profiles
+                report = check_tree(tree, jobs=jobs, suite=suite,
+                                    profile=profile if known else "strict",
+                                    checks=(checks or {}).get(suite),
+                                    shown_root=os.path.abspath(path), input_findings=refused)
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report).to_pandas())

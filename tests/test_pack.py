@@ -179,3 +179,25 @@ def test_check_refuses_a_file_that_is_no_archive(tmp_path):
     stray.write_text("x", "utf-8")
     out = CliRunner().invoke(main, ["check", str(stray)])
     assert out.exit_code == 2 and "neither a folder nor an archive" in out.output
+
+
+def test_diff_of_two_uploads_names_the_result_that_changed(pristine, broken_tree, tmp_path):
+    old, new = tmp_path / "old.tar.gz", tmp_path / "new.tar.gz"
+    assert _pack(pristine["power"], old).exit_code == 0
+    tree = broken_tree("power", session_field_missing)
+    assert _pack(tree.root, new, "--force").exit_code == 1
+    out = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"])
+    assert out.exit_code == 1, out.output
+    changed = json.loads(out.output)["verdicts"]
+    assert [c["result"] for c in changed] == [
+        f"closed/{tree.submitter}/results/{tree.system}/{tree.bench}/{tree.result('offline').name}"]
+
+
+def test_the_results_table_of_an_archive_is_the_trees(pristine, tmp_path):
+    from infercheck.reports.inputs import load_results
+
+    archive = tmp_path / "sub.tar.gz"
+    assert _pack(pristine["power"], archive).exit_code == 0
+    from_archive, roots = load_results([str(archive)])
+    from_tree, _ = load_results([str(pristine["power"])])
+    assert from_archive.equals(from_tree) and roots == {"v4.1": str(archive)}

@@ -21,7 +21,7 @@ from infercheck.checker.core.findings import Finding, Rule, Severity
 from infercheck.checker.core.textfile import DEFAULT_LIMIT, SIZE_LIMITS
 
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveMemberRefused", "ArchiveUnreadable", "extract",
-           "is_archive", "unpacked"]
+           "is_archive", "unpacked", "unpacked_or_not"]
 
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.xz", ".txz", ".tar.bz2", ".zip")
 
@@ -279,3 +279,13 @@ def unpacked(path: str) -> Iterator[tuple[str, list[Finding]]]:
     folder and all in it are removed when the block ends."""
     with TemporaryDirectory(prefix="infercheck-archive-") as tmp:
         yield tmp, extract(path, tmp)
+
+
+@contextmanager
+def unpacked_or_not(path: str) -> Iterator[tuple[str, list[Finding]]]:
+    """A folder as it is (no findings), an archive as `unpacked` gives it."""
+    if not is_archive(path):
+        yield path, []
+        return
+    with unpacked(path) as found:
+        yield found
