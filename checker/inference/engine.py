@@ -8,6 +8,7 @@ import signal
 import threading
 from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from infercheck.checker.core.codes import CORE_CODES
 from infercheck.checker.core.engine import crash_finding, run_checks
@@ -62,6 +63,9 @@ class _SystemTask:
     submitter: str
     system: str
     extra_mapping: tuple[tuple[str, str], ...]
+    # The benchmarks and scenarios a focused check keeps (core/focus.py Focus): the others are
+    # not checked at all, only counted as there (a closed benchmark needs them all).
+    focus: Any = None
 
 
 def _availability(data: dict | None, rules: RoundRules) -> str | None:
@@ -120,6 +124,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                 f"{sys_rel}/{bench}", found=bench, round=f"{rules.round} for {system_type} systems"))
             continue
         bench_entries: list[ResultEntry] = []
+        left_out: set[str] = set()
         for folder in subdirs(os.path.join(sys_abs, bench)):
             scenario = RoundRules.scenario_name(folder)
             # Online is a scenario folder of endpoints results only (the official loader).
@@ -135,6 +140,9 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                                                model=model, system_type=system_type,
                                                severity=severity))
                 continue
+            if task.focus is not None and not task.focus.keeps_result(bench, scenario, folder):
+                left_out.add(scenario)
+                continue
             ctx = ResultContext(root=task.root, rules=rules, profile=task.profile,
                                 division=task.division, submitter=task.submitter,
                                 system=task.system, benchmark=bench, scenario_folder=folder,
@@ -148,7 +156,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                 availability=_availability(info.data, rules),
                 findings=findings, metrics=ctx.metrics, system_info=_system_info(info.data)))
         if closed_like and isinstance(system_type, str):
-            present = {e.scenario for e in bench_entries}
+            present = {e.scenario for e in bench_entries} | left_out
             # Each group of `one_of_scenarios` (a datacenter LLM's Interactive or Server) needs
             # at least one of its scenarios.
             one_of = rules.one_of_scenarios(model, system_type)
@@ -303,6 +311,8 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     round = rules.round
     checks = scope.checks if scope.checks is not None else CHECKS
     submitter = scope.submitter
+    focus = scope.focus if scope.focus is not None and (
+        scope.focus.benchmarks or scope.focus.scenarios) else None
     tasks: list[_SystemTask] = []
     link_scans: list[tuple[str, str, str]] = []
     link_slots: list[int] = []
@@ -323,7 +333,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
                 tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
-                                         tuple(sorted(mapping.items()))))
+                                         tuple(sorted(mapping.items())), focus))
                 task_subs.append(sub_index)
 
     # Results go to the report in the order of their paths (a name sorts as with the "/" that
