@@ -749,3 +749,17 @@ def test_an_entry_in_the_wrong_scenario_is_named(mobile_tree):
 
     report = _check(mobile_tree("qic41", swap).root, "v4.1", "published")
     assert any(f.code == "MOB008" and "is for Offline" in f.message for f in report.all_findings())
+
+
+def test_each_mobile_run_has_its_own_fingerprint_for_the_audit(published):
+    """The run and accuracy-log digests the audit groups on (core/fingerprints.py): every
+    result whose performance summary was read has one, and no two honest runs share one. Two
+    Snapdragon 8 Gen 3 devices of one submitter publish byte-identical SingleStream accuracy
+    logs for three benchmarks (one model on one NPU, queries in one order), which the audit
+    leaves alone: it names logs shared across submitters (AUD002)."""
+    table = results_table(published["v4.1"]).to_pandas()
+    runs = table["run_digest"].dropna()
+    assert len(runs) == len(table) and runs.is_unique
+    accuracy = table.dropna(subset=["accuracy_digest"])
+    shared = accuracy[accuracy["accuracy_digest"].duplicated(keep=False)]
+    assert len(accuracy) == 11 and set(shared["system"]) == {"SD8G3", "SD8SG3"}

@@ -20,7 +20,7 @@ __all__ = ["Device", "MobileContext", "RunLogs"]
 @dataclass
 class RunLogs:
     detail: DetailLog | None = None
-    summary: dict[str, str] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)  # its figures, by detail-log key
 
 
 @dataclass

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 
 from infercheck.checker.core.findings import Finding, Rule
+from infercheck.checker.core.fingerprints import file_fingerprint
 from infercheck.checker.core.loadgen_log import DetailLog, parse_detail_log
 from infercheck.checker.core.registry import check
+from infercheck.checker.core.summary_log import parse_summary
 from infercheck.checker.core.summary_rules import SUMMARY_RULES, summary_findings
 from infercheck.checker.core.textfile import ParseError, read_text
 from infercheck.checker.core.tree_rules import PARSE_RULES, MalformedFile, finding_for_parse_error
@@ -87,15 +89,6 @@ class SupportingLogMissing(Rule):
     published_tolerated = True
 
 
-def _summary(text: str) -> dict[str, str]:
-    out = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            out.setdefault(key.strip(), value.strip())
-    return out
-
-
 def _read_log(ctx, out: list[Finding], log: LogFile, parse):
     paths = [log.path] if log.path else log.parts
     try:
@@ -144,16 +137,20 @@ def _run_logs(ctx, out: list[Finding], run: str) -> RunLogs | None:
             continue
         if name.endswith("summary.txt"):
             summary_text = text = _read_log(ctx, out, log, lambda t, p: t)
-            logs.summary = _summary(text) if text else {}
+            logs.summary = parse_summary(text).values() if text else {}
         else:
             logs.detail = _read_log(ctx, out, log, parse_detail_log)
             if logs.detail is not None:
                 _typed(ctx, out, logs.detail)
     if summary_text is not None and logs.detail is not None:
         rel = ctx.rel(os.path.join(folder, "mlperf_log_summary.txt"))
-        out.extend(summary_findings(rel, summary_text, logs.detail.values, run == "performance"))
+        # The performance run's figures identify it (the run_digest column, read by the audit).
+        out.extend(summary_findings(rel, summary_text, logs.detail.values, run == "performance",
+                                    metrics=ctx.metrics if run == "performance" else None))
     for name in wanted:
         log = find_log(folder, name)
+        if run == "accuracy" and name == "mlperf_log_accuracy.json" and log.path:
+            ctx.metrics["accuracy_digest"] = file_fingerprint(log.path)
         if not log.present:
             out.append(SupportingLogMissing.at(
                 ctx.rel(os.path.join(folder, name)), expected=name, what=f"no {name}",

@@ -307,7 +307,7 @@ def _settings(out, where, scenario, rule, app, detail) -> None:
 
 
 def _validity(out, where, rule, app: AppRun | None, detail, summary) -> None:
-    verdict = summary.get("Result is") or (detail.get("result_validity") if detail else None)
+    verdict = summary.get("result_validity") or (detail.get("result_validity") if detail else None)
     if verdict and verdict.upper() != "VALID":
         failing = []
         if detail:
