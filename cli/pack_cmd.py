@@ -10,7 +10,7 @@ import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
-from infercheck.checker.core.pack import MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
+from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
 from infercheck.cli.check_cmd import PROFILE_HELP, _waivers
@@ -47,7 +47,10 @@ def _archive_name(ctx, param, value):
               metavar="FILE", help="Findings the working group allowed (as for `check`).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Check systems in this many processes (default: the usable cores).")
-def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_path, jobs):
+@click.option("--level", type=click.IntRange(1, 9), default=DEFAULT_LEVEL, show_default=True,
+              help="gzip compression level: 1 packs LoadGen logs about 6 times as fast as 6 "
+                   "(tar's default) for an archive about 10 % larger.")
+def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_path, jobs, level):
     """Check the tree at TREE, then pack its division folders (closed/, open/, network/) into
     a .tar.gz for upload.
 
@@ -83,7 +86,7 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
         click.echo("not packed: the tree is invalid (--force packs it anyway, and the receipt "
                    "says so)", err=True)
         sys.exit(status)
-    packed, receipt = pack_tree(tree, out, report, forced=bool(status))
+    packed, receipt = pack_tree(tree, out, report, forced=bool(status), level=level)
     for rel in packed.skipped:
         click.echo(f"left out (neither file, folder nor link): {rel}", err=True)
     if receipt_path:

@@ -201,3 +201,22 @@ def test_the_results_table_of_an_archive_is_the_trees(pristine, tmp_path):
     from_archive, roots = load_results([str(archive)])
     from_tree, _ = load_results([str(pristine["power"])])
     assert from_archive.equals(from_tree) and roots == {"v4.1": str(archive)}
+
+
+def test_a_zip_member_that_climbs_out_or_links_out_is_refused(pristine, tmp_path):
+    archive = tmp_path / "work" / "hostile.zip"
+    archive.parent.mkdir()
+    with zipfile.ZipFile(archive, "w") as zf:
+        for folder, _, files in os.walk(pristine["edge"]):
+            for name in files:
+                path = os.path.join(folder, name)
+                zf.write(path, os.path.relpath(path, pristine["edge"]))
+        zf.writestr("../escaped.txt", b"x")
+        link = zipfile.ZipInfo("closed/UntetherAI/code/out")
+        link.external_attr = (0o120777 << 16)  # a symbolic link, as zip -y stores one
+        zf.writestr(link, "/etc")
+    report = check_tree(str(archive))
+    refused = sorted((f.path, f.message) for f in report.findings if f.code == "STR024")
+    assert [p for p, _ in refused] == ["../escaped.txt", "closed/UntetherAI/code/out"]
+    assert "outside the archive" in refused[1][1]
+    assert os.listdir(tmp_path) == ["work"] and os.listdir(archive.parent) == [archive.name]

@@ -126,6 +126,9 @@ class _Unpacker:
         self.findings: list[Finding] = []
         self.members = 0
         self.written = 0
+        # Folders (relative, "" for the top) known to resolve inside dest: no member can turn
+        # one into a link later (a name given twice is refused), so each is resolved once.
+        self.inside: set[str] = {""}
 
     def refuse(self, name: str, why: str) -> None:
         self.findings.append(ArchiveMemberRefused.at(name, found=why))
@@ -146,8 +149,12 @@ class _Unpacker:
         if not parts:
             return self.dest, ""  # the archive's own top ("./"): nothing to make
         path = os.path.join(self.dest, *parts)
-        if not self._inside(os.path.realpath(os.path.dirname(path))):
-            return None, "a name under a link that leads out of the archive"
+        parent = "/".join(parts[:-1])
+        if parent not in self.inside:
+            if not self._inside(os.path.realpath(os.path.dirname(path))):
+                return None, "a name under a link that leads out of the archive"
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            self.inside.add(parent)
         return path, "/".join(parts)
 
     def add(self, m: _Member) -> None:
@@ -164,7 +171,10 @@ class _Unpacker:
             if os.path.lexists(path) and not os.path.isdir(path):
                 self.refuse(m.name, "a folder where another member already stands")
                 return
-            os.makedirs(path, exist_ok=True)
+            if rel not in self.inside:
+                os.makedirs(path, exist_ok=True)
+                if self._inside(os.path.realpath(path)):
+                    self.inside.add(rel)
             return
         if path == self.dest:
             self.refuse(m.name, "a member in the place of the archive's top folder")
@@ -172,7 +182,6 @@ class _Unpacker:
         if os.path.lexists(path):
             self.refuse(m.name, "a name given twice")
             return
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         if m.kind == "symlink":
             lexical = posixpath.normpath(posixpath.join(posixpath.dirname(rel), m.target))
             if m.target.startswith("/") or lexical.split("/")[0] == "..":
