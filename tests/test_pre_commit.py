@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import PROJECT, corpus
 
 
@@ -41,3 +43,29 @@ def test_the_hook_passes_a_valid_tree_and_fails_a_broken_one(tmp_path):
     failed = _hook(repo, tmp_path / "pre-commit-home")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "Failed" in failed.stdout and "STR001" in failed.stdout
+
+
+def _readme_block(after: str) -> str:
+    """The indented block that follows the README paragraph beginning with `after`."""
+    text = (PROJECT / "README.md").read_text("utf-8")
+    rest = text[text.index("\n\n", text.index(after)) + 2:]
+    lines = []
+    for line in rest.splitlines():
+        if line.strip() and not line.startswith("    "):
+            break
+        lines.append(line[4:])
+    return "\n".join(lines).strip() + "\n"
+
+
+@pytest.mark.parametrize(("paragraph", "schema"), [
+    ("A GitHub Actions workflow", "vendor.github-workflows"),
+    ("A GitLab CI job", "vendor.gitlab-ci"),
+])
+def test_the_readmes_ci_snippets_follow_their_systems_schemas(tmp_path, paragraph, schema):
+    """What a submitter copies from the README is valid for GitHub Actions and GitLab CI, by
+    check-jsonschema and the SchemaStore schemas it carries (read offline)."""
+    snippet = tmp_path / "snippet.yml"
+    snippet.write_text(_readme_block(paragraph), "utf-8")
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema,
+                           str(snippet)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
