@@ -86,7 +86,11 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
         click.echo("not packed: the tree is invalid (--force packs it anyway, and the receipt "
                    "says so)", err=True)
         sys.exit(status)
-    packed, receipt = pack_tree(tree, out, report, forced=bool(status), level=level)
+    try:
+        packed, receipt = pack_tree(tree, out, report, forced=bool(status), level=level)
+    except OSError as exc:  # a file gone or unreadable since the check, a full disk
+        click.echo(f"infercheck: not packed: {exc}; {out} was not written", err=True)
+        sys.exit(2)
     for rel in packed.skipped:
         click.echo(f"left out (neither file, folder nor link): {rel}", err=True)
     if receipt_path:

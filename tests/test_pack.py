@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import subprocess
 import tarfile
 import tempfile
 import zipfile
@@ -220,3 +221,39 @@ def test_a_zip_member_that_climbs_out_or_links_out_is_refused(pristine, tmp_path
     assert [p for p, _ in refused] == ["../escaped.txt", "closed/UntetherAI/code/out"]
     assert "outside the archive" in refused[1][1]
     assert os.listdir(tmp_path) == ["work"] and os.listdir(archive.parent) == [archive.name]
+
+
+def test_a_member_under_a_file_or_with_an_overlong_name_is_refused_alone(pristine, tmp_path):
+    archive = tmp_path / "odd.tar.gz"
+    _hostile_tar(archive, pristine,
+                 ({"name": "closed/UntetherAI/code/notes"}, b"a file"),
+                 ({"name": "closed/UntetherAI/code/notes/inside.txt"}, b"x"),
+                 ({"name": "closed/UntetherAI/code/" + "n" * 300}, b"x"))
+    report = check_tree(str(archive))
+    refused = [f.path for f in report.findings if f.code == "STR024"]
+    assert refused == ["closed/UntetherAI/code/notes/inside.txt",
+                       "closed/UntetherAI/code/" + "n" * 300]
+    assert not [f for f in report.findings if f.code == "STR025"]
+    assert len(report.results) == len(check_tree(str(pristine["edge"])).results)
+
+
+def test_the_manifest_verifies_with_sha256sum_even_for_odd_names(broken_tree, tmp_path):
+    tree = broken_tree("edge-v1.0")  # a round without repository limits: such names pass
+    code = tree.sub / "code" / tree.bench
+    (code / "back\\slash.txt").write_text("1", "utf-8")
+    (code / "new\nline.txt").write_text("2", "utf-8")
+    (code / b"caf\xe9.txt".decode("utf-8", "surrogateescape")).write_text("3", "utf-8")
+    archive = tmp_path / "odd.tar.gz"
+    assert _pack(tree.root, archive, "--force").exit_code in (0, 1)
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    subprocess.run(["tar", "-xzf", str(archive), "-C", str(unpacked)], check=True)  # GNU tar
+    done = subprocess.run(["sha256sum", "--check", "--strict", "MANIFEST.sha256"], cwd=unpacked,
+                          capture_output=True)
+    assert done.returncode == 0, done.stdout[-500:] + done.stderr[-500:]
+    assert done.stdout.count(b": OK") == len(list(tree_files(tree.root)))
+
+
+def tree_files(root):
+    for folder, _, files in os.walk(root):
+        yield from (os.path.join(folder, f) for f in files)

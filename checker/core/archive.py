@@ -6,6 +6,7 @@ refused with a finding (STR024), and the archive's size is bounded (STR025)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import stat
@@ -120,6 +121,12 @@ class _Bounds(Exception):
     pass
 
 
+def _stop_if_full(exc: OSError) -> None:
+    """A full disk ends the unpacking (STR025) rather than refusing every member after."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        raise exc
+
+
 class _Unpacker:
     def __init__(self, dest: str) -> None:
         self.dest = os.path.realpath(dest)
@@ -153,7 +160,11 @@ class _Unpacker:
         if parent not in self.inside:
             if not self._inside(os.path.realpath(os.path.dirname(path))):
                 return None, "a name under a link that leads out of the archive"
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            except OSError as exc:
+                _stop_if_full(exc)
+                return None, f"a name under a file, or one this system cannot make ({exc.strerror})"
             self.inside.add(parent)
         return path, "/".join(parts)
 
@@ -161,6 +172,17 @@ class _Unpacker:
         self.members += 1
         if self.members > MAX_MEMBERS:
             raise _Bounds(f"more than {MAX_MEMBERS} members")
+        try:
+            self._add(m)
+        except OSError as exc:
+            # A name too long for this system, say (the error names the path): that member
+            # only. Reading the archive fails without a file name: that ends it (STR025).
+            if exc.filename is None:
+                raise
+            _stop_if_full(exc)
+            self.refuse(m.name, f"a member this system cannot make ({exc.strerror})")
+
+    def _add(self, m: _Member) -> None:
         path, rel = self._place(m.name)
         if path is None:
             self.refuse(m.name, rel)

@@ -18,7 +18,8 @@ from typing import Any
 from infercheck.checker.core.outputs import AtomicFile
 from infercheck.checker.core.report import Report
 
-__all__ = ["DEFAULT_LEVEL", "MANIFEST", "RECEIPT", "PackedTree", "pack_tree", "tree_entries"]
+__all__ = ["DEFAULT_LEVEL", "MANIFEST", "RECEIPT", "PackedTree", "manifest_line", "pack_tree",
+           "tree_entries"]
 
 MANIFEST = "MANIFEST.sha256"
 RECEIPT = "infercheck-receipt.json"
@@ -36,10 +37,19 @@ class PackedTree:
 
     @property
     def tree_digest(self) -> str:
-        return "sha256:" + hashlib.sha256(self.manifest_text().encode("utf-8")).hexdigest()
+        return "sha256:" + hashlib.sha256(self.manifest_bytes()).hexdigest()
 
-    def manifest_text(self) -> str:
-        return "".join(f"{line}\n" for line in self.manifest)
+    def manifest_bytes(self) -> bytes:
+        # A name's bytes as they are on disk, UTF-8 or not (os.walk's surrogate escapes).
+        return "".join(f"{line}\n" for line in self.manifest).encode("utf-8", "surrogateescape")
+
+
+def manifest_line(digest: str, rel: str) -> str:
+    """One line as sha256sum writes it: a name holding a backslash or a newline is escaped,
+    and the line then begins with a backslash, so that `sha256sum -c` reads it back."""
+    if "\\" in rel or "\n" in rel:
+        return "\\" + digest + "  " + rel.replace("\\", "\\\\").replace("\n", "\\n")
+    return f"{digest}  {rel}"
 
 
 def tree_entries(root: str) -> list[tuple[str, os.stat_result]]:
@@ -130,11 +140,11 @@ def pack_tree(root: str, out: str, report: Report, forced: bool = False,
                                         io.BufferedReader(hashing, 1 << 20))
                         packed.files += 1
                         packed.bytes += st.st_size
-                        packed.manifest.append(f"{hashing.sha.hexdigest()}  {rel}")
+                        packed.manifest.append(manifest_line(hashing.sha.hexdigest(), rel))
                     else:
                         packed.skipped.append(rel)
                 receipt = _receipt(report, packed, forced)
-                for name, data in ((MANIFEST, packed.manifest_text().encode("utf-8")),
+                for name, data in ((MANIFEST, packed.manifest_bytes()),
                                    (RECEIPT, (json.dumps(receipt, indent=2) + "\n").encode())):
                     info = tarfile.TarInfo(name)
                     info.size, info.mode = len(data), 0o644
