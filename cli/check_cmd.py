@@ -320,7 +320,7 @@ def _scenarios_cell(pack, name: str, system_type: str) -> str:
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
               metavar="FILE", help="Also say which entries of this waivers file waive CODE.")
 def explain(code, list_codes, fmt, waivers_path):
-    """Explain a finding CODE (e.g. LG003): what it checks, why, and how to fix it."""
+    """Explain a finding CODE such as LG003: what it checks, why, and how to fix it."""
     if list_codes or not code:
         for c, rule in ALL_CODES.items():
             click.echo(f"{c}  {rule.severity.value:<7}  {rule.name}")

@@ -47,12 +47,12 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
 
     \b
     - empty folders are removed;
-    - a closed or network benchmark with an invalid result moves to open (every scenario,
-      with its measurements, compliance, code and system description, division "open");
-      a result invalid in open too, or in the open division, is removed;
     - an edge system's missing Offline and MultiStream results are inferred from its
       MultiStream or SingleStream run where the round allows it, and -99.9 results stand
       for -99 ones where there are none (the check marks each inferred);
+    - a closed or network benchmark with an invalid result moves to open (every scenario,
+      with its measurements, compliance, code and system description, division "open");
+      a result invalid in open too, or in the open division, is removed;
     - folders left empty are removed.
     Each step is listed with its reason; then the verdict of the new tree.
     """

@@ -87,6 +87,9 @@ class ExpiredWaiver(Rule):
     message = "waiver {number} ({result}, {code}) expired in {expected}; round {found} is checked"
 
 
+_MAX_BYTES = 1 << 20
+
+
 class WaiverFileError(ValueError):
     """The waivers file cannot be read or does not follow its schema: a usage error."""
 
@@ -136,9 +139,12 @@ class Waivers:
     def load(cls, path: str, codes: CodeIndex) -> Waivers:
         try:
             with open(path, encoding="utf-8") as fh:
-                text = fh.read(1 << 20)
+                text = fh.read(_MAX_BYTES + 1)
         except (OSError, UnicodeDecodeError) as exc:
             raise WaiverFileError(f"{path}: cannot be read: {exc}") from None
+        if len(text) > _MAX_BYTES:
+            raise WaiverFileError(f"{path}: more than {_MAX_BYTES} characters; a waivers file "
+                                  "lists findings one by one, not a round's worth")
         return cls.parse(text, path, codes)
 
     @classmethod
