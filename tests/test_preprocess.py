@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 
 from click.testing import CliRunner
@@ -86,7 +87,8 @@ def test_a_run_invalid_in_open_too_is_removed_and_its_siblings_move(broken_tree,
     actions = [(s["action"], s["path"].split("/", 1)[0]) for s in _steps(out.output)]
     assert actions[:2] == [("move-to-open", "closed"), ("remove", "open")]
     report = check_tree(str(new))
-    assert report.valid and {(e.division, e.scenario) for e in report.results} == {
+    assert all(e.valid for e in report.results)  # (empty folders go after, as in preprocess)
+    assert {(e.division, e.scenario) for e in report.results} == {
         ("open", "SingleStream"), ("open", "MultiStream")}
 
 
@@ -96,3 +98,33 @@ def test_preprocess_refuses_an_existing_or_inner_output(broken_tree, tmp_path):
     assert _run(tree.root, "--out", str(tmp_path / "taken")).exit_code == 2
     assert _run(tree.root, "--out", str(tree.root / "new")).exit_code == 2
     assert _run(tree.root).exit_code == 2  # neither --out nor --dry-run
+
+
+def test_a_result_preprocess_made_that_fails_is_taken_back_not_moved(broken_tree, tmp_path):
+    """An inferred result found invalid is removed, never moved with the measured ones."""
+    from infercheck.checker.inference.preprocess import _Work, copy_divisions
+    from infercheck.checker.inference.rules import load_rules
+
+    tree = broken_tree("edge")
+    offline = tree.result("Offline")
+    for part in ("results", "measurements", "compliance"):
+        shutil.rmtree(str(offline).replace("/results/", f"/{part}/"))
+    new = tmp_path / "new"
+    copy_divisions(str(tree.root), str(new), None, link=False)
+    work = _Work(str(new), load_rules(tree.round),
+                 lambda root: check_tree(root, round=tree.round), move_to_open=True)
+    work.infer(check_tree(str(new), round=tree.round))
+    [inferred] = [s.target for s in work.steps if s.action == "infer"]
+    accuracy = new / inferred / "accuracy" / "accuracy.txt"
+    accuracy.write_text(re.sub(r"accuracy=[\d.]+%", "accuracy=10.000%",
+                               accuracy.read_text("utf-8")), "utf-8")  # below the target
+    report = work.clean()
+    group = inferred.rsplit("/", 1)[0]
+    # Taken back first; then closed lacks Offline as the tree did, and the measured
+    # scenarios go to open, without the inferred one.
+    assert [(s.action, s.path) for s in work.steps[1:]] == [("remove", inferred),
+                                                            ("move-to-open", group)]
+    assert "made by preprocess and invalid" in work.steps[1].reason
+    assert all(e.valid for e in report.results)  # (empty folders go after, as in preprocess)
+    assert {(e.division, e.scenario) for e in report.results} == {
+        ("open", "SingleStream"), ("open", "MultiStream")}

@@ -132,6 +132,9 @@ class _Work:
         self.move_to_open = move_to_open
         self.steps: list[Step] = []
         self.moved: set[tuple[str, str, str]] = set()  # (submitter, system, benchmark) in open
+        # Results this run made (inferred scenarios, -99 copies), and the groups it copied:
+        # one that turns out invalid is taken back, never a reason to move the measured ones.
+        self.made: set[str] = set()
 
     def abs(self, rel: str) -> str:
         return os.path.join(self.root, *rel.split("/"))
@@ -147,7 +150,9 @@ class _Work:
             for entry in invalid:
                 parts = entry.result.split("/")
                 key = (parts[1], parts[3], parts[4])
-                if parts[0] in ("closed", "network") and self.move_to_open \
+                if self._made(entry.result):
+                    self._remove(entry, "made by preprocess and invalid: ")
+                elif parts[0] in ("closed", "network") and self.move_to_open \
                         and key not in self.moved:
                     if (parts[0], *key) not in groups_done:
                         groups_done.add((parts[0], *key))
@@ -156,11 +161,14 @@ class _Work:
                     self._remove(entry)
         return self.check(self.root)
 
-    def _remove(self, entry: ResultEntry) -> None:
+    def _made(self, result: str) -> bool:
+        return result in self.made or result.rsplit("/", 1)[0] in self.made
+
+    def _remove(self, entry: ResultEntry, why: str = "") -> None:
         for d in _result_dirs(_paths(self.rules, entry)):
             if os.path.lexists(self.abs(d)):
                 shutil.rmtree(self.abs(d))
-        self.steps.append(Step("remove", entry.result, reason=_why(entry)))
+        self.steps.append(Step("remove", entry.result, reason=why + _why(entry)))
 
     def _move_group(self, entry: ResultEntry, report: Report) -> None:
         """The system's benchmark, every scenario, to open (a scenario open already holds
@@ -254,6 +262,7 @@ class _Work:
                     _copy(self.abs(a), self.abs(b), link=False)
                     self._rename_measurements(b, source.scenario_folder, folder)
             present.add(target)
+            self.made.add(to.result_dir)
             self.steps.append(Step("infer", source.result, to.result_dir,
                                    f"{target} inferred from {source.scenario} (edge system)"))
 
@@ -277,6 +286,7 @@ class _Work:
                 _copy(self.abs(a), self.abs(b), link=False)
         if os.path.isdir(self.abs(src.code_dir)) and not os.path.lexists(self.abs(dst.code_dir)):
             _copy(self.abs(src.code_dir), self.abs(dst.code_dir), link=False)
+        self.made.add(dst.result_dir.rsplit("/", 1)[0])
         self.steps.append(Step("copy", src.result_dir.rsplit("/", 1)[0],
                                dst.result_dir.rsplit("/", 1)[0],
                                f"{bench} results stand for {low}, which has none"))
