@@ -10,13 +10,14 @@ import click
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import output_file
 from infercheck.cli.verdicts import printable
 
 __all__ = ["audit"]
 
 
-def _load(paths, jobs, profile):
+def _load(paths, jobs, profile, waivers=None):
     # pandas and pyarrow: only the commands that make tables pay for them.
     from infercheck.checker.audit.tree_evidence import EVIDENCE_CHECKS
     from infercheck.reports import InputError, load_results
@@ -24,7 +25,7 @@ def _load(paths, jobs, profile):
     try:
         # Trees are read for what the audit compares only: their verdicts are check's.
         return load_results(list(paths), jobs=jobs, profile=profile,
-                            checks={"inference": EVIDENCE_CHECKS})
+                            checks={"inference": EVIDENCE_CHECKS}, waivers=waivers)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
 
@@ -52,8 +53,11 @@ def _load(paths, jobs, profile):
               help="Exit 1 when anything is flagged (for CI); by default flags are warnings.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check trees in this many processes. Default: {usable_cores()} here.")
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              metavar="FILE", help="Findings allowed in the trees among INPUTS (as for `check "
+                                   "--waivers`): the results they alone made invalid are audited.")
 def audit(inputs, previous, json_path, site, outlier_score, min_peers, profile, fail_on_flags,
-          jobs):
+          jobs, waivers_path):
     """Audit the valid results of INPUTS (submission trees, or tables from `check --parquet`)
     for what a review committee looks for and no rule states: the same LoadGen run or accuracy
     log behind different results, results far from their accelerator's peers or from the
@@ -71,7 +75,7 @@ def audit(inputs, previous, json_path, site, outlier_score, min_peers, profile, 
     from infercheck.checker.audit.audit import audit as run_audit
 
     cores = jobs or usable_cores()
-    table, trees = _load(inputs, cores, profile)
+    table, trees = _load(inputs, cores, profile, load_waivers(waivers_path))
     before = _load(previous, cores, profile)[0] if previous else None
     settings = {k: v for k, v in (("outlier_score", outlier_score), ("min_peers", min_peers))
                 if v is not None}

@@ -136,7 +136,7 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
         raise click.BadParameter(
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
-    waivers = _waivers(waivers_path, suite)
+    waivers = load_waivers(waivers_path, suite)
     for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
         if target and os.path.realpath(target).startswith(os.path.realpath(tree) + os.sep):
             raise click.UsageError("outputs must not be written inside the submission tree")
@@ -174,7 +174,9 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
     return exit_status(report)
 
 
-def _waivers(path: str | None, suite: str | None) -> Waivers | None:
+def load_waivers(path: str | None, suite: str | None = None) -> Waivers | None:
+    """The --waivers file of a command, by the codes of `suite` (None: of every suite); a file
+    that does not follow its schema is a usage error."""
     if path is None:
         return None
     codes = suite_named(suite).codes if suite else ALL_CODES
@@ -329,7 +331,7 @@ def explain(code, list_codes, fmt, waivers_path):
     if rule is None:
         raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
                                  param_hint="CODE")
-    waivers = _waivers(waivers_path, None)
+    waivers = load_waivers(waivers_path)
     granted = waivers.for_code(code, ALL_CODES) if waivers is not None else []
     if fmt == "json":
         page = json.loads(explain_page(rule, fmt))

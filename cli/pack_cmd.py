@@ -13,7 +13,7 @@ from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
-from infercheck.cli.check_cmd import PROFILE_HELP, _waivers
+from infercheck.cli.check_cmd import PROFILE_HELP, load_waivers
 from infercheck.cli.paths import output_file
 from infercheck.cli.verdicts import USAGE_CODES, exit_status, finding_line, summary_line, verdict_line
 
@@ -68,7 +68,7 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
         raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")
     try:
         report = check_tree(tree, round=round_name, suite=suite, profile=profile,
-                            jobs=jobs or usable_cores(), waivers=_waivers(waivers_path, None))
+                            jobs=jobs or usable_cores(), waivers=load_waivers(waivers_path))
     except ProfileNotForSuite as exc:
         raise click.BadParameter(str(exc), param_hint="--profile") from None
     for entry in report.results:

@@ -8,6 +8,7 @@ import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import missing_folder, output_file
 
 __all__ = ["report"]
@@ -47,8 +48,12 @@ __all__ = ["report"]
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check trees among INPUTS in this many processes. Default: the number of "
                    f"usable cores, {usable_cores()} here.")
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              metavar="FILE",
+              help="Findings the working group allowed in the trees among INPUTS (as for "
+                   "`check --waivers`): a result they alone made invalid is published.")
 def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, mobile_published,
-           jobs):
+           jobs, waivers_path):
     """Build the static results site from INPUTS: submission trees (checked on the fly) or
     tables written by `infercheck check --parquet` / `--csv`.
 
@@ -69,7 +74,8 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
                                     profile="published" if mobile_published else profile,
-                                    official_rows=official_rows)
+                                    official_rows=official_rows,
+                                    waivers=load_waivers(waivers_path))
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     if fmt == "summary-results":

@@ -139,14 +139,16 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                  official_rows: dict[str, list[dict[str, str]]] | None = None,
-                 checks: dict | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+                 checks: dict | None = None, waivers=None) -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
     by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
     link to their own tree. Trees are checked with `profile` where their suite knows it, else
     strict. `official_rows`, if given, receives per inference round the rows of the official
     summary.csv of the trees and summary CSVs among the inputs (what summary_results.json is
     made from; a Parquet table does not hold them all). `checks`: suite name -> the checks to
-    run on its trees instead of all of them (the audit's, which reads only what it compares)."""
+    run on its trees instead of all of them (the audit's, which reads only what it compares).
+    `waivers` (core/waivers.py Waivers): findings allowed in the trees, whose results then
+    count as valid as `check --waivers` says."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path) or is_archive(path):
@@ -155,7 +157,7 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 known = profile in suite_named(suite).profiles
                 report = check_tree(tree, jobs=jobs, suite=suite,
                                     profile=profile if known else "strict",
-                                    checks=(checks or {}).get(suite),
+                                    checks=(checks or {}).get(suite), waivers=waivers,
                                     shown_root=os.path.abspath(path), input_findings=refused)
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")

@@ -132,3 +132,17 @@ def test_explain_says_which_waivers_waive_a_code(tmp_path):
     page = json.loads(CliRunner().invoke(main, ["explain", "LG003", "--waivers", path,
                                                 "--format", "json"]).output)
     assert [(w["waiver"], w["path"]) for w in page["waivers"]] == [(2, "*/mlperf_log_detail.txt")]
+
+
+def test_a_waived_result_is_published_by_report(power_tree, tmp_path):
+    from infercheck.reports.inputs import load_results
+
+    tree, invalid = power_tree
+    path = _waivers(tmp_path / "w.yaml", *[_entry(r) for r in invalid])
+    without, _ = load_results([str(tree.root)])
+    with_waivers, _ = load_results([str(tree.root)], waivers=Waivers.load(path, ALL_CODES))
+    assert set(with_waivers["result"]) - set(without["result"]) == set(invalid)
+    site = tmp_path / "site"
+    out = CliRunner().invoke(main, ["report", str(tree.root), "--out", str(site),
+                                    "--waivers", path])
+    assert out.exit_code == 0 and f"{len(with_waivers)} results" in out.output, out.output
