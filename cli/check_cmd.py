@@ -144,7 +144,9 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
     # Every output is written as the results come, none held: memory stays flat however large
     # the tree is (JUnit's test cases, small, are held until the end).
     printer = {"json": lambda: JsonWriter(sys.stdout),
-               "github": lambda: GithubAnnotations(sys.stdout, shown or path, summary_line)}.get(fmt)
+               # an archive's files cannot be annotated: each message names its path
+               "github": lambda: GithubAnnotations(sys.stdout, None if shown else path,
+                                                   summary_line)}.get(fmt)
     writers = [printer() if printer else _Verdicts(profile, quiet, progress)]
     if json_path:
         writers.append(JsonFileWriter(json_path))

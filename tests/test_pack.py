@@ -257,3 +257,13 @@ def test_the_manifest_verifies_with_sha256sum_even_for_odd_names(broken_tree, tm
 def tree_files(root):
     for folder, _, files in os.walk(root):
         yield from (os.path.join(folder, f) for f in files)
+
+
+def test_github_annotations_of_an_archive_name_the_path_in_the_message(broken_tree, tmp_path):
+    tree = broken_tree("power", session_field_missing)
+    archive = tmp_path / "sub.tar.gz"
+    assert _pack(tree.root, archive, "--force").exit_code == 1
+    out = CliRunner().invoke(main, ["check", str(archive), "--format", "github"])
+    errors = [x for x in out.output.splitlines() if x.startswith("::error")]
+    assert errors and all("file=" not in x.split("::")[1] for x in errors)
+    assert any("::closed/" in x and "server.json" in x for x in errors), errors

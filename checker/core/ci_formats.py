@@ -81,24 +81,29 @@ def _escape(text: str, property_value: bool = False) -> str:
     return text
 
 
-def github_line(f: Finding, root: str) -> str:
-    """A workflow command annotating the finding's file (`root`: the tree as given)."""
+def github_line(f: Finding, root: str | None) -> str:
+    """A workflow command annotating the finding's file (`root`: the tree as given; None for
+    a tree inside an archive, whose files no annotation can point at: the message names the
+    path instead)."""
     level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
     props = []
-    if f.path:
+    message = f.message
+    if f.path and root is None:
+        message = f"{f.path}: {message}"
+    elif f.path:
         props.append(f"file={_escape(os.path.join(root, f.path), True)}")
         m = _LINE.search(f.locator or "")
         if m:
             props.append(f"line={m.group(1)}")
     props.append(f"title={_escape(f'{f.code} {f.name}', True)}")
-    return f"::{level} {','.join(props)}::{_escape(f.message)}"
+    return f"::{level} {','.join(props)}::{_escape(message)}"
 
 
 class GithubAnnotations:
     """`check --format github`: an annotation per finding as each result comes, then the
     tree's findings and the summary line."""
 
-    def __init__(self, out: TextIO, root: str, summary) -> None:
+    def __init__(self, out: TextIO, root: str | None, summary) -> None:
         self.out, self.root, self.summary = out, root, summary
         self.seen: set[str] = set()  # a system's finding is every one of its results': once
 
