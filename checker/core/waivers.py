@@ -8,19 +8,18 @@ expired, is a finding about the check (RUL003, RUL004)."""
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from infercheck.checker.core.findings import CodeIndex, Finding, Rule, Severity
+from infercheck.checker.core.packs import round_key, schema_errors
 from infercheck.checker.core.report import ResultEntry
 from infercheck.schemas import load_schema
 
-__all__ = ["ExpiredWaiver", "UnusedWaiver", "WaiverFileError", "Waivers", "round_key"]
+__all__ = ["ExpiredWaiver", "UnusedWaiver", "WaiverFileError", "Waivers"]
 
 
 class UnusedWaiver(Rule):
@@ -94,11 +93,6 @@ class WaiverFileError(ValueError):
     """The waivers file cannot be read or does not follow its schema: a usage error."""
 
 
-def round_key(name: str) -> tuple[int, ...]:
-    """v5.1 -> (5, 1): rounds in their order, whatever rounds the packs know."""
-    return tuple(int(n) for n in re.findall(r"\d+", name))
-
-
 @dataclass(frozen=True)
 class Waiver:
     number: int  # its place in the file, from 1: how findings and messages name it
@@ -150,13 +144,9 @@ class Waivers:
     @classmethod
     def parse(cls, text: str, source: str, codes: CodeIndex) -> Waivers:
         data = _parse(text, source)
-        errors = sorted(Draft202012Validator(load_schema("waivers")).iter_errors(data),
-                        key=lambda e: list(e.absolute_path))
+        errors = schema_errors(data, load_schema("waivers"))
         if errors:
-            first = errors[0]
-            where = "/".join(str(p) for p in first.absolute_path) or "the file"
-            raise WaiverFileError(f"{source}: {where}: {first.message} "
-                                  f"(schemas/waivers.schema.json)")
+            raise WaiverFileError(f"{source}: {errors[0]} (schemas/waivers.schema.json)")
         entries = []
         for number, item in enumerate(data["waivers"], 1):
             if item["code"] not in codes:
@@ -169,7 +159,9 @@ class Waivers:
         return Waivers(self.source, self.entries, round_name)
 
     def _live(self, w: Waiver) -> bool:
-        return not self.round or round_key(self.round) < round_key(w.expires)
+        # A named round (demo) has no place among the numbered ones: no waiver expires in it.
+        named = round_key(self.round)[0] == 1
+        return not self.round or named or round_key(self.round) < round_key(w.expires)
 
     def waive(self, findings: Iterable[Finding], codes: CodeIndex,
               result: str | None = None) -> list[Finding]:
