@@ -33,7 +33,7 @@ from infercheck.checker.suites import (
     detect_suite,
     suite_named,
 )
-from infercheck.cli.paths import output_file, tree_at
+from infercheck.cli.paths import inside, output_file, tree_at
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
@@ -138,7 +138,7 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
             param_hint="--version")
     waivers = load_waivers(waivers_path, suite)
     for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
-        if target and os.path.realpath(target).startswith(os.path.realpath(tree) + os.sep):
+        if target and inside(target, tree):
             raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
     # Every output is written as the results come, none held: memory stays flat however large

@@ -14,7 +14,7 @@ from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
 from infercheck.cli.check_cmd import PROFILE_HELP, load_waivers
-from infercheck.cli.paths import output_file
+from infercheck.cli.paths import inside, output_file
 from infercheck.cli.verdicts import USAGE_CODES, exit_status, finding_line, summary_line, verdict_line
 
 __all__ = ["pack"]
@@ -62,7 +62,7 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
     archive as the tree it holds.
     """
     for target in (out, receipt_path):
-        if target and os.path.realpath(target).startswith(os.path.realpath(tree) + os.sep):
+        if target and inside(target, tree):
             raise click.UsageError("the archive and receipt must not be written inside the tree")
     if not any(os.path.isdir(os.path.join(tree, d)) for d in PACKED_FOLDERS):
         raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")

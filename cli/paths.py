@@ -10,7 +10,13 @@ import click
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
 
-__all__ = ["missing_folder", "output_file", "tree_at"]
+__all__ = ["inside", "missing_folder", "output_file", "tree_at"]
+
+
+def inside(path: str, tree: str) -> bool:
+    """Whether `path` is `tree` or lies within it, links resolved: where no output may go."""
+    real, top = os.path.realpath(path), os.path.realpath(tree)
+    return real == top or real.startswith(top + os.sep)
 
 
 def missing_folder(path: str) -> str | None:

@@ -13,6 +13,7 @@ import click
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite
+from infercheck.cli.paths import inside, missing_folder
 from infercheck.cli.verdicts import exit_status, printable, summary_line
 
 __all__ = ["preprocess"]
@@ -64,12 +65,10 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
         if os.path.lexists(out):
             raise click.BadParameter(f"{out} exists; preprocess writes a new tree",
                                      param_hint="--out")
-        real = os.path.realpath(out)
-        if real == os.path.realpath(tree) or real.startswith(os.path.realpath(tree) + os.sep):
+        if inside(out, tree):
             raise click.BadParameter("the new tree must not be inside TREE", param_hint="--out")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
-            raise click.BadParameter(f"the folder {os.path.dirname(os.path.abspath(out))} does "
-                                     "not exist", param_hint="--out")
+        if folder := missing_folder(out):
+            raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
     jobs = jobs or usable_cores()
 
     def check(root, round=None):

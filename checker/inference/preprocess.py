@@ -104,9 +104,8 @@ def _rel(root: str, path: str) -> str:
 
 def _paths(rules: RoundRules, entry: ResultEntry, division: str | None = None,
            scenario_folder: str | None = None, benchmark: str | None = None) -> ResultPaths:
-    parts = entry.result.split("/")
-    return ResultPaths(rules.layout, division or parts[0], parts[1], parts[3],
-                       benchmark or parts[4], scenario_folder or parts[5])
+    return ResultPaths(rules.layout, division or entry.division, entry.submitter, entry.system,
+                       benchmark or entry.benchmark, scenario_folder or entry.scenario_folder)
 
 
 def _result_dirs(p: ResultPaths) -> list[str]:
@@ -148,16 +147,16 @@ class _Work:
                 return report
             groups_done: set[tuple] = set()
             for entry in invalid:
-                parts = entry.result.split("/")
-                key = (parts[1], parts[3], parts[4])
+                key = (entry.submitter, entry.system, entry.benchmark)
+                group = (entry.division, *key)
                 if self._made(entry.result):
                     self._remove(entry, "made by preprocess and invalid: ")
-                elif parts[0] in ("closed", "network") and self.move_to_open \
+                elif entry.division in ("closed", "network") and self.move_to_open \
                         and key not in self.moved:
-                    if (parts[0], *key) not in groups_done:
-                        groups_done.add((parts[0], *key))
+                    if group not in groups_done:
+                        groups_done.add(group)
                         self._move_group(entry, report)
-                elif (parts[0], *key) not in groups_done:
+                elif group not in groups_done:
                     self._remove(entry)
         return self.check(self.root)
 
@@ -230,8 +229,7 @@ class _Work:
         """The scenarios an edge system may infer, and -99 from -99.9, where missing."""
         groups: dict[tuple, list[ResultEntry]] = {}
         for e in report.results:
-            parts = e.result.split("/")
-            groups.setdefault((parts[0], parts[1], parts[3], parts[4]), []).append(e)
+            groups.setdefault((e.division, e.submitter, e.system, e.benchmark), []).append(e)
         for (division, sub, system, bench), entries in sorted(groups.items()):
             self._infer_scenarios(entries)
             self._copy_high_accuracy(entries, division, sub, system, bench, groups)
