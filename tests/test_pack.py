@@ -56,6 +56,7 @@ def test_a_packed_tree_checks_as_the_tree_and_its_manifest_holds(pristine, tmp_p
     validator = Draft202012Validator(load_schema("pack_receipt"))
     assert not list(validator.iter_errors(receipt)) and not list(validator.iter_errors(inside))
     assert receipt["archive_sha256"] == hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert receipt["archive_bytes"] == archive.stat().st_size
     assert receipt["tree_digest"] == "sha256:" + hashlib.sha256(manifest.encode()).hexdigest()
     assert (receipt["valid"], receipt["forced"], receipt["files"]) == (True, False, len(sums))
     # The same tree packs to the same bytes (no packing time in it).

@@ -69,18 +69,27 @@ def tree_entries(root: str) -> list[tuple[str, os.stat_result]]:
 
 
 class _Hashing(io.RawIOBase):
-    """A file read for the archive, hashed as it is read (one pass over each file)."""
+    """A file read into the archive, or the archive as it is written, hashed as its bytes
+    pass: one pass over each."""
 
     def __init__(self, raw) -> None:
-        self.raw, self.sha = raw, hashlib.sha256()
+        self.raw, self.sha, self.size = raw, hashlib.sha256(), 0
 
     def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
         n = self.raw.readinto(buffer)
         self.sha.update(memoryview(buffer)[:n])
         return n
+
+    def write(self, data) -> int:
+        self.sha.update(data)
+        self.size += len(data)
+        return self.raw.write(data)
 
 
 def _info(rel: str, st: os.stat_result, kind: bytes, size: int = 0) -> tarfile.TarInfo:
@@ -119,8 +128,9 @@ def pack_tree(root: str, out: str, report: Report, forced: bool = False,
     target = AtomicFile(out)
     try:
         with open(target.tmp, "wb") as raw:
+            archive = _Hashing(raw)
             # mtime=0: the gzip header carries no packing time, so that one tree packs the same.
-            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+            with gzip.GzipFile(filename="", mode="wb", fileobj=archive, mtime=0,
                                compresslevel=level) as gz, \
                     tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 for rel, st in tree_entries(root):
@@ -149,12 +159,8 @@ def pack_tree(root: str, out: str, report: Report, forced: bool = False,
                     info = tarfile.TarInfo(name)
                     info.size, info.mode = len(data), 0o644
                     tar.addfile(info, io.BytesIO(data))
-        sha = hashlib.sha256()
-        with open(target.tmp, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                sha.update(chunk)
         receipt = {**receipt, "archive": os.path.basename(out),
-                   "archive_sha256": sha.hexdigest(), "archive_bytes": os.path.getsize(target.tmp)}
+                   "archive_sha256": archive.sha.hexdigest(), "archive_bytes": archive.size}
         target.commit()
     except BaseException:
         target.discard()
