@@ -37,7 +37,7 @@ from infercheck.cli.paths import inside, output_file, tree_at
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
-__all__ = ["check", "explain", "rules"]
+__all__ = ["VerdictLines", "check", "explain", "load_waivers", "rules"]
 
 EXIT_STATUS = (
     "Exit status: 0 when every result is valid, 1 when any result (or the tree) is invalid, "
@@ -147,7 +147,7 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
                # an archive's files cannot be annotated: each message names its path
                "github": lambda: GithubAnnotations(sys.stdout, None if shown else path,
                                                    summary_line)}.get(fmt)
-    writers = [printer() if printer else _Verdicts(profile, quiet, progress)]
+    writers = [printer() if printer else VerdictLines(profile, quiet, progress)]
     if json_path:
         writers.append(JsonFileWriter(json_path))
     if csv_path:
@@ -188,7 +188,7 @@ def load_waivers(path: str | None, suite: str | None = None) -> Waivers | None:
         raise click.BadParameter(str(exc), param_hint="--waivers") from None
 
 
-class _Verdicts:
+class VerdictLines:
     """The verdict lines, each printed as its result comes; the tree's findings and the summary
     at the end."""
 

@@ -13,9 +13,10 @@ from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
-from infercheck.cli.check_cmd import PROFILE_HELP, load_waivers
+from infercheck.cli.check_cmd import PROFILE_HELP, VerdictLines, load_waivers
 from infercheck.cli.paths import inside, output_file
-from infercheck.cli.verdicts import USAGE_CODES, exit_status, finding_line, summary_line, verdict_line
+from infercheck.cli.progress import ProgressLine
+from infercheck.cli.verdicts import exit_status
 
 __all__ = ["pack"]
 
@@ -66,20 +67,21 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
             raise click.UsageError("the archive and receipt must not be written inside the tree")
     if not any(os.path.isdir(os.path.join(tree, d)) for d in PACKED_FOLDERS):
         raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")
+    # What `check -q` prints, as the results come: the invalid ones, the tree's findings, the
+    # summary.
+    progress = ProgressLine(enabled=None)
+    lines = VerdictLines(profile, True, progress)
     try:
         report = check_tree(tree, round=round_name, suite=suite, profile=profile,
-                            jobs=jobs or usable_cores(), waivers=load_waivers(waivers_path))
+                            jobs=jobs or usable_cores(), waivers=load_waivers(waivers_path),
+                            progress=progress, sink=lines)
     except ProfileNotForSuite as exc:
         raise click.BadParameter(str(exc), param_hint="--profile") from None
-    for entry in report.results:
-        if not entry.valid:
-            click.echo(verdict_line(entry, profile))
-    for f in report.findings:
-        if f.is_error:
-            click.echo(finding_line(f))
-    click.echo(summary_line(report))
+    finally:
+        progress.close()
+    lines.end(report)
     status = exit_status(report)
-    if status == 2 or {f.code for f in report.findings} & USAGE_CODES:
+    if status == 2:
         click.echo("not packed: the check could not be made", err=True)
         sys.exit(2)
     if status and not force:
