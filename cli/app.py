@@ -12,6 +12,7 @@ from infercheck.cli.pack_cmd import pack
 from infercheck.cli.preprocess_cmd import preprocess
 from infercheck.cli.report_cmd import report
 from infercheck.cli.run_cmd import run, truncate
+from infercheck.cli.stop_signals import Stopped, stop_on_signals
 
 __all__ = ["main"]
 
@@ -19,7 +20,12 @@ __all__ = ["main"]
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with stop_on_signals():
+                return super().invoke(ctx)
+        except Stopped as exc:
+            click.echo(f"\ninfercheck: stopped by {exc.name}; no output was left half-written",
+                       err=True)
+            ctx.exit(exc.exit_status)
         except KeyboardInterrupt:
             # One line, no traceback; every output is written under a temporary name and
             # renamed when complete, so none is left half-written.

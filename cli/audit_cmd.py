@@ -11,7 +11,7 @@ from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.cli.check_cmd import load_waivers
-from infercheck.cli.paths import output_file
+from infercheck.cli.paths import guard_outputs, output_file
 from infercheck.cli.verdicts import printable
 
 __all__ = ["audit"]
@@ -74,6 +74,7 @@ def audit(inputs, previous, json_path, site, outlier_score, min_peers, profile, 
     # pandas, as above.
     from infercheck.checker.audit.audit import audit as run_audit
 
+    guard_outputs([*inputs, *previous, waivers_path], [("--json", json_path), ("--out", site)])
     cores = jobs or usable_cores()
     table, trees = _load(inputs, cores, profile, load_waivers(waivers_path))
     before = _load(previous, cores, profile)[0] if previous else None

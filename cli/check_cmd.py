@@ -33,7 +33,7 @@ from infercheck.checker.suites import (
     detect_suite,
     suite_named,
 )
-from infercheck.cli.paths import inside, output_file, tree_at
+from infercheck.cli.paths import guard_outputs, output_file, tree_at
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
 
@@ -119,6 +119,9 @@ def check(path, **options):
     Prints one verdict line per result, then a summary. Every problem is a finding with a
     stable code; `infercheck explain CODE` tells what it means and how to fix it.
     """
+    guard_outputs([path, options["waivers_path"]],
+                  [(f"--{name}", options[f"{name}_path"])
+                   for name in ("json", "csv", "parquet", "junit", "sarif")])
     with tree_at(path) as (tree, shown, refused):
         status = _check(tree, shown, refused, path, **options)
     sys.exit(status)
@@ -137,9 +140,6 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
             f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
             param_hint="--version")
     waivers = load_waivers(waivers_path, suite)
-    for target in (json_path, csv_path, parquet_path, junit_path, sarif_path):
-        if target and inside(target, tree):
-            raise click.UsageError("outputs must not be written inside the submission tree")
     progress = ProgressLine(enabled=None if fmt == "text" else False)
     # Every output is written as the results come, none held: memory stays flat however large
     # the tree is (JUnit's test cases, small, are held until the end).

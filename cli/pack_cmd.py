@@ -12,13 +12,31 @@ from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.checker.core.result_sinks import Sinks
+from infercheck.checker.inference.checks.structure import LinkedFolder
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
 from infercheck.cli.check_cmd import PROFILE_HELP, VerdictLines, load_waivers
-from infercheck.cli.paths import inside, output_file
+from infercheck.cli.paths import guard_outputs, output_file
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import exit_status
 
 __all__ = ["pack"]
+
+
+class _LinkedFolders:
+    """A sink keeping the linked folders (STR026) the check finds, as the results pass."""
+
+    def __init__(self) -> None:
+        self.paths: set[str] = set()
+
+    def begin(self, report) -> None:
+        pass
+
+    def add(self, entry) -> None:
+        self.paths.update(f.path for f in entry.findings if f.code == LinkedFolder.code)
+
+    def end(self, report) -> None:
+        pass
 
 
 def _archive_name(ctx, param, value):
@@ -62,19 +80,18 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
     An invalid tree is not packed unless --force. `infercheck check FILE.tar.gz` checks the
     archive as the tree it holds.
     """
-    for target in (out, receipt_path):
-        if target and inside(target, tree):
-            raise click.UsageError("the archive and receipt must not be written inside the tree")
+    guard_outputs([tree, waivers_path], [("--out", out), ("--receipt", receipt_path)])
     if not any(os.path.isdir(os.path.join(tree, d)) for d in PACKED_FOLDERS):
         raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")
     # What `check -q` prints, as the results come: the invalid ones, the tree's findings, the
     # summary.
     progress = ProgressLine(enabled=None)
     lines = VerdictLines(profile, True, progress)
+    links = _LinkedFolders()
     try:
         report = check_tree(tree, round=round_name, suite=suite, profile=profile,
                             jobs=jobs or usable_cores(), waivers=load_waivers(waivers_path),
-                            progress=progress, sink=lines)
+                            progress=progress, sink=Sinks(lines, links))
     except ProfileNotForSuite as exc:
         raise click.BadParameter(str(exc), param_hint="--profile") from None
     finally:
@@ -84,6 +101,15 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
     if status == 2:
         click.echo("not packed: the check could not be made", err=True)
         sys.exit(2)
+    linked = sorted(links.paths | {f.path for f in report.findings if f.code == LinkedFolder.code})
+    if linked:
+        # Even with --force: the archive would hold the links, not the results the check
+        # counted under them, and its receipt would count what it does not hold.
+        click.echo(f"not packed: {len(linked)} folder(s) of the tree are links (STR026: "
+                   f"{', '.join(linked[:3])}{' ...' if len(linked) > 3 else ''}); an archive "
+                   f"holds a link, not the results under it: replace each by its folder",
+                   err=True)
+        sys.exit(1)
     if status and not force:
         click.echo("not packed: the tree is invalid (--force packs it anyway, and the receipt "
                    "says so)", err=True)

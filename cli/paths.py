@@ -10,13 +10,39 @@ import click
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
 
-__all__ = ["inside", "missing_folder", "output_file", "tree_at"]
+__all__ = ["guard_outputs", "inside", "missing_folder", "output_file", "tree_at"]
 
 
 def inside(path: str, tree: str) -> bool:
     """Whether `path` is `tree` or lies within it, links resolved: where no output may go."""
     real, top = os.path.realpath(path), os.path.realpath(tree)
     return real == top or real.startswith(top + os.sep)
+
+
+def guard_outputs(inputs, outputs) -> None:
+    """Refuse, before any work, an output (option, path) that is an input (a tree, an archive, a
+    table, a waivers file), lies inside one, or holds one; and two outputs on one path. Paths
+    are compared with their links resolved, so no link in or around a tree can lead a write
+    into what is read."""
+    named = [(opt, path) for opt, path in outputs if path]
+    for opt, path in named:
+        for source in (i for i in inputs if i):
+            if inside(path, source):
+                what = "is" if _same(path, source) else "lies inside"
+                raise click.BadParameter(f"{path} {what} the input {source}: infercheck never "
+                                         f"writes into what it reads", param_hint=opt)
+            if inside(source, path):
+                raise click.BadParameter(f"{path} holds the input {source}: infercheck never "
+                                         f"writes around what it reads", param_hint=opt)
+    for i, (opt, path) in enumerate(named):
+        for other, again in named[i + 1:]:
+            if _same(path, again):
+                raise click.BadParameter(f"{path} is also the output of {other}",
+                                         param_hint=opt)
+
+
+def _same(a: str, b: str) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 def missing_folder(path: str) -> str | None:

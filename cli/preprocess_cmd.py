@@ -10,10 +10,12 @@ import tempfile
 
 import click
 
+from infercheck.checker.core.confined import LinkOnTheWay
 from infercheck.checker.core.engine import usable_cores
+from infercheck.checker.inference.preprocess import LinkedStructure
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite
-from infercheck.cli.paths import inside, missing_folder
+from infercheck.cli.paths import guard_outputs, missing_folder
 from infercheck.cli.verdicts import exit_status, printable, summary_line
 
 __all__ = ["preprocess"]
@@ -65,8 +67,7 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
         if os.path.lexists(out):
             raise click.BadParameter(f"{out} exists; preprocess writes a new tree",
                                      param_hint="--out")
-        if inside(out, tree):
-            raise click.BadParameter("the new tree must not be inside TREE", param_hint="--out")
+        guard_outputs([tree], [("--out", out)])
         if folder := missing_folder(out):
             raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
     jobs = jobs or usable_cores()
@@ -85,9 +86,18 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
         done = run_preprocess(tree, target, check, round=round_name, submitter=submitter,
                               infer=not no_infer, move_to_open=not no_move_to_open,
                               scratch=dry_run)
-    except BaseException:
+    except BaseException as exc:
         if not dry_run and os.path.isdir(target):
-            shutil.rmtree(target)  # a half-made tree is no tree
+            shutil.rmtree(target)  # a half-made tree is no tree (rmtree follows no link)
+        if isinstance(exc, LinkedStructure):
+            shown = "; ".join(f"{rel} -> {to}" for rel, to in exc.links[:5])
+            more = f" (and {len(exc.links) - 5} more)" if len(exc.links) > 5 else ""
+            raise click.UsageError(
+                f"{len(exc.links)} folder(s) of {tree} are links (STR026): {shown}{more}. "
+                f"preprocess moves and removes result folders, and never through a link: "
+                f"replace each by the folder it points to") from None
+        if isinstance(exc, LinkOnTheWay):
+            raise click.UsageError(f"preprocess stopped, nothing written: {exc}") from None
         raise
     finally:
         if scratch:

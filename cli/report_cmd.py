@@ -9,7 +9,7 @@ import click
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.cli.check_cmd import load_waivers
-from infercheck.cli.paths import missing_folder, output_file
+from infercheck.cli.paths import guard_outputs, missing_folder, output_file
 
 __all__ = ["report"]
 
@@ -63,6 +63,7 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     # pandas, plotly and openpyxl: only `report` pays for them.
     from infercheck.reports import InputError, build_site, load_results
 
+    guard_outputs([*inputs, waivers_path, official_ids], [("--out", out), ("--ids", ids_path)])
     if fmt == "site" and os.path.isfile(out):
         raise click.BadParameter(f"{out} is a file; the site needs a folder", param_hint="--out")
     if fmt == "summary-results" and os.path.isdir(out):

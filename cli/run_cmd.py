@@ -8,6 +8,7 @@ import sys
 import click
 
 from infercheck.checker.suites import check_tree
+from infercheck.cli.paths import guard_outputs
 from infercheck.cli.verdicts import finding_line, printable
 
 __all__ = ["run", "truncate"]
@@ -69,6 +70,7 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     # The runner loads LoadGen, numpy and scikit-learn: only `run` pays for them.
     from infercheck.runner.pipeline import RunError, RunOptions, run_submission
 
+    guard_outputs([model, dataset], [("--out", out)])
     opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
                       division=division, system_type=system_type,
                       profile="demo" if profile == "smoke" else "full",

@@ -318,7 +318,8 @@ def truncate_tree(root: str, backup: str, *,
     when the disk fails it on the way).
     """
     step = step or (lambda name: None)
-    root, backup = os.path.abspath(root), os.path.abspath(backup)
+    # Links resolved: a backup named through a link to the tree is inside the tree.
+    root, backup = os.path.realpath(root), os.path.realpath(backup)
     if backup == root or backup.startswith(root + os.sep):
         raise TruncateError("the backup folder must be outside the submission tree")
     if os.path.lexists(backup) and not os.path.isdir(backup):

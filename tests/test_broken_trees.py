@@ -580,6 +580,25 @@ def power_begin_not_a_time(t):
     t.record_power_checksums()
 
 
+def negative_latency(t):  # in both logs, as a hand-edited run would have it
+    key = "early_stopping_latency_ss"  # v4.1's SingleStream value
+    t.set_log_key(t.perf_log("singlestream"), key, -124016)
+
+
+def scenario_folder_linked_in_tree(t):  # a link that stays inside the tree is still STR026
+    folder = t.result("offline")
+    kept = t.sub / "code" / t.bench / "offline-run"
+    shutil.move(folder, kept)
+    folder.symlink_to(os.path.relpath(kept, folder.parent), target_is_directory=True)
+
+
+def scenario_case_twin(t):  # offline/ beside Offline/, with its measurements and audits
+    name = t.result("offline").name
+    for part in ("results", "measurements", "compliance"):
+        folder = t.sub / part / t.system / t.bench / name
+        shutil.copytree(folder, folder.with_name("Offline"))
+
+
 # Mutations that only add warnings or notes: the report stays valid.
 def unknown_division_folder(t):
     (t.root / "Closed").mkdir()
@@ -715,6 +734,9 @@ MUTATIONS = [
     ("power", ranging_spl_outside_window, {"PWR001"}),
     ("power", ranging_power_begin_missing, {"LG013"}),
     ("power", power_begin_not_a_time, {"STR004"}),
+    ("edge", negative_latency, {"LG021"}),
+    ("edge", scenario_folder_linked_in_tree, {"STR026"}),
+    ("edge", scenario_case_twin, {"STR027"}),
 ]
 
 NOTICES = [

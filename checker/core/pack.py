@@ -57,7 +57,10 @@ def tree_entries(root: str) -> list[tuple[str, os.stat_result]]:
     out = []
     for top in PACKED_FOLDERS:
         start = os.path.join(root, top)
-        if not os.path.isdir(start) or os.path.islink(start):
+        if os.path.islink(start):
+            # Packed as a link it would lose every result under it (pack refuses such a tree).
+            raise OSError(f"{top} is a link ({os.readlink(start)}), not a folder")
+        if not os.path.isdir(start):
             continue
         out.append((top, os.lstat(start)))
         for folder, dirs, files in os.walk(start):

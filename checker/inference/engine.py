@@ -28,7 +28,9 @@ from infercheck.checker.core.tree_rules import (
 )
 from infercheck.checker.inference.checks import CHECKS, RULES
 from infercheck.checker.inference.checks.structure import (
+    CaseTwinFolders,
     InvalidModelMapping,
+    LinkedFolder,
     MissingScenario,
     SymlinkedFile,
     UnknownBenchmark,
@@ -36,16 +38,17 @@ from infercheck.checker.inference.checks.structure import (
 )
 from infercheck.checker.inference.checks.system import load_system
 from infercheck.checker.inference.context import ResultContext, is_endpoints_result
-from infercheck.checker.inference.layout import DIVISIONS
+from infercheck.checker.inference.layout import DIVISIONS, ResultPaths
 from infercheck.checker.inference.rounds import LogsOfSeveralRounds, several_rounds
 from infercheck.checker.inference.rules import RoundRules, load_rules
+from infercheck.checker.inference.tree_shape import LinkedFolders, twin_findings
 
 __all__ = ["CODES", "WALK_RULES", "walk"]
 
 CODES = CORE_CODES | CodeIndex((*RULES, LogsOfSeveralRounds))
 WALK_RULES = (LogsOfSeveralRounds, UnknownDivision, SymlinkOutsideTree, BrokenSymlink, SymlinkedFile,
-              UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, *PARSE_RULES,
-              *REPOSITORY_RULES)
+              UnknownBenchmark, UnknownScenario, MissingScenario, InvalidModelMapping, LinkedFolder,
+              CaseTwinFolders, *PARSE_RULES, *REPOSITORY_RULES)
 SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
                  "host_processor_model_name", "host_processors_per_node",
                  "host_processor_core_count", "accelerator_model_name", "accelerators_per_node",
@@ -66,6 +69,9 @@ class _SystemTask:
     # The benchmarks and scenarios a focused check keeps (core/focus.py Focus): the others are
     # not checked at all, only counted as there (a closed benchmark needs them all).
     focus: Any = None
+    # What every result of the system carries from above it: a linked division or submitter
+    # folder, a submitter folder with a case twin.
+    inherited: tuple[Finding, ...] = ()
 
 
 def _availability(data: dict | None, rules: RoundRules) -> str | None:
@@ -107,9 +113,20 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     sys_abs = os.path.join(task.root, task.division, task.submitter, "results", task.system)
     info = load_system(task.root, task.division, task.submitter, task.system, rules)
     system_type = (info.data or {}).get("system_type")
+    if isinstance(system_type, str) and system_type not in (rules.system.get("system_types")
+                                                              or [system_type]):
+        # Checked as an untyped system: every result stays listed, each with the description's
+        # finding on the field (SYS002), rather than vanishing behind "no such benchmark".
+        system_type = None
     closed_like = task.division in ("closed", "network")
     extra = dict(task.extra_mapping)
-    for bench in subdirs(sys_abs):
+    links = LinkedFolders(task.root)
+    systems = subdirs(os.path.join(task.root, task.division, task.submitter, "results"))
+    shape = [*task.inherited, *[f for f in [twin_findings(f"{sub_rel}/results", systems).get(
+        task.system)] if f is not None]]
+    benches = subdirs(sys_abs)
+    bench_twins = twin_findings(sys_rel, benches)
+    for bench in benches:
         model = rules.mlperf_model(bench, extra if task.division == "open" else None)
         if model is None or (closed_like and bench not in rules.benchmarks
                              and bench not in rules.model_mapping):
@@ -125,7 +142,9 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
             continue
         bench_entries: list[ResultEntry] = []
         left_out: set[str] = set()
-        for folder in subdirs(os.path.join(sys_abs, bench)):
+        folders = subdirs(os.path.join(sys_abs, bench))
+        folder_twins = twin_findings(f"{sys_rel}/{bench}", folders)
+        for folder in folders:
             scenario = RoundRules.scenario_name(folder)
             # Online is a scenario folder of endpoints results only (the official loader).
             if scenario is None and rules.endpoints_scenario(folder) and is_endpoints_result(
@@ -149,6 +168,11 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                                 scenario=scenario, model=model, system_info=info)
             findings = run_checks(ctx, ctx.result_dir, task.checks, CODES, task.profile,
                                   tolerated=rules.tolerated_by_published)
+            paths = ResultPaths(rules.layout, task.division, task.submitter, task.system, bench,
+                                folder)
+            above = [*shape, *links.of_result(paths),
+                     *(f for f in (bench_twins.get(bench), folder_twins.get(folder)) if f)]
+            findings.extend(apply_profile(above, task.profile, CODES, rules.tolerated_by_published))
             bench_entries.append(ResultEntry(
                 result=ctx.result_dir, division=task.division, submitter=task.submitter,
                 system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
@@ -191,8 +215,12 @@ def _quiet_cancelled_futures() -> None:
 
 
 def _leave_interrupts_to_parent() -> None:
-    """Workers ignore Ctrl-C: the parent stops them, and only it says so."""
+    """Workers ignore Ctrl-C: the parent stops them, and only it says so. SIGTERM and SIGHUP
+    (which the command may have made raise, and a fork inherits) end a worker at once: the
+    parent stops its workers with SIGTERM, and only the parent cleans up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
@@ -306,6 +334,10 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
     return data, []
 
 
+def _linked(root: str, rel: str) -> Finding | None:
+    return LinkedFolders(root).of_folder(rel)
+
+
 def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     """Check every result under `root` (the folder holding closed/, open/, network/)."""
     round = rules.round
@@ -322,9 +354,13 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             report.findings.append(UnknownDivision.at(division, found=division,
                                                       expected=", ".join(DIVISIONS)))
             continue
-        for sub in subdirs(os.path.join(root, division)):
+        submitters = subdirs(os.path.join(root, division))
+        sub_twins = twin_findings(division, submitters)
+        for sub in submitters:
             if submitter and sub.lower() != submitter.lower():
                 continue
+            inherited = tuple(f for f in (_linked(root, division), _linked(root, f"{division}/{sub}"),
+                                          sub_twins.get(sub)) if f is not None)
             # Where this submitter's link findings go once its folder has been scanned.
             link_slots.append(len(report.findings))
             link_scans.append((root, os.path.join(root, division, sub), round))
@@ -333,7 +369,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
                 tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
-                                         tuple(sorted(mapping.items())), focus))
+                                         tuple(sorted(mapping.items())), focus, inherited))
                 task_subs.append(sub_index)
 
     # Results go to the report in the order of their paths (a name sorts as with the "/" that

@@ -24,12 +24,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from infercheck.checker.core.confined import Confined
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.inference.checks.structure import MissingScenario
 from infercheck.checker.inference.layout import DIVISIONS, ResultPaths
 from infercheck.checker.inference.rules import RoundRules, load_rules
+from infercheck.checker.inference.tree_shape import linked_structure
 
-__all__ = ["Preprocessed", "Step", "preprocess"]
+__all__ = ["LinkedStructure", "Preprocessed", "Step", "preprocess"]
 
 _INFERENCE_ORDER = ("MultiStream", "Offline")  # MultiStream first: Offline may come from it
 _MAX_PASSES = 8  # each pass removes or moves at least one result; a tree needs two or three
@@ -69,11 +71,25 @@ def _copy(src: str, dst: str, link: bool) -> None:
     shutil.copytree(src, dst, symlinks=True, copy_function=copy_file)
 
 
+class LinkedStructure(Exception):
+    """The tree's structure holds links (STR026): preprocess copies real folders only, as what
+    it moves and removes must be the copy's, never what a link points to."""
+
+    def __init__(self, links: list[tuple[str, str]]) -> None:
+        super().__init__(f"{len(links)} folder(s) of the tree are links")
+        self.links = links
+
+
 def copy_divisions(tree: str, out: str, submitter: str | None, link: bool) -> None:
+    """The division folders' submitters, copied to `out` (a submitter's own links as links);
+    raises LinkedStructure, before copying anything, where a structure folder is a link."""
+    links = linked_structure(tree, submitter)
+    if links:
+        raise LinkedStructure(links)
     os.makedirs(out, exist_ok=True)
     for division in sorted(os.listdir(tree)):
         top = os.path.join(tree, division)
-        if division not in DIVISIONS or not os.path.isdir(top) or os.path.islink(top):
+        if division not in DIVISIONS or not os.path.isdir(top):
             continue
         for sub in sorted(os.listdir(top)):
             if submitter and sub.lower() != submitter.lower():
@@ -84,15 +100,16 @@ def copy_divisions(tree: str, out: str, submitter: str | None, link: bool) -> No
 
 def _remove_empty(root: str, steps: list[Step]) -> None:
     """Remove every empty folder, bottom up (a folder holding only empty ones goes too); the
-    steps name the topmost of each removed branch."""
+    steps name the topmost of each removed branch. os.walk follows no link."""
     removed: list[str] = []
+    box = Confined(root)
     for division in DIVISIONS:
         top = os.path.join(root, division)
-        if not os.path.isdir(top):
+        if not box.isdir(division):
             continue
         for folder, _dirs, _files in sorted(os.walk(top, topdown=False), reverse=True):
             if not os.listdir(folder) and not os.path.islink(folder):
-                os.rmdir(folder)
+                box.rmdir(_rel(root, folder))
                 removed.append(_rel(root, folder))
     tops = [p for p in removed if not any(p.startswith(q + "/") for q in removed)]
     steps.extend(Step("remove-empty", p, reason="empty folder") for p in sorted(tops))
@@ -128,15 +145,13 @@ class _Work:
     def __init__(self, root: str, rules: RoundRules, check: Callable[[str], Report],
                  move_to_open: bool) -> None:
         self.root, self.rules, self.check = root, rules, check
+        self.box = Confined(root)  # every move, copy and removal: never through a link
         self.move_to_open = move_to_open
         self.steps: list[Step] = []
         self.moved: set[tuple[str, str, str]] = set()  # (submitter, system, benchmark) in open
         # Results this run made (inferred scenarios, -99 copies), and the groups it copied:
         # one that turns out invalid is taken back, never a reason to move the measured ones.
         self.made: set[str] = set()
-
-    def abs(self, rel: str) -> str:
-        return os.path.join(self.root, *rel.split("/"))
 
     def clean(self) -> Report:
         """Move or remove invalid results until the tree checks valid (or nothing is left)."""
@@ -165,8 +180,8 @@ class _Work:
 
     def _remove(self, entry: ResultEntry, why: str = "") -> None:
         for d in _result_dirs(_paths(self.rules, entry)):
-            if os.path.lexists(self.abs(d)):
-                shutil.rmtree(self.abs(d))
+            if self.box.exists(d):
+                self.box.remove(d)
         self.steps.append(Step("remove", entry.result, reason=why + _why(entry)))
 
     def _move_group(self, entry: ResultEntry, report: Report) -> None:
@@ -174,17 +189,17 @@ class _Work:
         stays open's), with the code and the system description."""
         src = _paths(self.rules, entry)
         dst = _paths(self.rules, entry, division="open")
+        box = self.box
         for a, b in zip(_group_dirs(src), _group_dirs(dst), strict=True):
-            if not os.path.isdir(self.abs(a)):
+            if not box.exists(a):
                 continue
-            os.makedirs(self.abs(b), exist_ok=True)
-            for scenario in sorted(os.listdir(self.abs(a))):
-                if not os.path.lexists(os.path.join(self.abs(b), scenario)):
-                    shutil.move(os.path.join(self.abs(a), scenario),
-                                os.path.join(self.abs(b), scenario))
-            shutil.rmtree(self.abs(a))
-        if os.path.isdir(self.abs(src.code_dir)) and not os.path.lexists(self.abs(dst.code_dir)):
-            _copy(self.abs(src.code_dir), self.abs(dst.code_dir), link=False)
+            box.makedirs(b)
+            for scenario in box.listdir(a):
+                if not box.exists(f"{b}/{scenario}"):
+                    box.move(f"{a}/{scenario}", f"{b}/{scenario}")
+            box.remove(a)
+        if box.isdir(src.code_dir) and not box.exists(dst.code_dir):
+            box.copytree(src.code_dir, dst.code_dir)
         self._open_system(src, dst)
         self.moved.add((src.submitter, src.system, src.benchmark))
         reasons = {e.result: _why(e) for e in report.results if not e.valid
@@ -196,34 +211,30 @@ class _Work:
         self._tidy_closed(src)
 
     def _open_system(self, src: ResultPaths, dst: ResultPaths) -> None:
-        target = self.abs(dst.system_json)
-        if os.path.lexists(target) or not os.path.isfile(self.abs(src.system_json)):
+        if self.box.exists(dst.system_json) or not self.box.isfile(src.system_json):
             return
-        with open(self.abs(src.system_json), encoding="utf-8") as fh:
-            text = fh.read()
+        text = self.box.read_text(src.system_json)
         try:
             data = json.loads(text)
         except ValueError:
             data = None
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as fh:
-            if isinstance(data, dict):
-                fh.write(json.dumps({**data, "division": "open"}, indent=2) + "\n")
-            else:
-                fh.write(text)  # the check says what is wrong with it, in open as in closed
+        # An unreadable one is copied as it is: the check says what is wrong with it, in open as
+        # in closed.
+        self.box.write_text(dst.system_json, json.dumps({**data, "division": "open"}, indent=2)
+                            + "\n" if isinstance(data, dict) else text)
 
     def _tidy_closed(self, src: ResultPaths) -> None:
         """A system left with no result keeps no description; code no system uses goes."""
-        results = self.abs(f"{src.submitter_dir}/results")
-        systems = sorted(os.listdir(results)) if os.path.isdir(results) else []
-        benches_of = {s: {b for b in os.listdir(os.path.join(results, s))
-                          if os.path.isdir(os.path.join(results, s, b))}
-                      for s in systems if os.path.isdir(os.path.join(results, s))}
-        if not benches_of.get(src.system) and os.path.isfile(self.abs(src.system_json)):
-            os.unlink(self.abs(src.system_json))
+        box = self.box
+        results = f"{src.submitter_dir}/results"
+        systems = box.listdir(results) if box.isdir(results) else []
+        benches_of = {s: {b for b in box.listdir(f"{results}/{s}") if box.isdir(f"{results}/{s}/{b}")}
+                      for s in systems if box.isdir(f"{results}/{s}")}
+        if not benches_of.get(src.system) and box.isfile(src.system_json):
+            box.remove(src.system_json)
         benches = set().union(*benches_of.values())
-        if src.benchmark not in benches and os.path.isdir(self.abs(src.code_dir)):
-            shutil.rmtree(self.abs(src.code_dir))
+        if src.benchmark not in benches and box.isdir(src.code_dir):
+            box.remove(src.code_dir)
 
     def infer(self, report: Report) -> None:
         """The scenarios an edge system may infer, and -99 from -99.9, where missing."""
@@ -256,8 +267,8 @@ class _Work:
             to = _paths(self.rules, source, scenario_folder=folder)
             for a, b in zip(_result_dirs(_paths(self.rules, source)), _result_dirs(to),
                             strict=True):
-                if os.path.isdir(self.abs(a)) and not os.path.lexists(self.abs(b)):
-                    _copy(self.abs(a), self.abs(b), link=False)
+                if self.box.isdir(a) and not self.box.exists(b):
+                    self.box.copytree(a, b)
                     self._rename_measurements(b, source.scenario_folder, folder)
             present.add(target)
             self.made.add(to.result_dir)
@@ -266,11 +277,10 @@ class _Work:
 
     def _rename_measurements(self, folder: str, old: str, new: str) -> None:
         """A measurements file named after its scenario is named after the new one."""
-        path = self.abs(folder)
-        for name in os.listdir(path):
+        for name in self.box.listdir(folder):
             if name.endswith(f"_{old}.json"):
-                os.rename(os.path.join(path, name),
-                          os.path.join(path, name[: -len(f"_{old}.json")] + f"_{new}.json"))
+                self.box.move(f"{folder}/{name}",
+                              f"{folder}/{name[: -len(f'_{old}.json')]}_{new}.json")
 
     def _copy_high_accuracy(self, entries, division, sub, system, bench, groups) -> None:
         low = bench[:-2] if bench.endswith("-99.9") else None
@@ -280,10 +290,10 @@ class _Work:
         src = _paths(self.rules, entries[0])
         dst = _paths(self.rules, entries[0], benchmark=low)
         for a, b in zip(_group_dirs(src), _group_dirs(dst), strict=True):
-            if os.path.isdir(self.abs(a)) and not os.path.lexists(self.abs(b)):
-                _copy(self.abs(a), self.abs(b), link=False)
-        if os.path.isdir(self.abs(src.code_dir)) and not os.path.lexists(self.abs(dst.code_dir)):
-            _copy(self.abs(src.code_dir), self.abs(dst.code_dir), link=False)
+            if self.box.isdir(a) and not self.box.exists(b):
+                self.box.copytree(a, b)
+        if self.box.isdir(src.code_dir) and not self.box.exists(dst.code_dir):
+            self.box.copytree(src.code_dir, dst.code_dir)
         self.made.add(dst.result_dir.rsplit("/", 1)[0])
         self.steps.append(Step("copy", src.result_dir.rsplit("/", 1)[0],
                                dst.result_dir.rsplit("/", 1)[0],

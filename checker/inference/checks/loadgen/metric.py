@@ -3,6 +3,8 @@ another scenario."""
 
 from __future__ import annotations
 
+import math
+
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey
 from infercheck.checker.inference.rules import NS_PER_MS
@@ -99,6 +101,47 @@ class NoEarlyStoppingEstimate(Rule):
     message = "early-stopping estimate is {found}"
 
 
+class ImpossibleValue(Rule):
+    """The result's value is negative, not a number or infinite.
+
+    What it checks:
+        The value LoadGen logged for the result (a throughput, a latency), and the value
+        inferred from it, is a finite number of zero or more.
+
+    Why it matters:
+        No run has a negative latency or an infinite throughput: the log was edited or
+        damaged. Such a value would rank first in every results table.
+
+    Example:
+        locator: result_90.00_percentile_latency_ns, found: -124016
+
+    How to fix:
+        Submit the logs LoadGen wrote for the run, unedited.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck's own: the official checker publishes whatever number it reads.
+    """
+
+    code = "LG021"
+    name = "impossible-value"
+    severity = Severity.ERROR
+    tags = ("loadgen",)
+    message = "result value {found} is not a finite number of zero or more"
+
+
+def _number(raw) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
 def result_metric(ctx, rel: str, log):
     """The reported value of the result, as the official checker computes it."""
     rules = ctx.rules
@@ -119,6 +162,9 @@ def result_metric(ctx, rel: str, log):
     raw = log.get(key)
     if raw is None:
         yield MissingLogKey.at(rel, expected=key, locator=key)
+        return
+    if _number(raw) is None:
+        yield ImpossibleValue.at(rel, found=raw, locator=key)
         return
     value = float(raw)
     # Latencies are logged in ns and reported in ms, or in s for minute-long generations (video).
@@ -143,6 +189,9 @@ def result_metric(ctx, rel: str, log):
                 value = estimate * n / unit_ns
             else:
                 value = float(log.get("result_99.00_percentile_latency_ns", 0)) * n / unit_ns
+    if _number(value) is None:
+        yield ImpossibleValue.at(rel, found=value, locator=key)
+        return
     ctx.metrics.update({
         "value": value,
         "units": (endpoints.get("units") or {}).get(ctx.scenario) or rules.unit(ctx.scenario, ctx.model),

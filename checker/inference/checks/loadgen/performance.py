@@ -17,6 +17,7 @@ from infercheck.checker.inference.checks.loadgen.latency import (
 )
 from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey, NeededKeys
 from infercheck.checker.inference.checks.loadgen.metric import (
+    ImpossibleValue,
     NoEarlyStoppingEstimate,
     ResultInferred,
     ScenarioMismatch,
@@ -81,7 +82,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
 
 
 @check(emits=(*PERFORMANCE_RULES, MissingFile, ScenarioMismatch, ResultInferred,
-              NoEarlyStoppingEstimate, MalformedFile, endpoints.EndpointsModelNotAllowed))
+              NoEarlyStoppingEstimate, ImpossibleValue, MalformedFile, endpoints.EndpointsModelNotAllowed))
 def check_performance(ctx):
     if ctx.is_endpoints:
         log = ctx.endpoints_log("performance")
