@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import traceback
+
 import click
 
 from infercheck.checker.core import __version__
@@ -31,6 +33,21 @@ class _Group(click.Group):
             # renamed when complete, so none is left half-written.
             click.echo("\ninfercheck: interrupted; no output was left half-written", err=True)
             ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            # A file that cannot be written or read where the command was told: the user's to
+            # mend, not a fault of ours, and never exit 1 ("invalid").
+            where = exc.filename or "a file"
+            click.echo(f"infercheck: {where}: {exc.strerror or exc}; nothing was left "
+                       f"half-written", err=True)
+            ctx.exit(2)
+        except Exception as exc:
+            # A fault of ours: said as such, exit 2, with what to send us.
+            click.echo(f"infercheck: internal fault: {type(exc).__name__}: {exc}\n"
+                       f"{''.join(traceback.format_exception(exc)[-3:])}"
+                       f"Please report it with the command line that gave it.", err=True)
+            ctx.exit(2)
 
 
 @click.group(cls=_Group,

@@ -201,11 +201,20 @@ def test_scenario_folders_that_differ_only_in_case_are_both_flagged(broken_tree)
 # 7. Stopped by a signal, as by Ctrl-C; impossible values ---------------------------------------
 
 def _round_of_copies(src: Path, dest: Path, copies: int) -> Path:
+    """A larger tree of copies of a slice's submitters (files hard-linked, never written), each
+    copy's system descriptions naming their new submitter, so that its results stay valid."""
     for division in ("closed", "open"):
         for sub in os.listdir(src / division):
             for i in range(copies):
-                shutil.copytree(src / division / sub, dest / division / f"{sub}{i:02d}",
-                                copy_function=os.link)
+                copy = dest / division / f"{sub}{i:02d}"
+                shutil.copytree(src / division / sub, copy, copy_function=os.link,
+                                ignore=shutil.ignore_patterns("systems"))
+                (copy / "systems").mkdir()
+                for system in (src / division / sub / "systems").iterdir():
+                    text = system.read_text("utf-8", errors="replace")
+                    if system.suffix == ".json" and text.lstrip().startswith("{"):
+                        text = json.dumps({**json.loads(text), "submitter": copy.name})
+                    (copy / "systems" / system.name).write_text(text, "utf-8")
     return dest
 
 
@@ -245,3 +254,44 @@ def test_a_negative_latency_in_both_logs_is_an_impossible_value(broken_tree):
     [impossible] = [f for f in entry.findings if f.code == "LG021"]
     assert (impossible.locator, impossible.found) == (key, -124016)
     assert not entry.valid and "value" not in entry.metrics
+
+
+@pytest.mark.parametrize("command", ["pack", "report"])
+def test_sigterm_while_writing_leaves_no_part_file(command, tmp_path):
+    tree = _round_of_copies(corpus("inference-v4.1"), tmp_path / "tree", 6)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / ("sub.tar.gz" if command == "pack" else "site")
+    extra = ["--force", "--level", "9"] if command == "pack" else ["--profile", "published"]
+    proc = subprocess.Popen([sys.executable, "-m", "infercheck.cli", command, str(tree), "--out",
+                             str(target), *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not [p for p in out.rglob("*") if ".part-" in p.name]:
+        assert proc.poll() is None and time.monotonic() < deadline, "never began writing"
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr[-2000:]
+    assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
+    assert [p for p in out.rglob("*") if ".part-" in p.name] == []
+
+
+def test_an_output_that_cannot_be_written_is_exit_2_with_one_line(pristine):
+    out = _cli("check", pristine["edge"], "-q", "--json", "/proc/report.json")
+    assert out.exit_code == 2
+    assert "Traceback" not in out.output
+    assert out.output.strip().splitlines()[-1].startswith("infercheck: /proc/")
+
+
+def test_a_fault_of_ours_in_a_command_is_exit_2_said_as_such(pristine, monkeypatch):
+    from infercheck.cli import check_cmd
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(check_cmd, "detect_suite", broken)
+    out = _cli("check", pristine["edge"])
+    assert out.exit_code == 2
+    assert "infercheck: internal fault: RuntimeError: a bug" in out.output
+    assert out.output.rstrip().endswith("Please report it with the command line that gave it.")
