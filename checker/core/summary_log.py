@@ -231,7 +231,16 @@ def _agrees(text: str, value: Any, key: str) -> bool:
         return abs(number - value) <= slack * (1 + 1e-9) + 1e-12 * abs(value)
     if key == "effective_scenario":
         return text.replace(" ", "") == str(value).replace(" ", "")
-    return " ".join(text.split()) == " ".join(str(value).split())
+    return _words(text) == _words(str(value))
+
+
+# Control characters print as nothing: LoadGen builds of v1.0 and v1.1 wrote "SUT name : SUT"
+# followed by a NUL byte in the summary, where the detail log says "SUT".
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _words(text: str) -> str:
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def disagreements(summary: SummaryLog, detail: dict[str, Any]) -> list[Disagreement]:
