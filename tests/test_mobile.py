@@ -763,3 +763,24 @@ def test_each_mobile_run_has_its_own_fingerprint_for_the_audit(published):
     accuracy = table.dropna(subset=["accuracy_digest"])
     shared = accuracy[accuracy["accuracy_digest"].duplicated(keep=False)]
     assert len(accuracy) == 11 and set(shared["system"]) == {"SD8G3", "SD8SG3"}
+
+
+def _no_phone_summary(t):
+    text = t.system_json.read_text("utf-8")
+    t.system_json.write_text(text.replace('"Phone summary": "Vivo IQOO 12",', ""), "utf-8")
+
+
+def _no_device_name(t):
+    _no_phone_summary(t)
+    text = t.system_json.read_text("utf-8")
+    t.system_json.write_text(text.replace('"SoC Product information"', '"Other"'), "utf-8")
+
+
+@pytest.mark.parametrize("mutate,named", [(_no_phone_summary, True), (_no_device_name, False)])
+def test_a_device_named_only_by_its_soc_product_in_notes_is_named(mobile_tree, mutate, named):
+    """A description without "Phone summary" names its device by the notes' "SoC Product
+    information", as published development platforms do; without either it is MOB022."""
+    tree = mobile_tree("qic41", mutate)
+    report = _check(tree.root, tree.round, "published")
+    assert report.valid is named
+    assert ("MOB022" in _errors(report)) is not named

@@ -90,4 +90,18 @@ def read_system(path: str) -> SystemDescription:
     _walk(desc.data, desc.named, accelerators)
     if accelerators:
         desc.named["accelerator"] = "; ".join(accelerators)
+    if "device" not in desc.named and (product := _soc_product(desc.data)):
+        # Published descriptions name a development platform only as the SoC's product (its
+        # notes' "SoC Product information"): that names the device too.
+        desc.named["device"] = product
     return desc
+
+
+def _soc_product(data: dict[str, Any]) -> str | None:
+    for name, notes in data.items():
+        if _key(str(name)) == "notes" and isinstance(notes, dict):
+            for key, value in notes.items():
+                if _key(str(key)) == "socproductinformation" and isinstance(value, str) \
+                        and value.strip():
+                    return value.strip()
+    return None
