@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .summary_results import Sheet
-from .xlsx import formulas_as_text
+from .xlsx import formulas_as_text, xml_safe_frame
 
 __all__ = ["INDICES", "write_official_xlsx"]
 
@@ -34,7 +34,7 @@ _HIDDEN = ("Unique ID (e.g. for Audit)", "ColorKey")
 
 def _table(sheet: Sheet, models: list[str], units: list[str]) -> pd.DataFrame:
     index = INDICES[sheet.category]
-    frame = pd.DataFrame(sheet.rows)
+    frame = xml_safe_frame(pd.DataFrame(sheet.rows))
     frame["Result"] = pd.to_numeric(frame["Result"], errors="coerce")
     table = frame.pivot_table(index=index, columns=["Model", "Scenario", "Units"],
                               values=["Result"], aggfunc="first")

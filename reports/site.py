@@ -18,8 +18,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from infercheck.checker import __version__
 from infercheck.checker.core.formulas import as_text_cell
 from infercheck.checker.core.outputs import atomic_path
+from infercheck.checker.core.safe_csv import csv_line
 
 from .ids import assign_ids
+from .links import relative_link
 from .official_xlsx import write_official_xlsx
 from .summary_results import publication, write_summary_results
 from .xlsx import write_xlsx
@@ -48,7 +50,9 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
 
     A result is a list in the order of `result_keys`, and its link the base of its tree
     (`link_base[system["tree"]]`) followed by its path: at 25,000 results, key names and tree
-    paths repeated per result would be most of the page's data.
+    paths repeated per result would be most of the page's data. A path no link may be made of
+    (links.relative_link: `javascript:...`, `/etc`, `../..`, from a results table anyone can
+    write) is null: the result is shown, without a link.
     """
     systems: dict[str, dict] = {}
     bases: dict[str, str] = {}
@@ -70,6 +74,7 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
             "submitter": row["submitter"], "system": row["system"], "tree": tree,
             **{k: row.get(k) for k in SYSTEM_FIELDS}, "results": [],
         })
+        row["result"] = relative_link(row.get("result"))
         system["results"].append([row.get(k) for k in RESULT_FIELDS])
     rounds = sorted({s["round"] for s in systems.values()})
     return {"tool_version": __version__, "rounds": rounds, "result_keys": RESULT_FIELDS,
@@ -84,6 +89,17 @@ def _for_spreadsheets(table: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(lambda v: as_text_cell(v) if isinstance(v, str) else v)
     return out
+
+
+def _write_csv(table: pd.DataFrame, path: str) -> None:
+    """The table as pandas' to_csv writes it (its columns, "" for a missing value, "\\n" ending
+    each row), but through safe_csv, which quotes a field holding any line break: to_csv leaves
+    a bare "\\r" unquoted, and a reader that ends the row there starts a new one with the rest."""
+    columns = [[_plain(v) for v in table[c].tolist()] for c in table.columns]
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write(csv_line(table.columns, "\n"))
+        for row in zip(*columns, strict=True):
+            f.write(csv_line(row, "\n"))
 
 
 def _json_for_script(data: dict) -> str:
@@ -125,7 +141,7 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
     os.makedirs(downloads, exist_ok=True)
     flat = table.drop(columns=["id"]).assign(id=table["id"])
     with atomic_path(os.path.join(downloads, "results.csv")) as tmp:
-        _for_spreadsheets(flat).to_csv(tmp, index=False)
+        _write_csv(_for_spreadsheets(flat), tmp)
     with atomic_path(os.path.join(downloads, "results.parquet")) as tmp:
         flat.to_parquet(tmp, index=False)
     sheets = []

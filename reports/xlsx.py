@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-__all__ = ["formulas_as_text", "write_xlsx"]
+from infercheck.checker.core.xml_text import xml_text
+
+__all__ = ["formulas_as_text", "write_xlsx", "xml_safe_frame"]
 
 INDEX = ["id", "submitter", "availability", "system_name", "number_of_nodes",
          "host_processor_model_name", "host_processors_per_node", "accelerator_model_name",
@@ -32,9 +36,30 @@ def _pivot(rows: pd.DataFrame, value: str, units: str) -> pd.DataFrame:
                              columns=["Benchmark", "Scenario", "Units"])
 
 
+def xml_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell XML 1.0 can hold (xml_text): an XLSX is XML, and openpyxl
+    raises IllegalCharacterError at a control character (which a folder name may hold) rather
+    than write a file no spreadsheet opens."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: xml_text(v) if isinstance(v, str) else v)
+    return out
+
+
+# Characters Excel refuses in a sheet name; openpyxl raises ValueError at them.
+_NOT_IN_SHEET_NAMES = re.compile(r"[\\*?:/\[\]]")
+
+
+def _sheet_name(text: str) -> str:
+    """A round from a results table can be any text: the name made one openpyxl accepts."""
+    return _NOT_IN_SHEET_NAMES.sub("_", xml_text(text))
+
+
 def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
     """Write the workbook; returns the sheet names ("edge - closed", "edge - closed - power")."""
     sheets: list[str] = []
+    table = xml_safe_frame(table)
     rounds = sorted(table["round"].dropna().unique())
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for round_name, division, suite in ((r, d, s) for r in rounds
@@ -47,7 +72,7 @@ def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
             # one round: the official names; several: the round first, shorter (Excel allows 31
             # characters per sheet name)
             name = (f"{suite} - {division}" if len(rounds) == 1
-                    else f"{round_name} {suite} {division}")
+                    else _sheet_name(f"{round_name} {suite} {division}"))
             _pivot(rows, "value", "units").to_excel(writer, sheet_name=name)
             sheets.append(name)
             if suite == "mobile":

@@ -74,7 +74,9 @@ def read_site_data(site: Path) -> dict:
         system["results"] = [dict(zip(data["result_keys"], values, strict=True))
                              for values in system["results"]]
         for result in system["results"]:
-            result["link"] = None if base is None else base + result["result"]
+            # A path the site refused as a link (reports/links.py) is null: shown, not linked.
+            result["link"] = None if base is None or result["result"] is None \
+                else base + result["result"]
     return data
 
 

@@ -14,6 +14,7 @@ from infercheck.checker.core import __version__
 from infercheck.checker.core.findings import Finding
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.result_sinks import _FileWriter
+from infercheck.checker.core.xml_text import xml_text
 
 __all__ = ["GithubAnnotations", "JunitWriter", "SarifWriter", "github_line"]
 
@@ -68,10 +69,22 @@ class JunitWriter(_FileWriter):
         suite = ET.SubElement(suites, "testsuite", name=name, tests=str(len(self.cases)),
                               failures=str(self.failed), errors="0", skipped="0")
         suite.extend(self.cases)
+        _xml_safe(suites)
         ET.ElementTree(suites).write(self.tmp, encoding="utf-8", xml_declaration=True)
 
     def close(self) -> None:
         pass
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Every attribute and text of the document made XML 1.0 (xml_text): ElementTree writes a
+    control character of a folder name or a log line as it is, and the file is then no XML."""
+    for node in root.iter():
+        node.attrib.update({k: xml_text(v) for k, v in node.attrib.items()})
+        if node.text:
+            node.text = xml_text(node.text)
+        if node.tail:
+            node.tail = xml_text(node.tail)
 
 
 def _escape(text: str, property_value: bool = False) -> str:

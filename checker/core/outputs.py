@@ -3,7 +3,6 @@ table (result_sinks writes all three result by result, as the CLI does)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -14,6 +13,7 @@ from typing import Any
 from infercheck.checker.core.coerce import as_float, as_int
 from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.safe_csv import DictCsvWriter
 
 __all__ = ["TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text", "results_table", "table_row",
            "table_schema", "text_value", "summary_rows", "write_csv",
@@ -75,10 +75,11 @@ def _umask() -> int:
 
 
 def write_csv(summary: tuple[list[str], list[dict[str, str]]], path: str) -> None:
-    """A suite's summary table (its `summary_rows` of a report) as CSV."""
+    """A suite's summary table (its `summary_rows` of a report) as CSV, as the official tool's
+    csv.DictWriter writes it but with every line break inside a field quoted (safe_csv)."""
     columns, rows = summary
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=columns)
+        writer = DictCsvWriter(f, columns)
         writer.writeheader()
         writer.writerows(readable_all(rows))
 

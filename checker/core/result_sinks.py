@@ -9,13 +9,13 @@ an interrupted check had written.
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import TextIO
 
 from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.outputs import AtomicFile, table_row, table_schema
 from infercheck.checker.core.report import Report, ResultEntry
+from infercheck.checker.core.safe_csv import DictCsvWriter
 
 __all__ = ["CsvWriter", "JsonWriter", "ParquetWriter", "Sinks"]
 
@@ -106,7 +106,7 @@ class JsonFileWriter(_FileWriter):
 
 
 class CsvWriter(_FileWriter):
-    """A suite's summary CSV (its `summary_table` of the round)."""
+    """A suite's summary CSV (its `summary_table` of the round), as outputs.write_csv writes it."""
 
     def __init__(self, path: str, summary_table) -> None:
         super().__init__(path)
@@ -115,7 +115,7 @@ class CsvWriter(_FileWriter):
     def open(self, report: Report, tmp: str) -> None:
         columns, self.rows_of = self.summary_table(report.round)
         self.f = open(tmp, "w", newline="", encoding="utf-8")  # noqa: SIM115 - closed by close()
-        self.writer = csv.DictWriter(self.f, fieldnames=columns)
+        self.writer = DictCsvWriter(self.f, columns)
         self.writer.writeheader()
 
     def add(self, entry: ResultEntry) -> None:

@@ -4,13 +4,24 @@
   "use strict";
   performance.mark("infercheck-data");
   const DATA = window.INFERCHECK_DATA;
+  // A result's path as a link below its tree's base, or null: the rules of reports/links.py
+  // (site.py nulls such paths already; data.js may come from elsewhere). No scheme (a colon
+  // before the first / \ ? #), no leading space, / or \, no control character (the URL parser
+  // drops tabs and newlines, "java\tscript:" is a scheme), no ".." segment (%2e is a dot there).
+  function relativeLink(path) {
+    if (typeof path !== "string" || !path || /[\x00-\x1f\x7f]/.test(path) || /^[ /\\]/.test(path)
+      || path.split(/[/\\?#]/, 1)[0].includes(":")
+      || path.split(/[/\\]/).some((part) => part.replace(/%2e/gi, ".") === "..")) return null;
+    return path;
+  }
   // data.js holds each result as a list (see site.py): made objects again, with their links.
   for (const s of DATA.systems) {
     const base = DATA.link_base[s.tree];
     s.results = s.results.map((values) => {
       const r = {};
       DATA.result_keys.forEach((k, i) => { r[k] = values[i]; });
-      r.link = base === null || base === undefined ? null : base + r.result;
+      const path = relativeLink(r.result);
+      r.link = base === null || base === undefined || path === null ? null : base + path;
       return r;
     });
   }
@@ -241,6 +252,11 @@
     toImageButtonOptions: { format: "png", filename: file } });
   // A tick label says which system a bar is without widening the chart past a phone's width.
   const short = (text, n) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+  // plotly reads a subset of HTML in every text of a chart (tick labels, hover text, legend names,
+  // titles): <a href> becomes a link, <br>, <b>, <span style> change the text. A string from a
+  // tree or a table goes in with < > & as entities, which plotly shows as the characters (it
+  // splits the tags first, then decodes the entities of the text between them).
+  const plain = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const narrow = () => window.innerWidth < 600;
 
   // The compare selects list every system of the site: filled once, the list never changes.
@@ -287,7 +303,7 @@
           fmt(ea), fmt(eb), delta(ea, eb)]);
       }
       if (ra && rb && ra.value && rb.value) {
-        shared.x.push(`${model} ${scenario}`);
+        shared.x.push(plain(`${model} ${scenario}`));
         shared.perf.push(100 * (any.lower_is_better ? ra.value / rb.value : rb.value / ra.value));
         shared.eff.push(ea && eb ? (100 * eb) / ea : null);
       }
@@ -362,24 +378,25 @@
     const submitters = [...new Set(points.map((p) => p.s.submitter))];
     const traces = submitters.map((sub) => {
       const mine = points.filter((p) => p.s.submitter === sub);
-      return { type: "bar", name: sub, x: mine.map((p) => p.s.id), y: mine.map((p) => p.y),
-        hovertext: mine.map((p) => `${p.s.submitter} ${p.s.system_name || p.s.system}`) };
+      return { type: "bar", name: plain(sub), x: mine.map((p) => plain(p.s.id)), y: mine.map((p) => p.y),
+        hovertext: mine.map((p) => plain(`${p.s.submitter} ${p.s.system_name || p.s.system}`)) };
     });
     const eff = points.filter((p) => efficiency(p.r) !== null);
     const effName = c.lower ? "samples per joule" : "per watt";
     if (eff.length) traces.push({ type: "scatter", mode: "markers", name: effName, yaxis: "y2",
-      x: eff.map((p) => p.s.id), y: eff.map((p) => efficiency(p.r)) });
-    const ids = points.map((p) => p.s.id);
+      x: eff.map((p) => plain(p.s.id)), y: eff.map((p) => efficiency(p.r)) });
+    // An ID holds the round, which a table may spell with markup too; the hover shows it.
+    const ids = points.map((p) => plain(p.s.id));
     const phone = narrow();
     const shown = total > points.length ? `, the best ${points.length} of ${total}` : "";
     window.Plotly.newPlot(div, traces, {
       // Two short lines rather than one long one: a long title is cut at a phone's width.
-      title: { text: `${c.model} ${c.scenario}<br><sub>${c.units}, ${better}${shown}</sub>` },
+      title: { text: `${plain(c.model)} ${plain(c.scenario)}<br><sub>${plain(c.units)}, ${better}${shown}</sub>` },
       barmode: "group", height: 400, margin: { t: 70, l: 10, r: 10 },
       xaxis: { type: "category", categoryorder: "array", categoryarray: ids, automargin: true,
         tickmode: "array", tickvals: ids, tickangle: phone ? -90 : "auto",
-        ticktext: points.map((p) => short(`${p.s.system_name || p.s.system}`, phone ? 18 : 28)) },
-      yaxis: { title: { text: normalise && !c.lower ? `${c.units} per accelerator` : c.units },
+        ticktext: points.map((p) => plain(short(`${p.s.system_name || p.s.system}`, phone ? 18 : 28))) },
+      yaxis: { title: { text: plain(normalise && !c.lower ? `${c.units} per accelerator` : c.units) },
         type: log ? "log" : "linear", rangemode: "tozero", automargin: true },
       yaxis2: { overlaying: "y", side: "right", title: { text: effName }, rangemode: "nonnegative",
         type: log ? "log" : "linear", automargin: true },

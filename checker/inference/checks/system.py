@@ -278,7 +278,9 @@ class FormulaText(Rule):
     What it checks:
         No text value starts with `=`, `+`, `-`, `@`, a tab or a carriage return, the characters
         that make Excel, LibreOffice and Google Sheets read a cell as a formula (a lone "-",
-        published as "none", and numbers are fine).
+        published as "none", and numbers are fine), and no line of it does after a line break
+        (`\\n`, `\\r`, or the others str.splitlines knows: `\\v`, `\\f`, `\\x1c`-`\\x1e`, `\\x85`,
+        U+2028, U+2029): a reader that splits the text there starts a cell with that line.
 
     Why it matters:
         The results are published as spreadsheets and CSV that readers open; a system name such
