@@ -43,7 +43,10 @@ class AtomicFile:
         folder = os.path.dirname(os.path.abspath(path))
         # The extension is kept: writers such as pandas' Excel one choose the format by it.
         stem, ext = os.path.splitext(os.path.basename(path))
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
+        try:
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
+        except OSError as exc:  # named as the user named it, not by the temporary name
+            raise OSError(exc.errno, exc.strerror, path) from None
         os.close(fd)
         self.path = path
 
