@@ -11,7 +11,8 @@ import click
 from infercheck.checker.core.archive import is_archive
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.report import Report
-from infercheck.checker.core.report_diff import diff_reports
+from infercheck.checker.core.report_diff import diff_reports, load_report
+from infercheck.checker.core.user_files import UserFileError
 from infercheck.checker.suites import check_tree
 from infercheck.cli.verdicts import printable
 
@@ -22,11 +23,10 @@ def _report(path: str, round_name: str | None, profile: str, jobs: int) -> Repor
     if os.path.isdir(path) or is_archive(path):  # an archive: checked as its tree
         return check_tree(path, round=round_name, suite="auto", profile=profile, jobs=jobs)
     try:
-        with open(path, encoding="utf-8") as f:
-            return Report.from_dict(json.load(f))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return load_report(path)
+    except UserFileError as exc:
         raise click.UsageError(f"{path} is neither a submission tree nor a report written by "
-                               f"`check --json` ({exc})") from None
+                               f"`check --json`: {exc.reason}") from None
 
 
 def _pct(change: float | None) -> str:

@@ -97,12 +97,13 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
         ids_path = os.path.join(out, "downloads", "results_ids.json")
         os.makedirs(os.path.dirname(ids_path), exist_ok=True)
 
+    from infercheck.checker.core.user_files import UserFileError
     from infercheck.reports.summary_results import IdsFileError  # with pandas, above
 
     try:
         done = build_site(table, out, ids_path=ids_path, link_base=bases, title=title,
                           official_rows=official_rows)
-    except IdsFileError as exc:
+    except (IdsFileError, UserFileError) as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"Wrote {os.path.join(out, 'index.html')}: {done['results']} results of "
                f"{done['systems']} systems, rounds {', '.join(done['rounds'])}; "
@@ -112,6 +113,8 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
 
 
 def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> None:
+    from infercheck.checker.core.user_files import UserFileError
+    from infercheck.reports.ids import read_official_ids
     from infercheck.reports.summary_results import (  # with pandas, above
         IdsFileError,
         write_summary_results,
@@ -123,8 +126,9 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
                                f"CSVs of one inference round (found: {found})")
     ((round_name, rows),) = official_rows.items()
     try:
+        read_official_ids(ids_path)  # bounded and typed here, before the round is written
         done = write_summary_results(rows, round_name, out, ids_path)
-    except IdsFileError as exc:
+    except (IdsFileError, UserFileError) as exc:
         raise click.UsageError(str(exc)) from None
     if done is None:
         raise click.UsageError(f"the {round_name} pack does not say what MLCommons publishes of "

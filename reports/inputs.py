@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 
+import numpy as np
 import pandas as pd
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
 from infercheck.checker.core.outputs import TABLE_TYPES, results_table
+from infercheck.checker.core.textfile import entry_kind
 from infercheck.checker.inference import summary as inference_summary
 from infercheck.checker.inference.rules import available_rounds, load_rules
 from infercheck.checker.mobile import summary as mobile_summary
@@ -23,7 +26,92 @@ class InputError(Exception):
     """An input that is neither a submission tree nor a results table."""
 
 
-def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
+# What a table of `check --parquet` must hold: what names a result, its verdict and its value
+# (tables of earlier versions lack some later columns, which are left empty).
+_TABLE_COLUMNS = ("round", "result", "valid", "division", "submitter", "system", "benchmark",
+                  "scenario", "value", "units")
+# A result without one of these could not be placed on the site, nor given an ID.
+_NAMING_COLUMNS = ("round", "result", "division", "submitter", "system", "benchmark")
+# The columns of a summary.csv that name a result (its round: `version`, where it has one).
+_CSV_NAMING = ("Organization", "Division", "Platform", "Model", "Location", "version")
+# Every round's summary.csv has these (the rounds before v1.1 have no Units: from the rules).
+_CSV_COLUMNS = {"Organization", "Availability", "Division", "SystemType", "Platform", "Model",
+                "MlperfModel", "Scenario", "Result", "Accuracy", "Location", "Units"}
+_MOBILE_CSV_COLUMNS = {"Organization", "Division", "Device", "SoC", "Accelerator", "Benchmark",
+                       "Scenario", "Result", "Units", "Accuracy", "Location", "version"}
+# How pandas and csv spell a boolean in a CSV cell; any other text is refused, not read as
+# bool("False"), which is True.
+_CSV_BOOLEANS = {"True": True, "False": False, "true": True, "false": False}
+
+
+def _missing(path: str, columns, required, what: str) -> None:
+    missing = set(required) - set(columns)
+    if missing:
+        raise InputError(f"{path} is not {what} (no {', '.join(sorted(missing))} column)")
+
+
+def _bad_cell(path: str, column: str, row: int, value, expected: str) -> InputError:
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    return InputError(f"{path}: column {column!r}, row {row + 1}: {shown} is not {expected}")
+
+
+def _no_empty_cell(path: str, frame: pd.DataFrame, columns) -> None:
+    """Refuse the first row (in the file's order) that leaves a naming column empty."""
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        empty = values.isna().to_numpy() | (values.astype("string") == "").fillna(True).to_numpy()
+        if empty.any():
+            row = int(np.flatnonzero(empty)[0])
+            raise InputError(f"{path}: column {column!r}, row {row + 1} is empty; every result "
+                             f"names its {column}")
+
+
+def _booleans(path: str, column: str, values: pd.Series, *, empty_is_false: bool) -> pd.Series:
+    """A table's boolean column as booleans: real ones only (a string "False" is refused, where
+    astype(bool) would make it True); an empty cell is False where `empty_is_false`."""
+    if pd.api.types.is_bool_dtype(values.dtype) and not values.isna().any():
+        return values.astype(bool)
+    for row, value in enumerate(values.tolist()):
+        if isinstance(value, (bool, np.bool_)):
+            continue
+        if empty_is_false and (value is None or value is pd.NA
+                               or (isinstance(value, float) and np.isnan(value))):
+            continue
+        raise _bad_cell(path, column, row, value, "a boolean (Parquet's true or false)")
+    return values.astype(object).where(values.notna(), False).astype(bool)
+
+
+def _csv_booleans(path: str, column: str, values: pd.Series) -> pd.Series:
+    for row, value in enumerate(values.tolist()):
+        if value not in _CSV_BOOLEANS:
+            raise _bad_cell(path, column, row, value, "True or False")
+    return values.map(_CSV_BOOLEANS).astype(bool)
+
+
+def _read_parquet(path: str) -> pd.DataFrame:
+    """A table of `check --parquet`, its naming columns filled and its booleans real ones."""
+    import pyarrow as pa  # with pandas: what reads the file
+
+    try:
+        raw = pd.read_parquet(path)
+    except (OSError, ValueError, pa.ArrowException) as exc:  # not Parquet (an HTML page), cut off
+        raise InputError(f"{path} cannot be read as a Parquet table: "
+                         f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    _missing(path, raw.columns, _TABLE_COLUMNS, "a results table of `check --parquet`")
+    _no_empty_cell(path, raw, _NAMING_COLUMNS)
+    raw = raw.reset_index(drop=True)
+    for column, kind in TABLE_TYPES.items():
+        if kind == "bool" and column in raw.columns:
+            raw[column] = _booleans(path, column, raw[column], empty_is_false=column != "valid")
+    return raw
+
+
+def _from_mobile_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
+    _missing(path, raw.columns, _MOBILE_CSV_COLUMNS, "a summary CSV of MLPerf Mobile")
+    _no_empty_cell(path, raw, ("Organization", "Division", "Device", "Benchmark", "Location",
+                               "version"))
     table = raw.rename(columns=mobile_summary.TIDY_COLUMNS)
     table["device"] = table["system"]
     table["model"] = table["benchmark"]
@@ -33,13 +121,13 @@ def _from_mobile_csv(raw: pd.DataFrame) -> pd.DataFrame:
                                       errors="coerce")
     table["system_type"] = "mobile"
     table["suite"] = "mobile"
-    table["valid"] = True
+    table["valid"] = _csv_booleans(path, "valid", raw["valid"]) if "valid" in raw else True
     table["profile"] = "strict"
     return table
 
 
 def _unreadable_because(path: str, error: Exception) -> str:
-    if isinstance(error, (OSError, UnicodeError)):
+    if isinstance(error, (OSError, UnicodeError, csv.Error)):
         return str(error)
     if os.path.isfile(path) and not os.path.getsize(path):
         return "it is empty"
@@ -94,13 +182,14 @@ def _with_units(path: str, raw: pd.DataFrame) -> pd.DataFrame:
 
 def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     if {"Device", "SoC", "Location", "Result"} <= set(raw.columns):
-        return _from_mobile_csv(raw)
+        return _from_mobile_csv(path, raw)
+    _no_empty_cell(path, raw, _CSV_NAMING)  # by the file's rows, before any is dropped
+    if "valid" in raw.columns:  # no official column; where a table has one, it counts
+        raw = raw[_csv_booleans(path, "valid", raw["valid"]).to_numpy()].reset_index(drop=True)
     if "Units" not in raw.columns and {"Organization", "Location", "Result", "Scenario",
                                        "MlperfModel"} <= set(raw.columns):
         raw = _with_units(path, raw)
-    missing = {"Organization", "Location", "Result", "Units"} - set(raw.columns)
-    if missing:
-        raise InputError(f"{path} is not a summary.csv (no {', '.join(sorted(missing))} column)")
+    _missing(path, raw.columns, _CSV_COLUMNS, "a summary.csv")
     raw = raw.rename(columns=inference_summary.TIDY_COLUMNS)
     power = raw[raw["units"].isin(POWER_UNITS)][["result", "value", "units"]]
     power = power.rename(columns={"value": "power_value", "units": "power_units"})
@@ -166,8 +255,12 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 official_rows.setdefault(report.round, []).extend(
                     inference_summary.summary_rows(report)[1])
             trees[report.round if suite == "inference" else f"{suite} {report.round}"] = os.path.abspath(path)
+        elif path.endswith((".parquet", ".csv")) and (kind := entry_kind(path)) is not None:
+            # A named pipe would be waited on for ever; a folder is no table.
+            raise InputError(f"{path} does not exist" if kind == "missing"
+                             else f"{path} is not a regular file but a {kind}")
         elif path.endswith(".parquet"):
-            frames.append(pd.read_parquet(path))
+            frames.append(_read_parquet(path))
         elif path.endswith(".csv"):
             # The official reader: the v0.7 tool wrote commas inside a value unquoted.
             try:
@@ -175,14 +268,16 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 # a summary of no results still names its columns
                 header = rows[0].keys() if rows else pd.read_csv(path, nrows=0).columns
                 raw = pd.DataFrame(rows, columns=list(header), dtype=str)
-            except (OSError, ValueError, pd.errors.EmptyDataError) as error:  # ragged, not UTF-8
+            except (OSError, ValueError, csv.Error, pd.errors.EmptyDataError) as error:
+                # ragged, not UTF-8, a field past csv's 128 KiB
                 raise InputError(f"{path} cannot be read as a summary.csv: "
                                  f"{_unreadable_because(path, error)}") from None
             frames.append(_from_csv(path, raw))
             if official_rows is not None:
                 if "Organization" in raw.columns and "version" in raw.columns:
                     for row in raw.to_dict("records"):
-                        official_rows.setdefault(row["version"], []).append(row)
+                        if _CSV_BOOLEANS.get(row.get("valid", "True")):  # as _from_csv read it
+                            official_rows.setdefault(row["version"], []).append(row)
         else:
             raise InputError(f"{path} is not a submission tree, a .parquet or a .csv table")
     table = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame())

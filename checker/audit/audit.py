@@ -327,24 +327,65 @@ def accelerator_spellings(t: pd.DataFrame, s: dict) -> Iterator[Flag]:
                            {"spellings": dict(spellings.most_common())})
 
 
-_AROUND_X = (re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*([A-Za-z][\w-]*)"),
-             re.compile(r"([A-Za-z][\w-]*?)[-_ ]?[x×](\d{1,4})(?![\w.])"))
+# "8x H100-SXM5-80GB", "Acme 4 x A100": a count, then the accelerator (each digit that starts
+# a count scans the blanks and the word after it once: linear in the name).
+_COUNT_FIRST = re.compile(r"(?<![\w.])(\d{1,4})\s*[x×]\s*([A-Za-z][\w-]*)")
+# "H100x8", "A100-SXM x4": the accelerator, then a count. As one pattern,
+# ([A-Za-z][\w-]*?)[-_ ]?[x×](\d{1,4})(?![\w.]), tried at each letter of a long word with no
+# count, it scans the rest of the word from every letter (a 200 kB system name took minutes);
+# _words_before_counts finds the same matches from the count marks and the words' runs.
+_COUNT_MARK = re.compile(r"[x×](\d{1,4})(?![\w.])")
+_WORD_RUN = re.compile(r"[\w-]+")
+_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _words_before_counts(name: str) -> list[tuple[str, str]]:
+    """(word, count) as findall of the one pattern above gives them, in one pass over the name.
+
+    A match ends at a count mark ("x8"); its word ends at the mark, or one separator (-, _ or a
+    space) before it, and starts at the first letter of the run of word characters that ends
+    there, not before where the previous match ended. Marks, runs and letters are each looked
+    at once, in the order of the name."""
+    out: list[tuple[str, str]] = []
+    runs = _WORD_RUN.finditer(name)
+    run = next(runs, None)
+    pos = 0  # where the previous match ended
+    scanned = 0  # no letter in [pos-or-later .. scanned): looked at for an earlier mark
+    for mark in _COUNT_MARK.finditer(name):
+        k = mark.start()
+        if k == 0:
+            continue
+        end = k - 1 if name[k - 1] in "-_ " else k  # the word's end
+        while run is not None and run.end() < end:
+            run = next(runs, None)
+        if end <= pos or run is None or not run.start() < end <= run.end():
+            continue  # no word character just before (a space after a space, a bracket)
+        start = max(pos, run.start(), scanned)
+        letter = _LETTER.search(name, start, end)
+        scanned = end
+        if letter is None:
+            continue
+        out.append((name[letter.start():end], mark.group(1)))
+        pos = mark.end()
+    return out
 
 
 def _model_parts(accelerator: str) -> set[str]:
     """The parts of an accelerator's name that name its model (a100, h100, l4, mi300x): letters
     and digits, not a memory size."""
-    parts = re.findall(r"[a-z]+\d+[a-z0-9]*", accelerator.lower())
+    # From the first letter of a run only: a part found from a later letter starts at the first
+    # one, and a run of letters with no digit is scanned once, not once per letter.
+    parts = re.findall(r"(?<![a-z])[a-z]+\d+[a-z0-9]*", accelerator.lower())
     return {p for p in parts if not re.fullmatch(r"\d*gb|[a-z]*\d+gb", p) and len(p) >= 2}
 
 
 def _named_counts(name: str, accelerator: str) -> set[int]:
     parts = _model_parts(accelerator)
     found = set()
-    for number, word in _AROUND_X[0].findall(name):
+    for number, word in _COUNT_FIRST.findall(name):
         if any(p in word.lower() for p in parts):
             found.add(int(number))
-    for word, number in _AROUND_X[1].findall(name):
+    for word, number in _words_before_counts(name):
         if any(p in word.lower() for p in parts):
             found.add(int(number))
     return found

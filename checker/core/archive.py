@@ -27,12 +27,15 @@ __all__ = ["ARCHIVE_SUFFIXES", "ArchiveMemberRefused", "ArchiveUnreadable", "ext
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.xz", ".txz", ".tar.bz2", ".zip")
 
 # Bounds of what one archive may unpack to: the whole published v2.1 round (126,000 files,
-# 5.6 GB) fits several times over; a "zip bomb" does not.
+# 5.6 GB) fits several times over; a "zip bomb" does not. The bytes are the members' stated
+# sizes, counted before a member is read: a sparse member (GNU tar --sparse) of 1 TiB in a
+# 10 kB archive is refused at once, not after its holes were read out as zeros.
 MAX_MEMBERS = 2_000_000
 MAX_TOTAL_BYTES = 32 << 30
-# No check reads more of a file than this (textfile.SIZE_LIMITS); of a larger member only its
-# first and last 16 KiB are written, around a hole of its size (its fingerprint reads those),
-# so that a 2 GB member costs no disk and gives the same findings as in a tree.
+# No check reads more of a file than this (textfile.SIZE_LIMITS); of a larger member only that
+# much of its start and its last 16 KiB are read and written, around a hole of its size (its
+# fingerprint reads those), so that a 2 GB member costs no disk and gives the same findings
+# as in a tree.
 _READ_AT_MOST = max(DEFAULT_LIMIT, *SIZE_LIMITS.values())
 _EDGE = 16384
 _CHUNK = 1 << 20
@@ -112,9 +115,11 @@ def is_archive(path: str) -> bool:
 class _Member:
     name: str
     kind: str  # "file", "dir", "symlink", "hardlink", or what else it is
-    size: int = 0
+    size: int = 0  # of a file: its stated (logical) size
     target: str = ""  # of a link
-    open: object = None  # () -> a binary stream of a file's bytes
+    open: object = None  # () -> a seekable binary stream of a file's bytes
+    # Of a sparse file: the (offset, length) of its data, in order; the rest are holes.
+    data: list[tuple[int, int]] | None = None
 
 
 class _Bounds(Exception):
@@ -132,7 +137,7 @@ class _Unpacker:
         self.dest = os.path.realpath(dest)
         self.findings: list[Finding] = []
         self.members = 0
-        self.written = 0
+        self.stated = 0  # the files' stated sizes so far
         # Folders (relative, "" for the top) known to resolve inside dest: no member can turn
         # one into a link later (a name given twice is refused), so each is resolved once.
         self.inside: set[str] = {""}
@@ -222,6 +227,10 @@ class _Unpacker:
                 return
             os.link(source, path)
         elif m.kind == "file":
+            self.stated += m.size
+            if self.stated > MAX_TOTAL_BYTES:
+                raise _Bounds(f"more than {MAX_TOTAL_BYTES} bytes in all (with {m.name!r}, "
+                              f"of {m.size} bytes)")
             self._write(path, m)
         else:
             self.refuse(m.name, f"a {m.kind}")
@@ -230,21 +239,47 @@ class _Unpacker:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
                      0o644)
         with os.fdopen(fd, "wb") as out, m.open() as src:
-            size = 0
-            tail = b""
-            while chunk := src.read(_CHUNK):
-                size += len(chunk)
-                if size <= _READ_AT_MOST:
-                    out.write(chunk)
-                    self.written += len(chunk)
-                    if self.written > MAX_TOTAL_BYTES:
-                        raise _Bounds(f"more than {MAX_TOTAL_BYTES} bytes in all")
-                else:
-                    tail = (tail + chunk)[-_EDGE:]
-            if size > _READ_AT_MOST:
-                out.truncate(size)
-                out.seek(size - len(tail))
-                out.write(tail)
+            data = [(0, m.size)] if m.data is None else m.data
+            for start, end in _kept(m.size):
+                for at, length in data:
+                    lo, hi = max(start, at), min(end, at + length)
+                    if lo < hi:  # a hole is never read: seeking over it costs nothing
+                        _copy(src, out, lo, hi)
+            # Past the last byte: a zip member's CRC is checked there, a cut-off one fails.
+            src.read(1)
+            out.truncate(m.size)
+
+
+def _kept(size: int) -> list[tuple[int, int]]:
+    """The spans of a member that are written: all of it, or its start and its last _EDGE bytes."""
+    if size <= _READ_AT_MOST:
+        return [(0, size)]
+    return [(0, _READ_AT_MOST), (max(_READ_AT_MOST, size - _EDGE), size)]
+
+
+def _copy(src, out, lo: int, hi: int) -> None:
+    src.seek(lo)
+    out.seek(lo)
+    while lo < hi:
+        chunk = src.read(min(_CHUNK, hi - lo))
+        if not chunk:
+            raise EOFError(f"a member ends at byte {lo} of the {hi} it states")
+        out.write(chunk)
+        lo += len(chunk)
+
+
+def _sparse_data(info: tarfile.TarInfo) -> list[tuple[int, int]] | None:
+    """The data spans of a sparse tar member, in order and inside its size; None if its map
+    overlaps or runs past its size (a map no tar writes)."""
+    spans, end = [], 0
+    for at, length in info.sparse:
+        if not length:
+            continue  # GNU tar pads its map with (0, 0) and ends it with (size, 0)
+        if at < end or at + length > info.size:
+            return None
+        spans.append((at, length))
+        end = at + length
+    return spans
 
 
 def _tar_members(tar: tarfile.TarFile) -> Iterator[_Member]:
@@ -255,6 +290,14 @@ def _tar_members(tar: tarfile.TarFile) -> Iterator[_Member]:
             yield _Member(info.name, "symlink", target=info.linkname)
         elif info.islnk():
             yield _Member(info.name, "hardlink", target=info.linkname)
+        elif info.isreg() and info.sparse is not None:
+            data = _sparse_data(info)
+            if data is None:
+                yield _Member(info.name, "sparse file with a malformed map")
+            else:
+                # info.size is the logical size; tarfile would read each hole out as zeros.
+                yield _Member(info.name, "file", info.size, data=data,
+                              open=lambda info=info: tar.extractfile(info))
         elif info.isreg():
             yield _Member(info.name, "file", info.size,
                           open=lambda info=info: tar.extractfile(info))
@@ -266,14 +309,17 @@ def _tar_members(tar: tarfile.TarFile) -> Iterator[_Member]:
 
 def _zip_members(zf: zipfile.ZipFile) -> Iterator[_Member]:
     for info in zf.infolist():
-        mode = info.external_attr >> 16
-        if info.is_dir():
+        # The upper 16 bits hold a Unix mode where the zip's maker wrote one; with no file type
+        # in them (zipfile's writestr leaves permission bits only, Windows tools nothing) the
+        # member is a plain file, as unzip takes it.
+        kind = stat.S_IFMT(info.external_attr >> 16)
+        if info.is_dir() or kind == stat.S_IFDIR:
             yield _Member(info.filename, "dir")
-        elif stat.S_ISLNK(mode):
+        elif kind == stat.S_IFLNK:
             with zf.open(info) as link:
                 target = link.read(4096).decode("utf-8", "replace")
             yield _Member(info.filename, "symlink", target=target)
-        elif mode and not stat.S_ISREG(mode):
+        elif kind not in (0, stat.S_IFREG):
             yield _Member(info.filename, "special member")
         else:
             yield _Member(info.filename, "file", info.file_size,

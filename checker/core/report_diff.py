@@ -5,11 +5,39 @@ uploads of one submitter."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from infercheck.checker.core.report import Report
+from jsonschema import Draft202012Validator
 
-__all__ = ["ReportDiff", "diff_reports"]
+from infercheck.checker.core.report import Report
+from infercheck.checker.core.user_files import UserFileError, load_user_json
+from infercheck.schemas import load_schema
+
+__all__ = ["ReportDiff", "diff_reports", "load_report"]
+
+# A round's report is tens of MB (a result with its findings and system is a few kB).
+MAX_REPORT_BYTES = 256 << 20
+
+
+@cache
+def _report_validator() -> Draft202012Validator:
+    return Draft202012Validator(load_schema("report"))
+
+
+def load_report(path: str) -> Report:
+    """A report written by `check --json`, as the schema it was written by describes it: a
+    field of the wrong type ("results": 5, "valid": "yes") raises UserFileError naming where it
+    stands, rather than failing somewhere in the comparison."""
+    data = load_user_json(path, MAX_REPORT_BYTES)
+    # The first error in document order: the one an editor shows first (a key and an index
+    # never meet at one place of two paths; the type first keeps the order total all the same).
+    error = min(_report_validator().iter_errors(data),
+                key=lambda e: [(isinstance(p, str), p) for p in e.absolute_path], default=None)
+    if error is not None:
+        where = error.json_path if error.absolute_path else "the top"
+        raise UserFileError(path, f"at {where}: {error.message} (schemas/report.schema.json)")
+    return Report.from_dict(data)
 
 
 def _finding_key(f) -> tuple:

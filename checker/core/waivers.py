@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from infercheck.checker.core.findings import CodeIndex, Finding, Rule, Severity
 from infercheck.checker.core.packs import round_key, schema_errors
 from infercheck.checker.core.report import ResultEntry
+from infercheck.checker.core.user_files import UserFileError, load_user_yaml, parse_user_yaml
 from infercheck.schemas import load_schema
 
 __all__ = ["ExpiredWaiver", "UnusedWaiver", "WaiverFileError", "Waivers"]
@@ -89,7 +88,7 @@ class ExpiredWaiver(Rule):
 _MAX_BYTES = 1 << 20
 
 
-class WaiverFileError(ValueError):
+class WaiverFileError(UserFileError):
     """The waivers file cannot be read or does not follow its schema: a usage error."""
 
 
@@ -113,13 +112,6 @@ class Waiver:
         return self.path is None or (f.path is not None and fnmatch.fnmatchcase(f.path, self.path))
 
 
-def _parse(text: str, source: str) -> Any:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise WaiverFileError(f"{source}: not YAML: {exc}") from None
-
-
 @dataclass
 class Waivers:
     """The waivers of one file, as they apply to one round; counts what each entry waived."""
@@ -131,27 +123,31 @@ class Waivers:
 
     @classmethod
     def load(cls, path: str, codes: CodeIndex) -> Waivers:
+        # A waivers file lists findings one by one, not a round's worth: 1 MiB is thousands.
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read(_MAX_BYTES + 1)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise WaiverFileError(f"{path}: cannot be read: {exc}") from None
-        if len(text) > _MAX_BYTES:
-            raise WaiverFileError(f"{path}: more than {_MAX_BYTES} characters; a waivers file "
-                                  "lists findings one by one, not a round's worth")
-        return cls.parse(text, path, codes)
+            data = load_user_yaml(path, _MAX_BYTES)
+        except UserFileError as exc:
+            raise WaiverFileError(exc.path, exc.reason) from None
+        return cls._from_data(data, path, codes)
 
     @classmethod
     def parse(cls, text: str, source: str, codes: CodeIndex) -> Waivers:
-        data = _parse(text, source)
+        try:
+            data = parse_user_yaml(text, source)
+        except UserFileError as exc:
+            raise WaiverFileError(exc.path, exc.reason) from None
+        return cls._from_data(data, source, codes)
+
+    @classmethod
+    def _from_data(cls, data: Any, source: str, codes: CodeIndex) -> Waivers:
         errors = schema_errors(data, load_schema("waivers"))
         if errors:
-            raise WaiverFileError(f"{source}: {errors[0]} (schemas/waivers.schema.json)")
+            raise WaiverFileError(source, f"{errors[0]} (schemas/waivers.schema.json)")
         entries = []
         for number, item in enumerate(data["waivers"], 1):
             if item["code"] not in codes:
-                raise WaiverFileError(f"{source}: waiver {number}: no rule has code "
-                                      f"{item['code']!r} (infercheck explain --list)")
+                raise WaiverFileError(source, f"waiver {number}: no rule has code "
+                                              f"{item['code']!r} (infercheck explain --list)")
             entries.append(Waiver(number=number, **{**item, "code": item["code"].upper()}))
         return cls(source, tuple(entries))
 
