@@ -26,11 +26,13 @@ at most 10 decimals, and what pandas reads as missing ("N/A", "None", "") is "".
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from infercheck.checker.core.outputs import atomic_path
+from infercheck.checker.core.user_files import UserFileError
+
+from .ids import read_official_ids
 
 __all__ = ["IdsFileError", "PublishedResults", "Sheet", "publication", "published_table",
            "read_ids", "sheets", "summary_results", "write_summary_results"]
@@ -220,18 +222,12 @@ class IdsFileError(ValueError):
 
 
 def read_ids(path: str | None) -> dict[str, int]:
-    """The official ids.json: unique ID -> number (none when the file does not exist yet)."""
-    if not path or not os.path.exists(path):
-        return {}
+    """The official ids.json: unique ID -> number (none when the file does not exist yet),
+    read bounded (ids.read_official_ids): its size, nesting and numbers."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-    except (OSError, ValueError) as exc:
-        raise IdsFileError(f"{path} cannot be read as JSON ({exc})") from None
-    if not isinstance(data, dict) or not all(isinstance(v, int) for v in data.values()):
-        raise IdsFileError(f"{path} is not an ids file of generate_final_report.py "
-                         "(an object of unique ID: number)")
-    return data
+        return read_official_ids(path)
+    except UserFileError as exc:
+        raise IdsFileError(str(exc)) from None
 
 
 def publication(round_name: str) -> dict:

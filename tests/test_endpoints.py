@@ -48,6 +48,9 @@ def _summary(scenario: str) -> dict:
     }
     if scenario == "Online":
         out["qps"] = 9.5
+        # An LLM's server run logs its token rate too: the v6.1 checker reads the Server value
+        # of an LLM from it (RESULT_FIELD_BENCHMARK_OVERWRITE, "tps"), and fails without it.
+        out["tps"] = 950.0
         out["ttft"] = {"min": 1e8, "max": 1.9e9, "avg": 5e8,
                        "early_stopping_percentiles": {"50": 4e8, "90": 1e9, "99": 1.5e9}}
         out["tpot"] = {"min": 1e7, "max": 9e7, "avg": 3e7,
@@ -268,3 +271,16 @@ def test_dotted_lookup():
     assert get_dotted(data, "latency.early_stopping_percentiles.50.0") == 1
     assert get_dotted(data, "e") is None and get_dotted(data, "latency.x") is None
     assert get_dotted([1], "a") is None and get_dotted({"a": [1]}, "a.0") is None
+
+
+def test_a_config_of_nested_aliases_is_refused_not_expanded(tmp_path):
+    """A 'billion laughs' config.yaml: refused as malformed before anything is built."""
+    root, folders = build(tmp_path)
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    laughs += [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    (folders["Offline"] / "config.yaml").write_text("\n".join(laughs) + "\n", "utf-8")
+    report = check_tree(str(root), round="v6.1")
+    entry = _entry(report, "Offline")
+    [bad] = [f for f in entry.findings if f.code == "STR004"]
+    assert "anchors and aliases are not accepted" in bad.message
+    assert {f.code for f in _entry(report, "Online").findings if f.is_error} == set()

@@ -137,7 +137,7 @@ def test_a_broken_ids_file_or_a_missing_folder_is_a_usage_error_not_a_fault(tmp_
     (site / "downloads").mkdir(parents=True)
     (site / "downloads" / "ids.json").write_text("{not json", "utf-8")
     done = _run(corpus("inference-v5.1"), "--out", site)
-    assert done.exit_code == 2 and "cannot be read as JSON" in done.output
+    assert done.exit_code == 2 and "ids.json: not JSON: " in done.output
     done = _run(corpus("inference-v5.1"), "--format", "summary-results", "--out",
                 tmp_path / "no" / "s.json")
     assert done.exit_code == 2 and "does not exist" in done.output

@@ -15,10 +15,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from infercheck.checker.core.loadgen_log import DetailLog
 from infercheck.checker.core.textfile import ParseError, read_json, read_text
+from infercheck.checker.core.user_files import UserFileError, parse_user_yaml
 
 __all__ = ["EndpointsLog", "ValueProblem", "find_config", "get_dotted", "read_endpoints_log"]
 
@@ -79,16 +78,13 @@ def find_config(folder: str, names: list[str]) -> str | None:
 
 
 def _read_yaml(path: str) -> Any:
+    """config.yaml, its anchors and aliases refused and its nesting bounded before anything is
+    built (a few hundred bytes of nested aliases expand to gigabytes)."""
     text = read_text(path)
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ParseError(path, "malformed", f"not YAML ({getattr(exc, 'problem', None) or exc})",
-                         line) from None
-    except RecursionError:
-        raise ParseError(path, "malformed", "YAML nested too deeply") from None
+        return parse_user_yaml(text, path)
+    except UserFileError as exc:
+        raise ParseError(path, "malformed", exc.reason) from None
 
 
 def _read_json_object(path: str, rel: str, log: EndpointsLog) -> dict:
