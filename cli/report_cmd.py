@@ -8,6 +8,7 @@ import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
+from infercheck.checker.core.user_files import UserFileError
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, missing_folder, output_file
 
@@ -97,7 +98,6 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
         ids_path = os.path.join(out, "downloads", "results_ids.json")
         os.makedirs(os.path.dirname(ids_path), exist_ok=True)
 
-    from infercheck.checker.core.user_files import UserFileError
     from infercheck.reports.summary_results import IdsFileError  # with pandas, above
 
     try:
@@ -113,8 +113,7 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
 
 
 def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> None:
-    from infercheck.checker.core.user_files import UserFileError
-    from infercheck.reports.ids import read_official_ids
+    from infercheck.reports.ids import read_official_ids  # with pandas, above
     from infercheck.reports.summary_results import (  # with pandas, above
         IdsFileError,
         write_summary_results,
