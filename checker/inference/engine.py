@@ -85,6 +85,21 @@ def _system_info(data: dict | None) -> dict:
     return {k: data.get(k) for k in SYSTEM_FIELDS if k in data}
 
 
+def _private_id(sys_abs: str, system: str, rules: RoundRules) -> str | None:
+    """The system's private ID where its results folder has the round's private ID file (a
+    JSON object, system name -> ID: what the official --private-ids writes and reads)."""
+    name = rules.data["csv"].get("private_id_file")
+    path = os.path.join(sys_abs, name) if name else None
+    if path is None or not os.path.isfile(path):
+        return None
+    try:
+        data = read_json(path)
+    except (OSError, ParseError):
+        return None  # read only for the summary column; a bad file gives an empty one
+    value = data.get(system) if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
     """The system's results, in the order of their paths, and its findings about the tree."""
     try:
@@ -112,6 +127,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
     sys_rel = f"{sub_rel}/results/{task.system}"
     sys_abs = os.path.join(task.root, task.division, task.submitter, "results", task.system)
     info = load_system(task.root, task.division, task.submitter, task.system, rules)
+    private_id = _private_id(sys_abs, task.system, rules)
     system_type = (info.data or {}).get("system_type")
     if isinstance(system_type, str) and system_type not in (rules.system.get("system_types")
                                                               or [system_type]):
@@ -173,6 +189,8 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
             above = [*shape, *links.of_result(paths),
                      *(f for f in (bench_twins.get(bench), folder_twins.get(folder)) if f)]
             findings.extend(apply_profile(above, task.profile, CODES, rules.tolerated_by_published))
+            if private_id is not None:
+                ctx.metrics["private_id"] = private_id
             bench_entries.append(ResultEntry(
                 result=ctx.result_dir, division=task.division, submitter=task.submitter,
                 system=task.system, benchmark=bench, scenario_folder=folder, scenario=scenario,
@@ -223,10 +241,13 @@ def _leave_interrupts_to_parent() -> None:
         signal.signal(sig, signal.SIG_DFL)
 
 
-def _scan_links_task(scan: tuple[str, str, str]) -> list[Finding]:
-    root, top, round_name = scan
+def _scan_links_task(scan: tuple[str, str, str, str]) -> list[Finding]:
+    root, top, round_name, profile = scan
     try:
-        return _scan_links(root, top, load_rules(round_name))
+        rules = load_rules(round_name)
+        # What the round's checker no longer checks (the v6 package: the results repository's
+        # limits) is tolerated by the published profile here too.
+        return apply_profile(_scan_links(root, top, rules), profile, CODES, rules.tolerated_by_published)
     except Exception as exc:  # a fault of ours: reported, and the results are still checked
         return [crash_finding(os.path.relpath(top, root).replace(os.sep, "/"), exc, "scan_links")]
 
@@ -346,7 +367,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     focus = scope.focus if scope.focus is not None and (
         scope.focus.benchmarks or scope.focus.scenarios) else None
     tasks: list[_SystemTask] = []
-    link_scans: list[tuple[str, str, str]] = []
+    link_scans: list[tuple[str, str, str, str]] = []
     link_slots: list[int] = []
     task_subs: list[int] = []  # the link scan of each task's submitter
     for division in subdirs(root):
@@ -363,7 +384,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
                                           sub_twins.get(sub)) if f is not None)
             # Where this submitter's link findings go once its folder has been scanned.
             link_slots.append(len(report.findings))
-            link_scans.append((root, os.path.join(root, division, sub), round))
+            link_scans.append((root, os.path.join(root, division, sub), round, scope.profile))
             sub_index = len(link_scans) - 1
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)

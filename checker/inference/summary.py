@@ -48,6 +48,15 @@ def _total_accelerators(info: dict) -> str:
     return "" if nodes is None or per_node is None else str(nodes * per_node)
 
 
+def _inferred_as_written(entry: ResultEntry, scenario: str, spec: dict) -> bool:
+    """The official table's inferred flag when it compares names (v6.0 onwards, results.py
+    118-119): the Scenario it writes (the folder's name) against LoadGen's effective_scenario,
+    as both are spelt, but for the listed (LoadGen scenario, Scenario) pairs as written."""
+    logged = entry.metrics.get("loadgen_scenario")
+    exempt = [list(p) for p in spec.get("except_pairs") or []]
+    return scenario != logged and [logged, scenario] not in exempt
+
+
 def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]:
     """The columns of the official summary.csv of `round`, and the rows of one result: none for
     an invalid one. The power metric goes where the round's columns put it: a `power` column of
@@ -55,13 +64,26 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
     rules = load_rules(round)
     columns = rules.csv_columns
     power_row = "has_power" in columns
-    joined = bool(rules.data["csv"].get("notes_always_joined"))
+    csv_rules = rules.data["csv"]
+    joined = bool(csv_rules.get("notes_always_joined"))
+    # Location: the result folder, or (v6.0) its performance/run_1 folder.
+    run_suffix = "/performance/run_1" if csv_rules.get("location") == "performance_run" else ""
+    division_compliance = csv_rules.get("compliance_column") == "division"
+    inferred_spec = csv_rules.get("inferred_column") or {}
+    folder_scenario = csv_rules.get("scenario_column") == "folder"
+    # Folder names the official table writes otherwise, by lower-case name (v6.1: Online).
+    renamed = {k.lower(): v for k, v in (csv_rules.get("scenario_names") or {}).items()}
 
     def rows_of(entry: ResultEntry) -> list[dict[str, str]]:
         m, info = entry.metrics, entry.system_info
         if not entry.valid or m.get("value") is None:
             return []
         has_power = bool(m.get("power_value"))
+        compliance = "1" if m.get("compliance_complete", True) else "0"
+        scenario = (renamed.get(entry.scenario_folder.lower(), entry.scenario_folder)
+                    if folder_scenario else entry.scenario)
+        inferred = (_inferred_as_written(entry, scenario, inferred_spec)
+                    if inferred_spec.get("by_folder_name") else bool(m.get("inferred")))
         base = {
             "Organization": entry.submitter,
             "Availability": entry.availability or "",
@@ -71,7 +93,7 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
             "Platform": entry.system,
             "Model": entry.benchmark,
             "MlperfModel": entry.model,
-            "Scenario": entry.scenario,
+            "Scenario": scenario,
             "Result": text_value(m["value"]),
             "Accuracy": accuracy_text(m, rules.csv_accuracy_format),
             "number_of_nodes": text_value(info.get("number_of_nodes")),
@@ -81,25 +103,27 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
             "accelerator_model_name": text_value(info.get("accelerator_model_name")),
             "accelerators_per_node": text_value(info.get("accelerators_per_node")),
             "total_accelerators": _total_accelerators(info),
-            "Location": entry.result,
+            "Location": entry.result + run_suffix,
             "framework": text_value(info.get("framework")),
             "operating_system": text_value(info.get("operating_system")),
             "notes": notes_text(info, always_joined=joined),
             # Under --profile published a result may be listed with compliance evidence missing.
-            "compilance": "1" if m.get("compliance_complete", True) else "0",
-            "compliance": "1" if m.get("compliance_complete", True) else "0",
+            "compilance": compliance,
+            # The v6 tool writes the division there ("TODO", results.py 115).
+            "compliance": entry.division if division_compliance else compliance,
             # The official counter adds, to a result's own problems, those of the sibling scenario
             # folders it visited before (os.listdir order), which no sorted walk reproduces; on the
             # published rounds only files absent from the public snapshot made it nonzero
             # (docs/fidelity/v3.0.md, v5.1.md).
             "errors": "0",
             "version": round,
-            "inferred": "1" if m.get("inferred") else "0",
-            "infered": "1" if m.get("inferred") else "0",
+            "inferred": "1" if inferred else "0",
+            "infered": "1" if inferred else "0",
             "power": text_value(m["power_value"]) if has_power else "0",
             "has_power": str(has_power),
             "Units": text_value(m.get("units")),
             "weight_data_types": text_value(m.get("weight_data_types")),
+            "PrivateID": text_value(m.get("private_id")) if m.get("private_id") else "",
         }
         rows = [{c: base.get(c, "") for c in columns}]
         if has_power and power_row:

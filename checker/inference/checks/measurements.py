@@ -50,5 +50,9 @@ def check_measurements(ctx):
             yield from implementation_findings(data, f"{folder}/{impl}", nonempty=nonempty)
             ctx.metrics["weight_data_types"] = data.get("weight_data_types")
     code_root = f"{ctx.submitter_dir}/{ctx.rules.layout.get('code_dir', 'code')}"
-    if not ctx.isdir(f"{code_root}/{ctx.benchmark}") and not ctx.exists(f"{code_root}/{ctx.model}"):
+    if ctx.rules.layout.get("code_per_benchmark") is False:
+        # The round asks only for the submitter's code folder (v6.0: src/).
+        if not ctx.isdir(code_root):
+            yield MissingFile.at(code_root, expected="code folder of the submitter")
+    elif not ctx.isdir(f"{code_root}/{ctx.benchmark}") and not ctx.exists(f"{code_root}/{ctx.model}"):
         yield MissingFile.at(f"{code_root}/{ctx.benchmark}", expected="code folder of the benchmark")
