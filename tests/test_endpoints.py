@@ -75,9 +75,10 @@ def _write(folder, config, summary, accuracy) -> None:
         "weight_data_types": "bf16", "weight_transformations": "none"}), "utf-8")
 
 
-def build(tmp_path, division: str = "open", bench: str = "llama3.1-8b"):
+def build(tmp_path, division: str = "open", bench: str = "llama3.1-8b", online: str = "Online"):
     """A v6.1 tree: the runner-made system, as a datacenter one, with an endpoints llama3.1-8b
-    in Offline and Online. Returns (root, the result folders by scenario folder)."""
+    in Offline and an online run in the folder `online`. Returns (root, the result folders by
+    scenario: Offline, Online)."""
     src = corpus("runner-made-v6.1-open-short") / "open" / "MyOrg"
     sub = tmp_path / "tree" / division / "MyOrg"
     (sub / "systems").mkdir(parents=True)
@@ -88,7 +89,7 @@ def build(tmp_path, division: str = "open", bench: str = "llama3.1-8b"):
     shutil.copy2(src / "src" / "ocrcls-mobilenetv3" / "README.md", sub / "src" / bench / "README.md")
     folders = {}
     for scenario in ("Offline", "Online"):
-        folder = sub / "results" / SYSTEM / bench / scenario
+        folder = sub / "results" / SYSTEM / bench / (online if scenario == "Online" else scenario)
         _write(folder, _config(scenario), _summary(scenario), _accuracy())
         folders[scenario] = folder
     return tmp_path / "tree", folders
@@ -111,19 +112,37 @@ def test_valid_endpoints_result(tmp_path):
     assert offline.metrics["value"] == pytest.approx(20.0)  # inferred: 13368 / 668.4 s
     assert offline.metrics["units"] == "Samples/s"
     assert offline.metrics["metric_key"] == "result_samples_per_second"
-    assert online.metrics["value"] == pytest.approx(9.5)
-    assert online.metrics["units"] == "Queries/s"
+    # Server: the benchmark's own key, the token rate (benchmark_keys_in), in its units
+    assert online.metrics["value"] == pytest.approx(950.0)
+    assert online.metrics["units"] == "Tokens/s"
+    assert online.metrics["metric_key"] == "result_completed_tokens_per_second"
     assert online.metrics["accuracy"] is None or isinstance(online.metrics["accuracy"], (str, float))
 
 
 def test_closed_valid_with_audit(tmp_path):
-    root, folders = build(tmp_path, division="closed")
+    """In closed the online run is in a Server folder: the official scenario check compares
+    folder names with the benchmark's scenarios (test_a_closed_online_folder_...)."""
+    root, folders = build(tmp_path, division="closed", online="Server")
     audit = folders["Offline"] / "audit"
     audit.mkdir()
     (audit / "audit_consistency_output_test.json").write_text(
         json.dumps({"test": "consistency_output_test", "passed": True}), "utf-8")
     report = check_tree(str(root), round="v6.1")
     assert _codes(report) == set(), [f.message for f in report.all_findings() if f.is_error]
+
+
+def test_a_closed_online_folder_is_no_scenario_of_the_benchmark(tmp_path):
+    """STR010 and STR011, as the v6.1 checker (loader.py check_scenarios) rejects the benchmark."""
+    root, folders = build(tmp_path, division="closed")
+    audit = folders["Offline"] / "audit"
+    audit.mkdir()
+    (audit / "audit_consistency_output_test.json").write_text(
+        json.dumps({"test": "consistency_output_test", "passed": True}), "utf-8")
+    report = check_tree(str(root), round="v6.1")
+    assert [e.scenario_folder for e in report.results] == ["Offline"]
+    assert {f.code for f in _entry(report, "Offline").findings if f.is_error} == {"STR011"}
+    [unknown] = [f for f in report.findings if f.code == "STR010"]
+    assert unknown.path.endswith("/llama3.1-8b/Online")
 
 
 def _edit_json(path, change):
@@ -207,7 +226,7 @@ def test_no_accuracy_score(tmp_path):
     # open division: the quality is recorded, not judged
     assert {f.code for f in _entry(report, "Offline").findings} == {"ACC009"}
     assert _codes(report) == set()
-    root, folders = build(tmp_path / "closed", division="closed")
+    root, folders = build(tmp_path / "closed", division="closed", online="Server")
     _acc(folders["Offline"]).write_text(json.dumps({"accuracy_scores": "none"}), "utf-8")
     report = check_tree(str(root), round="v6.1")
     assert {f.code for f in _entry(report, "Offline").findings if f.is_error} == {"ACC009"}
@@ -224,7 +243,7 @@ def test_model_not_allowed(tmp_path):
 
 def test_closed_audits(tmp_path):
     """CMP005: an audit file that names another test or did not pass."""
-    root, folders = build(tmp_path, division="closed")
+    root, folders = build(tmp_path, division="closed", online="Server")
     audit = folders["Offline"] / "audit"
     audit.mkdir()
     path = audit / "audit_consistency_output_test.json"
@@ -277,7 +296,7 @@ def test_a_config_of_nested_aliases_is_refused_not_expanded(tmp_path):
     """A 'billion laughs' config.yaml: refused as malformed before anything is built."""
     root, folders = build(tmp_path)
     laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    laughs += [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    laughs += [f"{c}: &{c} [{','.join(['*' + p] * 9)}]" for p, c in zip("abcdefgh", "bcdefghi", strict=True)]
     (folders["Offline"] / "config.yaml").write_text("\n".join(laughs) + "\n", "utf-8")
     report = check_tree(str(root), round="v6.1")
     entry = _entry(report, "Offline")

@@ -164,7 +164,8 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
             scenario = RoundRules.scenario_name(folder)
             # Online is a scenario folder of endpoints results only (the official loader).
             if scenario is None and rules.endpoints_scenario(folder) and is_endpoints_result(
-                    task.root, f"{sys_rel}/{bench}/{folder}", rules):
+                    task.root, f"{sys_rel}/{bench}/{folder}", rules) and not (
+                    closed_like and rules.endpoints.get("closed_by_folder_name")):
                 scenario = rules.endpoints_scenario(folder)
             allowed = set(required or []) | set(optional or [])
             # v0.7 holds open results to the system type's scenarios too (layout.open_any_scenario).

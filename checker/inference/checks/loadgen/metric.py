@@ -156,9 +156,14 @@ def result_metric(ctx, rel: str, log):
         yield ScenarioMismatch.at(rel, expected=ctx.scenario, found=scenario,
                                   locator="effective_scenario")
         return
-    # An endpoints run's value is its sample rate or latency, whatever the benchmark's key.
+    # An endpoints run's value is its sample rate or latency, or in some scenarios the
+    # benchmark's own key (an LLM's Server token rate): the pack's endpoints section says which.
     endpoints = ctx.rules.endpoints if getattr(ctx, "is_endpoints", False) else {}
-    key = endpoints["result_keys"][scenario] if endpoints else rules.result_key(ctx.model, scenario)
+    own = (rules.benchmarks[ctx.model].get("result_keys") or {}).get(scenario)
+    if endpoints and not (own and scenario in (endpoints.get("benchmark_keys_in") or [])):
+        key = endpoints["result_keys"][scenario]
+    else:
+        key, endpoints = rules.result_key(ctx.model, scenario), {}
     raw = log.get(key)
     if raw is None:
         yield MissingLogKey.at(rel, expected=key, locator=key)
