@@ -153,7 +153,7 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
     if csv_path:
         writers.append(CsvWriter(csv_path, suite_named(suite).summary_table))
     if parquet_path:
-        writers.append(ParquetWriter(parquet_path))
+        writers.append(ParquetWriter(parquet_path, suite_named(suite).summary_table))
     if junit_path:
         writers.append(JunitWriter(junit_path))
     if sarif_path:

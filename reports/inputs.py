@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 
@@ -226,6 +227,24 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _official_rows_of_table(path: str, frame: pd.DataFrame, official: dict) -> None:
+    """The official summary.csv rows a `check --parquet` table keeps for each valid inference
+    result (its summary_rows column; tables written before it have none)."""
+    if "summary_rows" not in frame.columns:
+        return
+    for row in frame.itertuples(index=False):
+        if row.suite != "inference" or row.valid is not True or not isinstance(row.summary_rows, str):
+            continue
+        try:
+            rows = json.loads(row.summary_rows)
+        except ValueError:
+            raise InputError(f"{path}: the summary_rows of {row.result} are not JSON") from None
+        if not isinstance(rows, list) or not all(
+                isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in rows):
+            raise InputError(f"{path}: the summary_rows of {row.result} are not rows of text")
+        official.setdefault(row.round, []).extend(rows)
+
+
 def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                  official_rows: dict[str, list[dict[str, str]]] | None = None,
                  checks: dict | None = None, waivers=None) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -250,7 +269,7 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                                     shown_root=os.path.abspath(path), input_findings=refused)
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
-            frames.append(results_table(report).to_pandas())
+            frames.append(results_table(report, suite_named(suite).summary_table).to_pandas())
             if official_rows is not None and suite == "inference":
                 official_rows.setdefault(report.round, []).extend(
                     inference_summary.summary_rows(report)[1])
@@ -260,7 +279,9 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
             raise InputError(f"{path} does not exist" if kind == "missing"
                              else f"{path} is not a regular file but a {kind}")
         elif path.endswith(".parquet"):
-            frames.append(_read_parquet(path))
+            frames.append(frame := _read_parquet(path))
+            if official_rows is not None:
+                _official_rows_of_table(path, frame, official_rows)
         elif path.endswith(".csv"):
             # The official reader: the v0.7 tool wrote commas inside a value unquoted.
             try:

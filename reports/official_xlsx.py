@@ -18,22 +18,27 @@ import pandas as pd
 from .summary_results import Sheet
 from .xlsx import formulas_as_text, xml_safe_frame
 
-__all__ = ["INDICES", "write_official_xlsx"]
+__all__ = ["INDICES", "indices", "write_official_xlsx"]
 
 SCENARIO_ORDER = ["SingleStream", "MultiStream", "Server", "Offline", "Interactive"]
 _SYSTEM = ["ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter", "Availability", "System",
            "Nodes", "Processor", "p#", "Accelerator", "a#", "Software", "Notes"]
-INDICES = {
-    "closed": [*_SYSTEM, "Details", "Code"],
-    "network": [*_SYSTEM, "Details", "Code"],
-    "open": [*_SYSTEM, "UsedModel", "Accuracy", "Details", "Code"],
-}
+
+
+def indices(system: list[str] | None = None) -> dict[str, list[str]]:
+    """Each category's row columns: the system's (the pack's `publication.system_columns`, by
+    default the script's of v5.1), then the open division's model and accuracy, then links."""
+    system = list(system or _SYSTEM)
+    return {"closed": [*system, "Details", "Code"], "network": [*system, "Details", "Code"],
+            "open": [*system, "UsedModel", "Accuracy", "Details", "Code"]}
+
+
+INDICES = indices()
 _LINKS = {"Details": "details", "Code": "code"}
 _HIDDEN = ("Unique ID (e.g. for Audit)", "ColorKey")
 
 
-def _table(sheet: Sheet, models: list[str], units: list[str]) -> pd.DataFrame:
-    index = INDICES[sheet.category]
+def _table(sheet: Sheet, models: list[str], units: list[str], index: list[str]) -> pd.DataFrame:
     frame = xml_safe_frame(pd.DataFrame(sheet.rows))
     frame["Result"] = pd.to_numeric(frame["Result"], errors="coerce")
     table = frame.pivot_table(index=index, columns=["Model", "Scenario", "Units"],
@@ -46,15 +51,17 @@ def _table(sheet: Sheet, models: list[str], units: list[str]) -> pd.DataFrame:
 def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> list[str]:
     """Write the workbook; returns its sheet names."""
     models, units = publication.get("models", []), publication.get("units", [])
+    layout = indices(publication.get("system_columns"))
+    number = publication.get("number_format") or "#,##0.00"
     written = []
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for sheet in tables:
-            table = _table(sheet, models, units)
+            index = layout[sheet.category]
+            table = _table(sheet, models, units, index)
             if table.empty or table.shape[1] == 0:
                 continue
             table.to_excel(writer, sheet_name=sheet.name)
             ws = writer.sheets[sheet.name]
-            index = INDICES[sheet.category]
             header_rows = table.columns.nlevels + 1  # the column levels and the index names
             for col, name in enumerate(index, start=1):
                 letter = ws.cell(row=1, column=col).column_letter
@@ -67,7 +74,7 @@ def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> li
                             cell.hyperlink, cell.value = cell.value, _LINKS[name]
             for row in ws.iter_rows(min_row=header_rows + 1, min_col=len(index) + 1):
                 for cell in row:
-                    cell.number_format = "#,##0.00"
+                    cell.number_format = number
             written.append(sheet.name)
         formulas_as_text(writer.book)
     return written

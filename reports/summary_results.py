@@ -86,13 +86,21 @@ def _number(value: str):
         return value
 
 
-def _typed(row: dict[str, str]) -> dict:
-    """A summary.csv row as the official script holds it after reading the CSV."""
+def _typed(row: dict[str, str], pub: dict) -> dict:
+    """A summary.csv row as the official script holds it after reading the CSV: the columns
+    the published round's CSV had (`publication.dropped_columns` are those ours adds), renamed
+    (`publication.renames` adds to RENAMES), typed, a scenario named as the script names it
+    (`publication.scenario_names`, by its lower-case spelling)."""
     out: dict = {}
+    renames = {**RENAMES, **(pub.get("renames") or {})}
+    dropped = set(pub.get("dropped_columns") or ())
     for column, value in row.items():
+        if column in dropped:
+            continue
         value = "" if value is None or value in PANDAS_NA else value
-        name = RENAMES.get(column, column)
-        if name in ("Nodes", "host_processors_per_node", "compliance", "errors", "inferred"):
+        name = renames.get(column, column)
+        if name in ("Nodes", "host_processors_per_node", "compliance", "errors", "inferred",
+                    "Total Accelerators"):
             out[name] = _int_or_text(value)
         elif name == "has_power":
             out[name] = value.strip().lower() == "true"
@@ -111,23 +119,31 @@ def _typed(row: dict[str, str]) -> dict:
     out["a#"] = "" if count == 0 else count
     # (the official script stops on a count that is not a number; it is kept as written here)
     out["p#"] = out.get("host_processors_per_node", "")
+    names = pub.get("scenario_names") or {}
+    if "Scenario" in out:
+        out["Scenario"] = names.get(str(out["Scenario"]).lower(), out["Scenario"])
+    if pub.get("location_prefix") and "Location" in out:
+        out["Location"] = pub["location_prefix"] + out["Location"]
     return out
 
 
 def published_table(rows: Iterable[dict[str, str]], round_name: str,
                     ids: dict[str, int] | None = None, *, owner: str = "mlcommons",
                     repository: str | None = None, branch: str = "main",
-                    ) -> tuple[list[dict], dict[str, int]]:
+                    pub: dict | None = None) -> tuple[list[dict], dict[str, int]]:
     """The rows as the official script holds them before it makes its tables: renamed, typed,
-    with their links, unique ID, colour key and ID, in its order; and the updated ids."""
+    with their links, unique ID, colour key and ID, in its order; and the updated ids. `pub`:
+    the round's `publication` table (by default its pack's)."""
+    pub = publication(round_name) if pub is None else pub
     version = round_name.lstrip("v")
-    repository = repository or f"inference_results_{round_name}"
+    repository = repository or pub.get("repository") or f"inference_results_{round_name}"
     base = f"https://github.com/{owner}/{repository}/tree/{branch}"
+    code = pub.get("code_folder") or "code"
     table = []
     for row in rows:
-        r = _typed(row)
+        r = _typed(row, pub)
         r["Details"] = "/".join([base, r["Category"], r["Submitter"], "results", r["Platform"]])
-        r["Code"] = "/".join([base, r["Category"], r["Submitter"], "code"])
+        r["Code"] = "/".join([base, r["Category"], r["Submitter"], code])
         key = [r["Suite"], r["Category"], r["Submitter"], r["Platform"]]
         if r["Category"] == "open":
             key.append(r["UsedModel"])
@@ -147,15 +163,19 @@ def published_table(rows: Iterable[dict[str, str]], round_name: str,
     return table, known
 
 
-def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]]) -> list[Sheet]:
+def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]],
+           unlisted_shown: bool = False) -> list[Sheet]:
     """The tables of the published spreadsheet, in its order: per category and suite, the
     results of the scenarios that suite shows for the model, and the power table of those with
-    power (their performance rows too). A sheet with no row is not made."""
+    power (their performance rows too). A sheet with no row is not made. `unlisted_shown`: a
+    model the suite does not list is shown in every scenario (the v6 script's default)."""
     out = []
     for category in CATEGORIES:
         for suite in SUITES:
+            shown = scenarios.get(suite, {})
             listed = [r for r in table if r["Category"] == category and suite in r["Suite"]
-                      and r["Scenario"] in scenarios.get(suite, {}).get(r["Model"], ())]
+                      and (r["Scenario"] in shown[r["Model"]] if r["Model"] in shown
+                           else unlisted_shown)]
             perf = [r for r in listed if r["Units"] not in POWER_UNITS]
             power = [r for r in listed if r["has_power"] is True]
             out += [Sheet(name, category, chosen) for name, chosen in (
@@ -166,15 +186,17 @@ def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]]) -> lis
 
 def summary_results(rows: Iterable[dict[str, str]], round_name: str,
                     scenarios: dict[str, dict[str, list[str]]], ids: dict[str, int] | None = None,
-                    **links) -> PublishedResults:
+                    pub: dict | None = None, **links) -> PublishedResults:
     """The published entries of a round's summary.csv `rows` (the official columns).
 
     `scenarios`: per suite, the scenarios its table shows for each model (the pack's
     `publication.scenarios`); `ids`: the ids file's mapping, left unchanged (the result holds
-    the updated one); `links`: owner, repository and branch of the results repository.
+    the updated one); `pub`: the rest of the round's `publication` table (by default its
+    pack's); `links`: owner, repository and branch of the results repository.
     """
-    table, known = published_table(rows, round_name, ids, **links)
-    tables = sheets(table, scenarios)
+    pub = publication(round_name) if pub is None else pub
+    table, known = published_table(rows, round_name, ids, pub=pub, **links)
+    tables = sheets(table, scenarios, pub.get("unlisted_models") == "shown")
     out = PublishedResults(sheets=tables, ids=known)
     entries = [dict(r) for sheet in tables for r in sheet.rows]
     shown = {id(r) for sheet in tables for r in sheet.rows}

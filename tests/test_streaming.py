@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from infercheck.checker import check_tree
 from infercheck.checker.core.outputs import results_table, write_csv
-from infercheck.checker.inference.summary import summary_rows
+from infercheck.checker.inference.summary import summary_rows, summary_table
 from infercheck.cli import check_cmd, main
 from infercheck.cli.verdicts import summary_line
 
@@ -75,8 +75,11 @@ def test_every_output_written_as_it_comes_equals_the_whole_report(tree, tmp_path
     write_csv(summary_rows(whole), str(tmp_path / "whole.csv"))
     assert (tmp_path / "s.csv").read_text("utf-8") == (tmp_path / "whole.csv").read_text("utf-8")
     table = pq.read_table(tmp_path / "t.parquet")
-    assert table.equals(results_table(whole))
+    assert table.equals(results_table(whole, summary_table))
     assert table.schema.metadata == results_table(whole).schema.metadata
+    # each valid result carries its rows of the official summary.csv
+    assert [json.loads(r) for r in table.column("summary_rows").to_pylist() if r != "[]"] == [
+        [row] for row in summary_rows(whole)[1]]
 
 
 def test_text_output_lists_the_results_as_the_whole_report_does(tree):

@@ -161,3 +161,51 @@ def test_a_report_writes_nothing_beside_its_inputs(tmp_path):
         for path in every:
             path.chmod(0o755 if path.is_dir() else 0o644)
     assert (tmp_path / "site" / "downloads" / "results_ids.json").is_file()
+
+
+PUBLISHED_V60 = CORPUS / "expected" / "inference-v6.0.summary_results.json"
+
+
+@pytest.mark.parametrize("source", ["tree", "official summary.csv", "check --parquet",
+                                    "check --csv"])
+def test_v6_0_entries_equal_the_published_ones_byte_for_byte(tmp_path, source):
+    """The v6.0 format (Total Accelerators, Location from "./", Code in src/, scenarios named
+    again, no design_power_watts nor PrivateID field) of the 30 results of the v6.0 slice, from
+    the tree checked by us, from the official checker's summary.csv of it, and from the tables
+    `check` writes: the same bytes as the published entries, given the ids they imply."""
+    published = json.loads(PUBLISHED_V60.read_text("utf-8"))
+    ids = tmp_path / "ids.json"
+    ids.write_text(json.dumps(_implied_ids(published)), "utf-8")
+    given = {"tree": corpus("inference-v6.0"),
+             "official summary.csv": CORPUS / "expected" / "inference-v6.0.summary.csv",
+             "check --parquet": tmp_path / "t.parquet", "check --csv": tmp_path / "s.csv"}[source]
+    if source.startswith("check"):
+        done = CliRunner().invoke(main, ["check", str(corpus("inference-v6.0")), "-q",
+                                         "--profile", "published", source.split()[1], str(given)])
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "summary_results.json"
+    done = _run(given, "--format", "summary-results", "--out", out, "--official-ids", ids,
+                "--profile", "published")
+    assert done.exit_code == 0, done.output
+    assert len(json.loads(out.read_text("utf-8"))) == 30
+    assert out.read_text("utf-8") == json.dumps(published, indent=2)
+
+
+def test_the_v6_0_spreadsheet_has_its_rounds_layout(tmp_path):
+    """summary.xlsx of v6.0 as its script lays it out: Total Accelerators among the system
+    columns (no PrivateID: the round's CSV had none), results to three decimals."""
+    import openpyxl
+
+    site = tmp_path / "site"
+    done = _run(corpus("inference-v6.0"), "--out", site, "--profile", "published")
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(site / "downloads" / "summary.xlsx")
+    assert book.sheetnames == ["datacenter - closed", "edge - closed", "datacenter - open",
+                               "edge - open"]
+    sheet = book["edge - closed"]
+    assert [c.value for c in sheet[5]][:16] == [
+        "ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter", "Availability", "System",
+        "Nodes", "Processor", "p#", "Accelerator", "a#", "Total Accelerators", "Software",
+        "Notes", "Details", "Code"]
+    assert (sheet.cell(row=6, column=18).value, sheet.cell(row=6, column=18).number_format) == (
+        81.093026, "#,##0.000")

@@ -99,7 +99,9 @@ def write_json(report: Report, path: str) -> None:
         f.write("\n")
 
 
-def table_row(report: Report, e: ResultEntry) -> dict[str, Any]:
+def table_row(report: Report, e: ResultEntry, summary_rows=None) -> dict[str, Any]:
+    """One result's row; `summary_rows`, the suite's rows of its official summary CSV (a
+    callable of the entry: SuiteSpec.summary_table's), kept as JSON for what is made of it."""
     m, info = e.metrics, e.system_info
     nodes = as_int(info.get("number_of_nodes"))
     per_node = as_int(info.get("accelerators_per_node"))
@@ -151,6 +153,7 @@ def table_row(report: Report, e: ResultEntry) -> dict[str, Any]:
         "throughput": as_float(m.get("throughput")),
         "accuracy_unit": m.get("accuracy_unit"),
         "accuracy_display": m.get("accuracy_display"),
+        "summary_rows": json.dumps(summary_rows(e)) if summary_rows is not None else None,
     }
 
 
@@ -172,15 +175,21 @@ TABLE_TYPES = {
     # MLPerf Mobile: the device's row of the published table
     "device": "string", "soc": "string", "accelerator": "string", "latency_ms": "float64",
     "throughput": "float64", "accuracy_unit": "string", "accuracy_display": "string",
+    # The result's rows of the round's official summary CSV, as JSON (a list of objects in the
+    # CSV's column order; none for an invalid result): summary_results.json is made of them, so
+    # a table makes it as the tree does.
+    "summary_rows": "string",
 }
 
 
-def results_table(report: Report):
-    """One row per result (valid or not), typed columns; what the report builder reads."""
+def results_table(report: Report, summary_table=None):
+    """One row per result (valid or not), typed columns; what the report builder reads.
+    `summary_table`: the suite's (SuiteSpec.summary_table), for each row's summary_rows."""
     import pyarrow as pa  # heavy: loaded only when a table is asked for
 
-    return pa.Table.from_pylist([readable_all(table_row(report, e)) for e in report.results],
-                                schema=table_schema())
+    rows_of = summary_table(report.round)[1] if summary_table and report.round else None
+    return pa.Table.from_pylist([readable_all(table_row(report, e, rows_of))
+                                 for e in report.results], schema=table_schema())
 
 
 def table_schema():

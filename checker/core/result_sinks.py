@@ -128,20 +128,23 @@ class CsvWriter(_FileWriter):
 class ParquetWriter(_FileWriter):
     """The tidy results table (outputs.results_table), written in row groups of `batch` rows."""
 
-    def __init__(self, path: str, batch: int = 4096) -> None:
+    def __init__(self, path: str, summary_table=None, batch: int = 4096) -> None:
         super().__init__(path)
         self.batch = batch
+        self.summary_table = summary_table  # the suite's, for each row's summary_rows
         self.rows: list[dict] = []
 
     def open(self, report: Report, tmp: str) -> None:
         import pyarrow.parquet as pq  # heavy: loaded only when a table is asked for
 
+        self.rows_of = (self.summary_table(report.round)[1]
+                        if self.summary_table and report.round else None)
         self.report = report
         self.schema = table_schema()
         self.writer = pq.ParquetWriter(tmp, self.schema)
 
     def add(self, entry: ResultEntry) -> None:
-        self.rows.append(readable_all(table_row(self.report, entry)))
+        self.rows.append(readable_all(table_row(self.report, entry, self.rows_of)))
         if len(self.rows) >= self.batch:
             self._flush()
 
