@@ -965,3 +965,19 @@ def test_dataset_coverage_is_a_rule_from_v5_1(broken_tree):
     trees show ACC007 where it applies: tests/test_corpus.py)."""
     report = _run(broken_tree("edge", dataset_not_covered))
     assert report.valid and "ACC007" not in {f.code for f in report.all_findings()}
+
+
+def test_a_required_scenario_whose_result_is_invalid_leaves_the_benchmark_lacking_it(broken_tree):
+    """As the official checker says "does not have all required scenarios" then too: a warning
+    on that result (its verdict is already invalid; the other scenarios keep theirs)."""
+    tree = broken_tree("edge", result_invalid)
+    report = _run(tree)
+    offline = next(e for e in report.results if e.scenario == "Offline")
+    [lacking] = [f for f in offline.findings if f.code == "STR011"]
+    assert (lacking.severity, lacking.path) == ("warning", tree.rel(offline_bench := tree.result(
+        "offline").parent))
+    assert lacking.message == "benchmark lacks required scenarios ['Offline']"
+    assert lacking.detail == "Offline is there, but its result is invalid"
+    assert offline_bench.name == tree.bench
+    others = [e for e in report.results if e.scenario != "Offline"]
+    assert others and all(e.valid and "STR011" not in {f.code for f in e.findings} for e in others)

@@ -215,6 +215,20 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
                     e.findings.append(finding)
                 if not bench_entries:
                     tree.append(finding)
+            # A required scenario whose result is invalid leaves the benchmark without it, as
+            # the official checker says too; said on that result, whose verdict it cannot change
+            # (the official one keeps the other scenarios' verdicts), so as a warning.
+            # (A result invalid only as its benchmark lacks a scenario is there.)
+            broken = [e for e in bench_entries
+                      if any(f.code != MissingScenario.code for f in e.errors())]
+            valid = {e.scenario for e in bench_entries} - {e.scenario for e in broken} | left_out
+            lacking = sorted(set(required or []) - valid - set(missing))
+            for e in broken:
+                if e.scenario in lacking:
+                    e.findings.append(MissingScenario.at(
+                        f"{sys_rel}/{bench}", expected=sorted(required or []), found=sorted(valid),
+                        missing=lacking, severity=Severity.WARNING,
+                        detail=f"{e.scenario} is there, but its result is invalid"))
         entries.extend(bench_entries)
     return entries, tree
 
