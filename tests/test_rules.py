@@ -272,6 +272,9 @@ def mutated_codes() -> set[str]:
 # Codes no table of broken trees produces, each with the test that does produce it (checked:
 # the test exists and its source names the code).
 NOT_YET_MUTATED = {
+    # v6.1's nameplate power: the tables' slices have no v6.1 power result; the test gives one.
+    "PWR026": "tests/test_nameplate_power.py::test_no_nameplate_is_a_warning",
+    "PWR027": "tests/test_nameplate_power.py::test_a_nameplate_that_cannot_be_read_is_an_error",
     # A link loop is made by the hostile-tree tests, which check the tree is left as it was
     # (root, as in CI, reads a file without read permission).
     # A formula-like system description: the spreadsheet-safety tests make one.

@@ -124,6 +124,10 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
             "Units": text_value(m.get("units")),
             "weight_data_types": text_value(m.get("weight_data_types")),
             "PrivateID": text_value(m.get("private_id")) if m.get("private_id") else "",
+            # From v6.1 (the pack's nameplate_power) the official table formats a design power
+            # it does not know as "None" (results.py 129-130, f-strings of None).
+            "design_power_watts": (str(m["design_power_watts"]) if "design_power_watts" in m
+                                   else ""),
         }
         rows = [{c: base.get(c, "") for c in columns}]
         if has_power and power_row:

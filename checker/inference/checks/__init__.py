@@ -16,6 +16,7 @@ from infercheck.checker.inference.checks import (
     compliance,
     endpoints,
     measurements,
+    nameplate,
     power,
     structure,
     system,
@@ -35,8 +36,8 @@ from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd,
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
 MODULES = (validity, sample_order, run_length, latency, metric, log_keys, summary, endpoints, performance,
-           structure, accuracy, compliance, measurements, power, sessions, ptd, phases, checksums,
-           ptd_log, system)
+           structure, accuracy, compliance, measurements, power, nameplate, sessions, ptd, phases,
+           checksums, ptd_log, system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,
@@ -46,6 +47,7 @@ CHECKS = CheckSet.of(
     compliance.check_compliance,
     measurements.check_measurements,
     power.check_power,
+    nameplate.check_nameplate_power,
     sessions.check_power_sessions,
     ptd.check_ptd_session,
     phases.check_power_phases,
