@@ -13,7 +13,7 @@ from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.result_sinks import Sinks
-from infercheck.checker.inference.checks.structure import LinkedFolder
+from infercheck.checker.core.tree_rules import LinkedFolder
 from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
 from infercheck.cli.check_cmd import PROFILE_HELP, VerdictLines, load_waivers
 from infercheck.cli.paths import guard_outputs, output_file

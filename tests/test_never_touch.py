@@ -296,3 +296,16 @@ def test_a_fault_of_ours_in_a_command_is_exit_2_said_as_such(pristine, monkeypat
     assert out.exit_code == 2
     assert "infercheck: internal fault: RuntimeError: a bug" in out.output
     assert out.output.rstrip().endswith("Please report it with the command line that gave it.")
+
+
+def test_a_linked_mobile_submitter_makes_its_results_invalid(tmp_path):
+    """The same for MLPerf Mobile trees: each result under the linked folder carries STR026."""
+    root, outside = tmp_path / "tree", tmp_path / "outside"
+    (root / "closed").mkdir(parents=True)
+    src = corpus("mobile-v4.1") / "closed"
+    [sub] = os.listdir(src)
+    shutil.copytree(src / sub, outside / sub)
+    (root / "closed" / sub).symlink_to(outside / sub, target_is_directory=True)
+    report = check_tree(str(root), suite="mobile", round="v4.1", profile="published")
+    assert report.results and all("STR026" in _codes(e) for e in report.results)
+    assert not report.valid

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from infercheck.checker.core.findings import Finding, Rule, Severity
 from infercheck.checker.core.textfile import ParseError
 
@@ -186,6 +188,78 @@ class SymlinkOutsideTree(Rule):
     severity = Severity.ERROR
     tags = ("structure",)
     message = "symbolic link points outside the tree, to {found}"
+
+
+class LinkedFolder(Rule):
+    """A folder of the tree's structure is a symbolic link.
+
+    What it checks:
+        The division and submitter folders, `results/`, `measurements/`, `compliance/` and
+        `systems/`, and each system, benchmark and scenario folder under the first three are
+        real folders, not links (to a folder inside the tree or out of it). Each result under
+        a linked folder carries the finding. Links deeper in a result (a file, `accuracy/`)
+        are STR006, STR007 and STR015's concern, and `code/` is not looked at. In an MLPerf
+        Mobile tree: the division, submitter and device folders.
+
+    Why it matters:
+        A results repository stores the link, not the folder: the results under it vanish for
+        every reader, or point to the submitter's machine. A linked system or benchmark also
+        counts one set of runs twice. And a tool that moves or removes result folders
+        (`preprocess`) would move the files the link points to, wherever they are.
+
+    Example:
+        path: closed/Acme/results/sys1/resnet50
+        found: /home/me/runs/resnet50
+
+    How to fix:
+        Replace the link by the folder it points to (`cp -r --remove-destination`, or move the
+        folder into place).
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck's own: the official checker follows links without a word (os.listdir), and
+        its preprocess_submission.py moves what they point to.
+    """
+
+    code = "STR026"
+    name = "linked-folder"
+    severity = Severity.ERROR
+    tags = ("structure",)
+    message = "folder is a symbolic link (to {found}); the tree's folders must be real ones"
+
+
+class CaseTwinFolders(Rule):
+    """Two folders of one level of the tree differ only in case.
+
+    What it checks:
+        No two system, benchmark or scenario folders beside each other (nor two divisions or
+        submitters) have names equal but for case, such as `Offline/` and `offline/`.
+
+    Why it matters:
+        A case-insensitive checkout (macOS, Windows) holds only one of them: which result is
+        published depends on the reader's machine, and both count here.
+
+    Example:
+        path: closed/Acme/results/sys1/resnet50/offline
+        found: Offline, offline
+
+    How to fix:
+        Keep one folder: merge the runs that belong together and remove the other.
+
+    Rounds:
+        All.
+
+    Source:
+        infercheck's own; git on a case-insensitive file system checks out one of the two.
+    """
+
+    code = "STR027"
+    name = "case-twin-folders"
+    severity = Severity.ERROR
+    tags = ("structure",)
+    message = "folders {found} differ only in case; a case-insensitive checkout keeps one"
 
 
 class BrokenSymlink(Rule):
@@ -425,3 +499,15 @@ def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
     if err.kind == "too-large":
         return rule.at(rel, expected=f"<= {err.limit} bytes", found=err.size)
     return rule.at(rel, expected=None, found=err.reason, locator=locator)
+
+
+def linked_folder(root: str, rel: str) -> Finding | None:
+    """STR026 when the folder `rel` of the tree's structure is a symbolic link."""
+    path = os.path.join(root, *rel.split("/"))
+    if not os.path.islink(path):
+        return None
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return LinkedFolder.at(rel, found=target)

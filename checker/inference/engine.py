@@ -22,15 +22,15 @@ from infercheck.checker.core.textfile import ParseError, read_json, subdirs
 from infercheck.checker.core.tree_rules import (
     PARSE_RULES,
     BrokenSymlink,
+    CaseTwinFolders,
+    LinkedFolder,
     SymlinkOutsideTree,
     UnknownDivision,
     finding_for_parse_error,
 )
 from infercheck.checker.inference.checks import CHECKS, RULES
 from infercheck.checker.inference.checks.structure import (
-    CaseTwinFolders,
     InvalidModelMapping,
-    LinkedFolder,
     MissingScenario,
     SymlinkedFile,
     UnknownBenchmark,

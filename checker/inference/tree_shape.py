@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 
 from infercheck.checker.core.findings import Finding
-from infercheck.checker.inference.checks.structure import CaseTwinFolders, LinkedFolder
+from infercheck.checker.core.tree_rules import CaseTwinFolders, linked_folder
 from infercheck.checker.inference.layout import ResultPaths
 
 __all__ = ["LinkedFolders", "case_twins", "linked_structure", "twin_findings"]
@@ -42,15 +42,7 @@ class LinkedFolders:
 
     def of_folder(self, rel: str) -> Finding | None:
         if rel not in self._seen:
-            path = os.path.join(self.root, *rel.split("/"))
-            finding = None
-            if os.path.islink(path):
-                try:
-                    target = os.readlink(path)
-                except OSError:
-                    target = "?"
-                finding = LinkedFolder.at(rel, found=target)
-            self._seen[rel] = finding
+            self._seen[rel] = linked_folder(self.root, rel)
         return self._seen[rel]
 
     def of_result(self, paths: ResultPaths) -> list[Finding]:

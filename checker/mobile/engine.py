@@ -12,7 +12,7 @@ from infercheck.checker.core.profiles import apply_profile
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.suite import Scope
 from infercheck.checker.core.textfile import subdirs
-from infercheck.checker.core.tree_rules import UnknownDivision
+from infercheck.checker.core.tree_rules import LinkedFolder, UnknownDivision, linked_folder
 from infercheck.checker.mobile.checks import DEVICE_CHECKS, RESULT_CHECKS, RULES
 from infercheck.checker.mobile.context import Device, MobileContext, system_info
 from infercheck.checker.mobile.layout import scan_submitter
@@ -21,7 +21,7 @@ from infercheck.checker.mobile.rules import MobileRules
 __all__ = ["CODES", "WALK_RULES", "owns_tree", "walk"]
 
 CODES = CORE_CODES | CodeIndex(RULES)
-WALK_RULES = (UnknownDivision,)
+WALK_RULES = (UnknownDivision, LinkedFolder)
 
 
 def _result(dev: Device, submitter: str, key: tuple[str, str], device_findings, scope: Scope,
@@ -77,10 +77,15 @@ def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
                 continue
             sub_path = os.path.join(root, division, sub)
             trees, systems = scan_submitter(rules, root, sub_path)
+            # A linked division, submitter or device folder: each result under it carries it.
+            linked = [f for f in (linked_folder(root, division), linked_folder(root, f"{division}/{sub}"))
+                      if f is not None]
             for tree in trees:
                 dev = Device(root=root, rules=rules, division=division, sub_path=sub_path,
                              tree=tree, systems=systems)
-                found = collect_findings(dev, tree.rel, DEVICE_CHECKS)
+                own = linked_folder(root, tree.rel) if tree.rel != f"{division}/{sub}" else None
+                found = [*linked, *([own] if own else []),
+                         *collect_findings(dev, tree.rel, DEVICE_CHECKS)]
                 keys = dev.result_keys
                 if not keys:
                     report.findings.extend(apply_profile(found, scope.profile, CODES,
