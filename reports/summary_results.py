@@ -253,10 +253,15 @@ def read_ids(path: str | None) -> dict[str, int]:
 
 
 def publication(round_name: str) -> dict:
-    """The pack's `publication` table of a round (empty when it has none)."""
-    from infercheck.checker.inference.rules import load_rules  # the packs, only when asked
+    """The pack's `publication` table of a round (empty when it has none, or when no pack
+    knows the round: a table may name any round)."""
+    from infercheck.checker.core.packs import RulePackError  # the packs, only when asked
+    from infercheck.checker.inference.rules import load_rules
 
-    return load_rules(round_name).data.get("publication") or {}
+    try:
+        return load_rules(round_name).data.get("publication") or {}
+    except RulePackError:
+        return {}
 
 
 def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
