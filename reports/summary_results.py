@@ -256,7 +256,7 @@ def publication(round_name: str) -> dict:
     """The pack's `publication` table of a round (empty when it has none, or when no pack
     knows the round: a table may name any round)."""
     from infercheck.checker.core.packs import RulePackError  # the packs, only when asked
-    from infercheck.checker.inference.rules import load_rules
+    from infercheck.checker.inference.rules import load_rules  # (as above)
 
     try:
         return load_rules(round_name).data.get("publication") or {}
