@@ -6,7 +6,9 @@
 The table is every official summary CSV of the corpus (v0.7 to v5.1), each round's systems repeated
 under new submitter names until the site holds --results results, about as many as every
 published round together. Targets (issue 13): the table painted under 1 s after navigation, a
-filter answered (the table redrawn and painted) under 100 ms.
+filter answered (the table redrawn and painted) under 100 ms. Then, per tab of the newest round,
+the results the page shows (every row, "show all") beside the results table's count of that tab:
+the two are equal (issue "Publish every result").
 """
 
 from __future__ import annotations
@@ -37,6 +39,35 @@ def round_sized_table(count: int) -> pd.DataFrame:
         copy["result"] = copy["result"].str.replace("/", f"-{i:02d}/", n=2, regex=False)
         copies.append(copy)
     return pd.concat(copies, ignore_index=True).head(count)
+
+
+def in_tab(table: pd.DataFrame, tab: str) -> pd.DataFrame:
+    """The results of a tab of the page (app.js tabsOf), from the results table."""
+    if tab == "power":
+        return table[table["power_value"].notna()]
+    if tab in ("edge closed", "datacenter closed"):
+        return table[(table["division"] == "closed")
+                     & table["system_type"].fillna("").str.contains(tab.split()[0])]
+    return table[table["division"] == tab]
+
+
+def dom_counts(driver, site: str, table: pd.DataFrame) -> None:
+    """Per tab of the newest round: the results in the DOM beside the table's."""
+    newest = sorted(table["round"].unique())[-1]
+    driver.get(f"file://{site}#round={newest}")
+    tabs = [b.get_attribute("data-tab") for b in driver.find_elements("css selector", "#tabs button")]
+    mine = table[table["round"] == newest]
+    for tab in tabs:
+        driver.get("about:blank")
+        driver.get(f"file://{site}#round={newest}&tab={tab.replace(' ', '+')}")
+        start = time.perf_counter()
+        driver.execute_script("const b = document.getElementById('show-all'); if (b) b.click();")
+        shown = driver.execute_script(
+            "return document.querySelectorAll('#results tbody tr.system a.value').length")
+        expected = len(in_tab(mine, tab))
+        print(f"{newest} {tab}: {shown} results in the DOM, {expected} in the results table "
+              f"({'equal' if shown == expected else 'DIFFERENT'}; every row drawn in "
+              f"{(time.perf_counter() - start) * 1000:.0f} ms)")
 
 
 def main() -> int:
@@ -96,6 +127,7 @@ def main() -> int:
                       f"navigation; filter handled in "
                       f"{filter_ms[0]:.0f} ms, painted in {filter_ms[1]:.0f} ms ({rows} rows shown); "
                       f"text search painted in {search_ms:.0f} ms")
+            dom_counts(driver, os.path.join(work, "site", "index.html"), table)
         finally:
             driver.quit()
         sizes = {name: os.path.getsize(os.path.join(work, "site", "assets", name)) / 1e6

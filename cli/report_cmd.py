@@ -40,7 +40,9 @@ __all__ = ["report"]
                    "v4.1=https://github.com/mlcommons/inference_results_v4.1/tree/main/ "
                    "(a Mobile round: 'mobile v4.1=URL'; default: the tree's folder, relative "
                    "to the site).")
-@click.option("--title", default="MLPerf Inference results", show_default=True)
+@click.option("--title", default=None,
+              help="The page's title (default: after the suites of the inputs, \"MLPerf "
+                   "Inference results\", \"MLPerf Mobile results\", ...).")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
               help="How submission trees among INPUTS are checked, as `check --profile` does "
                    "(published: the verdicts each round's official checker gave).")
@@ -73,18 +75,20 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     if fmt == "summary-results" and (folder := missing_folder(out)):
         raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
     official_rows: dict[str, list[dict[str, str]]] = {}
+    left_out: dict = {}
+    profile = "published" if mobile_published else profile
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
-                                    profile="published" if mobile_published else profile,
-                                    official_rows=official_rows,
-                                    waivers=load_waivers(waivers_path))
+                                    profile=profile, official_rows=official_rows,
+                                    waivers=load_waivers(waivers_path), left_out=left_out)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     if fmt == "summary-results":
         _summary_results(official_rows, out, official_ids)
         return
+    note = _left_out_note(left_out, profile)
     if table.empty:
-        raise click.UsageError("the inputs hold no valid result")
+        raise click.UsageError("the inputs hold no valid result" + (f": {note}" if note else ""))
     bases = {}
     for item in link_base:
         name, _, url = item.partition("=")
@@ -105,11 +109,37 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
                           official_rows=official_rows)
     except (IdsFileError, UserFileError) as exc:
         raise click.UsageError(str(exc)) from None
-    click.echo(f"Wrote {os.path.join(out, 'index.html')}: {done['results']} results of "
-               f"{done['systems']} systems, rounds {', '.join(done['rounds'])}; "
-               f"downloads in {os.path.join(out, 'downloads')}; IDs in {ids_path}")
+    own = done["results"] - done["official_ids"]
+    where = ("IDs as MLCommons numbers them (downloads/ids*.json)" if not own
+             else f"IDs in {ids_path}" if not done["official_ids"]
+             else f"IDs as MLCommons numbers them (downloads/ids*.json) where the round "
+                  f"publishes, else in {ids_path}")
+    click.echo(f"Wrote {os.path.join(out, 'index.html')} ({done['title']}): {done['results']} "
+               f"results of {done['systems']} systems, rounds {', '.join(done['rounds'])}; "
+               f"downloads in {os.path.join(out, 'downloads')}; {where}")
     if done["published"]:
         click.echo(f"As MLCommons publishes it: {', '.join(done['published'])}")
+    if note:
+        click.echo(note[0].upper() + note[1:], err=True)
+
+
+def _left_out_note(left_out: dict, profile: str) -> str:
+    """What the site leaves out and why, or "" when it publishes every result of the inputs."""
+    parts = []
+    invalid, no_value = left_out.get("invalid", 0), left_out.get("no_value", 0)
+    if invalid:
+        parts.append(f"{invalid} result{'s' if invalid != 1 else ''} left out as invalid under "
+                     f"the {profile} profile")
+    if no_value:
+        parts.append(f"{no_value} valid result{'s' if no_value != 1 else ''} left out for "
+                     "having no value")
+    if not parts:
+        return ""
+    if invalid and profile != "published":
+        parts.append("`--profile published` publishes what the round published")
+    elif invalid:
+        parts.append("`infercheck check` says why")
+    return "; ".join(parts)
 
 
 def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> None:

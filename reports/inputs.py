@@ -247,7 +247,8 @@ def _official_rows_of_table(path: str, frame: pd.DataFrame, official: dict) -> N
 
 def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                  official_rows: dict[str, list[dict[str, str]]] | None = None,
-                 checks: dict | None = None, waivers=None) -> tuple[pd.DataFrame, dict[str, str]]:
+                 checks: dict | None = None, waivers=None,
+                 left_out: dict | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
     by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
     link to their own tree. Trees are checked with `profile` where their suite knows it, else
@@ -256,7 +257,9 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
     made from; a Parquet table does not hold them all). `checks`: suite name -> the checks to
     run on its trees instead of all of them (the audit's, which reads only what it compares).
     `waivers` (core/waivers.py Waivers): findings allowed in the trees, whose results then
-    count as valid as `check --waivers` says."""
+    count as valid as `check --waivers` says. `left_out`, if given, receives what the table
+    leaves out: "invalid" (results the checker rejected), "no_value" (valid ones without a
+    number) and "suites" (the suites of every input, kept or not)."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path) or is_archive(path):
@@ -302,5 +305,10 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
         else:
             raise InputError(f"{path} is not a submission tree, a .parquet or a .csv table")
     table = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame())
-    table = table[table["valid"] & table["value"].notna()].reset_index(drop=True)
+    keep = table["valid"] & table["value"].notna()
+    if left_out is not None:
+        left_out["invalid"] = int((~table["valid"]).sum())
+        left_out["no_value"] = int((table["valid"] & table["value"].isna()).sum())
+        left_out["suites"] = sorted(set(table["suite"].dropna()))
+    table = table[keep].reset_index(drop=True)
     return table, trees

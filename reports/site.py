@@ -23,7 +23,7 @@ from infercheck.checker.core.safe_csv import csv_line
 from .ids import assign_ids
 from .links import relative_link
 from .official_xlsx import write_official_xlsx
-from .summary_results import publication, write_summary_results
+from .summary_results import publication, published_table, read_ids, write_summary_results
 from .xlsx import write_xlsx
 
 __all__ = ["build_site"]
@@ -72,6 +72,7 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
         system = systems.setdefault(sid, {
             "id": sid, "round": row["round"], "division": row["division"],
             "submitter": row["submitter"], "system": row["system"], "tree": tree,
+            "suite": row.get("suite"),
             **{k: row.get(k) for k in SYSTEM_FIELDS}, "results": [],
         })
         row["result"] = relative_link(row.get("result"))
@@ -110,18 +111,82 @@ def _json_for_script(data: dict) -> str:
     return "JSON.parse(" + json.dumps(text).replace("<", "\\u003c") + ")"
 
 
+SUITE_NAMES = {"inference": "Inference", "mobile": "Mobile", "automotive": "Automotive"}
+
+
+def default_title(table: pd.DataFrame) -> str:
+    """"MLPerf Inference results", "MLPerf Mobile results", or both suites named."""
+    suites = [s for s in SUITE_NAMES if "suite" in table and (table["suite"] == s).any()]
+    suites += sorted(set(table["suite"].dropna()) - set(SUITE_NAMES)) if "suite" in table else []
+    names = [SUITE_NAMES.get(s, str(s)) for s in suites] or ["Inference"]
+    return f"MLPerf {' and '.join(names)} results"
+
+
+def _publishes(round_name: str) -> bool:
+    """Whether the round's pack says what MLCommons publishes of it; a round no pack knows (a
+    results table may name any) publishes nothing."""
+    return bool(publication(round_name).get("scenarios"))
+
+
+def _ids_files(official_rows: dict | None) -> dict[str, str]:
+    """Per inference round that publishes (its pack's `publication` table), the name of its
+    official ids file in downloads/: one round, ids.json; several, each round's own."""
+    rows = official_rows or {}
+    return {r: ("ids.json" if len(rows) == 1 else f"ids_{r}.json") for r in sorted(rows)
+            if _publishes(r)}
+
+
+def official_unique_id(row) -> str:
+    """A result's "Unique ID (e.g. for Audit)" as generate_final_report.py makes it: suite,
+    division, submitter and system, and in the open division the model the submitter ran."""
+    key = [row["system_type"], row["division"], row["submitter"], row["system"]]
+    if row["division"] == "open":
+        key.append(row["benchmark"])
+    return "/".join(str(k) for k in key)
+
+
+def _official_ids(table: pd.DataFrame, official_rows: dict, files: dict[str, str],
+                  downloads: str) -> pd.Series:
+    """The published ID ("5.1-0003") of each row of a round that publishes, as its
+    summary_results.json numbers them (from its ids file, kept across rebuilds); None where
+    the round has none (the site numbers those itself)."""
+    ids = pd.Series([None] * len(table), index=table.index, dtype=object)
+    for round_name, name in files.items():
+        rows = table[(table["round"] == round_name) & (table["suite"] == "inference")]
+        if rows.empty:
+            continue
+        numbered, _ = published_table(official_rows[round_name], round_name,
+                                      read_ids(os.path.join(downloads, name)))
+        by_unique = {r["Unique ID (e.g. for Audit)"]: r["ID"] for r in numbered}
+        ids[rows.index] = [by_unique.get(official_unique_id(r)) for r in rows.to_dict("records")]
+    return ids
+
+
 def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
-               link_base: dict[str, str] | None = None, title: str = "MLPerf Inference results",
+               link_base: dict[str, str] | None = None, title: str | None = None,
                official_rows: dict[str, list[dict[str, str]]] | None = None) -> dict:
     """Write the site into `out`; returns what was written (for the CLI's summary).
 
     `official_rows`: per inference round, its official summary.csv rows, from which the
     round's summary_results.json is written into downloads/ (as MLCommons publishes it), with
-    the ids file that keeps its IDs across rebuilds beside it.
+    the ids file that keeps its IDs across rebuilds beside it. The results of a round that
+    publishes carry those IDs ("5.1-0003") on the page and in every download; the others the
+    site's own, kept in `ids_path` ("v4.1-0003", "mobile-v4.1-0001").
+    `title`: by default after the suites of the table ("MLPerf Mobile results").
     """
     os.makedirs(out, exist_ok=True)
+    title = title or default_title(table)
+    downloads = os.path.join(out, "downloads")
+    os.makedirs(downloads, exist_ok=True)
     table = table.copy()
-    table["id"] = assign_ids(table, ids_path) if len(table) else pd.Series(dtype="string")
+    files = _ids_files(official_rows)
+    official = (_official_ids(table, official_rows or {}, files, downloads) if len(table)
+                else pd.Series(dtype=object))
+    table["id"] = official
+    own = table["id"].isna()
+    # the site's own file is written even when every ID is official (kept for later rounds)
+    table.loc[own, "id"] = assign_ids(table[own], ids_path).to_numpy()
+    table["id"] = table["id"].astype("string")
     data = site_data(table, link_base or {})
     # Every file is written under a temporary name and renamed when complete, index.html last:
     # an interrupted build never leaves a page that looks complete over partial data.
@@ -137,8 +202,6 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
                 open(tmp, "wb") as dest:
             shutil.copyfileobj(src, dest)
 
-    downloads = os.path.join(out, "downloads")
-    os.makedirs(downloads, exist_ok=True)
     flat = table.drop(columns=["id"]).assign(id=table["id"])
     with atomic_path(os.path.join(downloads, "results.csv")) as tmp:
         _write_csv(_for_spreadsheets(flat), tmp)
@@ -150,6 +213,8 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
             sheets = write_xlsx(table, tmp)
     published = []
     for round_name, rows in sorted((official_rows or {}).items()):
+        if round_name not in files:
+            continue
         # one round: the published names; several: each round's own
         suffix = "" if len(official_rows) == 1 else f"_{round_name}"
         done = write_summary_results(rows, round_name,
@@ -162,10 +227,12 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
-    html = env.get_template("index.html.j2").render(title=title, version=__version__,
-                                                    rounds=data["rounds"], count=len(table),
-                                                    published=published)
+    html = env.get_template("index.html.j2").render(
+        title=title, version=__version__, rounds=data["rounds"], count=len(table),
+        published=published,
+        has_power="power_value" in table and bool(table["power_value"].notna().any()))
     with atomic_path(os.path.join(out, "index.html")) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(html)
     return {"systems": len(data["systems"]), "results": len(table), "sheets": sheets,
-            "rounds": data["rounds"], "published": published}
+            "rounds": data["rounds"], "published": published,
+            "title": title, "official_ids": int((~own).sum()) if len(table) else 0}

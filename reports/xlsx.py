@@ -27,12 +27,17 @@ def _suites(system_type: str) -> list[str]:
 
 
 def _pivot(rows: pd.DataFrame, value: str, units: str) -> pd.DataFrame:
-    frame = rows[INDEX + ["model", "scenario", units, value]].copy()
-    frame[INDEX] = frame[INDEX].astype("string").fillna("")
+    # A row per system, or per system and model used where a system ran several models for one
+    # benchmark (the open division): as the official open tables (UsedModel), no result hidden.
+    index = list(INDEX)
+    if rows.duplicated(["id", "model", "scenario", units]).any() or (rows["division"] == "open").any():
+        index.insert(index.index("system_name") + 1, "benchmark")
+    frame = rows[index + ["model", "scenario", units, value]].copy()
+    frame[index] = frame[index].astype("string").fillna("")
     frame[value] = frame[value].astype(float)
-    pivot = frame.pivot_table(index=INDEX, columns=["model", "scenario", units], values=value,
+    pivot = frame.pivot_table(index=index, columns=["model", "scenario", units], values=value,
                               aggfunc="first")
-    return pivot.rename_axis(index=[HEADERS[c] for c in INDEX],
+    return pivot.rename_axis(index=[HEADERS.get(c, "Model used") for c in index],
                              columns=["Benchmark", "Scenario", "Units"])
 
 
