@@ -46,6 +46,21 @@ SLICES = {
 }
 
 
+SARIF_SCHEMA = Path(os.environ.get("INFERCHECK_SARIF_SCHEMA",
+                                   PROJECT / ".ci" / "cache" / "sarif-2.1.0-rtm.5.json"))
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict:
+    """The official SARIF 2.1.0 schema (.ci/fetch-sarif-schema fetches it from npm); CI must
+    have it, elsewhere its tests are skipped with the command that brings it."""
+    if not SARIF_SCHEMA.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{SARIF_SCHEMA} is missing: .ci/run fetches it (.ci/fetch-sarif-schema)")
+        pytest.skip("the official SARIF schema is not here: bash .ci/fetch-sarif-schema (npm)")
+    return json.loads(SARIF_SCHEMA.read_text("utf-8"))
+
+
 def make_samples():
     """sample_submissions/make_samples.py, whose log-editing helper the tests share."""
     spec = importlib.util.spec_from_file_location("make_samples",

@@ -74,9 +74,8 @@ def test_github_annotations_name_each_finding_once_on_its_file(broken_tree):
                for level, code, file, _ in parsed if level == "error")
 
 
-# What SARIF 2.1.0 requires of the parts infercheck writes, and what GitHub code scanning reads
-# (written here from the specification's text: the official schema file is not on PyPI, the one
-# index this project's tests may reach).
+# What GitHub code scanning reads beyond what the SARIF 2.1.0 schema requires (a rule's short
+# description and help, a result's rule id): the schema itself is the official one (sarif_schema).
 SARIF_PARTS = {
     "type": "object", "required": ["version", "runs"],
     "properties": {
@@ -120,7 +119,8 @@ SARIF_PARTS = {
 }
 
 
-def test_sarif_has_a_rule_per_code_used_and_a_result_per_finding(broken_tree, tmp_path):
+def test_sarif_has_a_rule_per_code_used_and_a_result_per_finding(broken_tree, tmp_path,
+                                                                 sarif_schema):
     tree = broken_tree("edge", _invalid_offline)
     report = check_tree(str(tree.root), round="v4.1")
     sarif = tmp_path / "check.sarif"
@@ -128,6 +128,8 @@ def test_sarif_has_a_rule_per_code_used_and_a_result_per_finding(broken_tree, tm
                                     "--sarif", str(sarif)])
     assert out.exit_code == 1
     data = json.loads(sarif.read_text("utf-8"))
+    official = jsonschema.validators.validator_for(sarif_schema)(sarif_schema)
+    assert [e.message for e in official.iter_errors(data)] == []
     jsonschema.validate(data, SARIF_PARTS)
     [run] = data["runs"]
     rules = run["tool"]["driver"]["rules"]

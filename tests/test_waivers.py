@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
@@ -58,7 +59,8 @@ def test_a_waiver_turns_one_exact_result_valid_and_stays_listed(power_tree, tmp_
 
 
 def test_the_command_line_marks_waived_results_and_the_json_keeps_the_reason(power_tree,
-                                                                             tmp_path):
+                                                                             tmp_path,
+                                                                             sarif_schema):
     tree, invalid = power_tree
     path = _waivers(tmp_path / "waivers.yaml", *[_entry(r) for r in invalid])
     out = CliRunner().invoke(main, ["check", str(tree.root), "--waivers", path,
@@ -74,6 +76,8 @@ def test_the_command_line_marks_waived_results_and_the_json_keeps_the_reason(pow
                if "waived" in f}
     assert reasons == {"server.json rewritten by the lab's tool"}
     sarif = json.loads((tmp_path / "r.sarif").read_text("utf-8"))
+    official = jsonschema.validators.validator_for(sarif_schema)(sarif_schema)
+    assert [e.message for e in official.iter_errors(sarif)] == []
     assert not list(Draft202012Validator(SARIF_PARTS).iter_errors(sarif))
     suppressed = [r for r in sarif["runs"][0]["results"] if r.get("suppressions")]
     assert suppressed and all(r["ruleId"] == "PWR003" for r in suppressed)
