@@ -30,7 +30,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from infercheck.checker.core.outputs import atomic_path
+from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.user_files import UserFileError
+from infercheck.checker.inference.rules import load_rules
 
 from .ids import read_official_ids
 
@@ -255,9 +257,6 @@ def read_ids(path: str | None) -> dict[str, int]:
 def publication(round_name: str) -> dict:
     """The pack's `publication` table of a round (empty when it has none, or when no pack
     knows the round: a table may name any round)."""
-    from infercheck.checker.core.packs import RulePackError  # the packs, only when asked
-    from infercheck.checker.inference.rules import load_rules  # (as above)
-
     try:
         return load_rules(round_name).data.get("publication") or {}
     except RulePackError:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from infercheck.checker.core.findings import Severity
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.tree_rules import MalformedFile, MissingFile
-from infercheck.checker.inference.checks import endpoints
+from infercheck.checker.inference.checks.endpoints import EndpointsModelNotAllowed
+from infercheck.checker.inference.checks.endpoints import (
+    performance_findings as endpoints_performance_findings,
+)
 from infercheck.checker.inference.checks.loadgen.latency import (
     LatencyConstraintExceeded,
     TokenLatenciesOff,
@@ -82,11 +85,11 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
 
 
 @check(emits=(*PERFORMANCE_RULES, MissingFile, ScenarioMismatch, ResultInferred,
-              NoEarlyStoppingEstimate, ImpossibleValue, MalformedFile, endpoints.EndpointsModelNotAllowed))
+              NoEarlyStoppingEstimate, ImpossibleValue, MalformedFile, EndpointsModelNotAllowed))
 def check_performance(ctx):
     if ctx.is_endpoints:
         log = ctx.endpoints_log("performance")
-        yield from endpoints.performance_findings(ctx, log.path, log)
+        yield from endpoints_performance_findings(ctx, log.path, log)
         if log.run_read:
             yield from result_metric(ctx, log.path, log)
         return
