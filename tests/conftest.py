@@ -55,9 +55,7 @@ def sarif_schema() -> dict:
     """The official SARIF 2.1.0 schema (.ci/fetch-sarif-schema fetches it from npm); CI must
     have it, elsewhere its tests are skipped with the command that brings it."""
     if not SARIF_SCHEMA.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SARIF_SCHEMA} is missing: .ci/run fetches it (.ci/fetch-sarif-schema)")
-        pytest.skip("the official SARIF schema is not here: bash .ci/fetch-sarif-schema (npm)")
+        needs("the official SARIF schema: bash .ci/fetch-sarif-schema (npm)")
     return json.loads(SARIF_SCHEMA.read_text("utf-8"))
 
 
@@ -70,9 +68,20 @@ def make_samples():
     return module
 
 
+def needs(what: str) -> None:
+    """Skip a test that needs `what` where it is absent, with one line saying how to get it;
+    in CI (CI set) that is a failure: CI has everything."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing in CI")
+    pytest.skip(f"needs {what}")
+
+
 def corpus(name: str) -> Path:
     path = CORPUS / name
     if not path.is_dir():
+        if not CORPUS.is_dir():
+            needs("the corpus of published submissions: ../shared/corpus beside the project, "
+                  "or INFERCHECK_CORPUS")
         pytest.fail(f"corpus folder {path} is missing (set INFERCHECK_CORPUS)")
     return path
 

@@ -29,7 +29,7 @@ from infercheck.cli import main
 from infercheck.reports.audit_page import write_audit_page
 from infercheck.reports.links import relative_link
 
-from .conftest import CORPUS, corpus
+from .conftest import corpus
 
 # Text fields of the summary.csv and the site's CSV, each with line breaks of another kind, each
 # followed by what a spreadsheet runs.
@@ -125,7 +125,7 @@ def test_the_official_summary_csvs_are_written_byte_for_byte_as_before():
     """Every published summary.csv's rows, written by DictCsvWriter and by the csv.DictWriter
     the official tool (and infercheck before) uses: the same bytes."""
     checked = 0
-    paths = sorted((CORPUS / "expected").glob("*.summary.csv"))
+    paths = sorted(corpus("expected").glob("*.summary.csv"))
     assert len(paths) >= 10
     for path in paths:
         with open(path, newline="", encoding="utf-8") as f:

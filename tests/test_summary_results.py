@@ -9,14 +9,12 @@ from click.testing import CliRunner
 
 from infercheck.cli import main
 
-from .conftest import CORPUS, corpus
-
-PUBLISHED = CORPUS / "expected" / "inference-v5.1.summary_results.json"
+from .conftest import corpus
 
 
 @pytest.fixture(scope="module")
 def published():
-    return json.loads(PUBLISHED.read_text("utf-8"))
+    return json.loads((corpus("expected") / "inference-v5.1.summary_results.json").read_text("utf-8"))
 
 
 def _implied_ids(entries) -> dict[str, int]:
@@ -36,7 +34,7 @@ def test_every_entry_equals_the_published_one_field_by_field(tmp_path, published
     ids.write_text(json.dumps(_implied_ids(published)), "utf-8")
     out = tmp_path / "summary_results.json"
     given = corpus("inference-v5.1") if source == "tree" else \
-        CORPUS / "expected" / "inference-v5.1.summary.csv"
+        corpus("expected") / "inference-v5.1.summary.csv"
     done = _run(given, "--format", "summary-results", "--out", out, "--official-ids", ids)
     assert done.exit_code == 0, done.output
     ours = json.loads(out.read_text("utf-8"))
@@ -163,8 +161,6 @@ def test_a_report_writes_nothing_beside_its_inputs(tmp_path):
     assert (tmp_path / "site" / "downloads" / "results_ids.json").is_file()
 
 
-PUBLISHED_V60 = CORPUS / "expected" / "inference-v6.0.summary_results.json"
-
 
 @pytest.mark.parametrize("source", ["tree", "official summary.csv", "check --parquet",
                                     "check --csv"])
@@ -173,11 +169,11 @@ def test_v6_0_entries_equal_the_published_ones_byte_for_byte(tmp_path, source):
     again, no design_power_watts nor PrivateID field) of the 30 results of the v6.0 slice, from
     the tree checked by us, from the official checker's summary.csv of it, and from the tables
     `check` writes: the same bytes as the published entries, given the ids they imply."""
-    published = json.loads(PUBLISHED_V60.read_text("utf-8"))
+    published = json.loads((corpus("expected") / "inference-v6.0.summary_results.json").read_text("utf-8"))
     ids = tmp_path / "ids.json"
     ids.write_text(json.dumps(_implied_ids(published)), "utf-8")
     given = {"tree": corpus("inference-v6.0"),
-             "official summary.csv": CORPUS / "expected" / "inference-v6.0.summary.csv",
+             "official summary.csv": corpus("expected") / "inference-v6.0.summary.csv",
              "check --parquet": tmp_path / "t.parquet", "check --csv": tmp_path / "s.csv"}[source]
     if source.startswith("check"):
         done = CliRunner().invoke(main, ["check", str(corpus("inference-v6.0")), "-q",
