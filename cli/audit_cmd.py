@@ -12,6 +12,7 @@ from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, output_file
+from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import printable
 
 __all__ = ["audit"]
@@ -22,12 +23,16 @@ def _load(paths, jobs, profile, waivers=None):
     from infercheck.checker.audit.tree_evidence import EVIDENCE_CHECKS
     from infercheck.reports import InputError, load_results
 
+    progress = ProgressLine()  # on a terminal, once a tree's check takes a second
     try:
         # Trees are read for what the audit compares only: their verdicts are check's.
         return load_results(list(paths), jobs=jobs, profile=profile,
-                            checks={"inference": EVIDENCE_CHECKS}, waivers=waivers)
+                            checks={"inference": EVIDENCE_CHECKS}, waivers=waivers,
+                            progress=progress)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        progress.close()
 
 
 @click.command()

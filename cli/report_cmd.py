@@ -11,6 +11,7 @@ from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.user_files import UserFileError
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, missing_folder, output_file
+from infercheck.cli.progress import ProgressLine
 
 __all__ = ["report"]
 
@@ -77,12 +78,16 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     official_rows: dict[str, list[dict[str, str]]] = {}
     left_out: dict = {}
     profile = "published" if mobile_published else profile
+    progress = ProgressLine()  # on a terminal, once a tree's check takes a second
     try:
         table, trees = load_results(list(inputs), jobs=jobs or usable_cores(),
                                     profile=profile, official_rows=official_rows,
-                                    waivers=load_waivers(waivers_path), left_out=left_out)
+                                    waivers=load_waivers(waivers_path), left_out=left_out,
+                                    progress=progress)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        progress.close()
     if fmt == "summary-results":
         _summary_results(official_rows, out, official_ids)
         return

@@ -248,7 +248,7 @@ def _official_rows_of_table(path: str, frame: pd.DataFrame, official: dict) -> N
 def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                  official_rows: dict[str, list[dict[str, str]]] | None = None,
                  checks: dict | None = None, waivers=None,
-                 left_out: dict | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+                 left_out: dict | None = None, progress=None) -> tuple[pd.DataFrame, dict[str, str]]:
     """One tidy table of the valid results of every input, and the root of each checked tree
     by its round ("v4.1", or "mobile v4.1" for a Mobile tree) so that each round's results can
     link to their own tree. Trees are checked with `profile` where their suite knows it, else
@@ -259,7 +259,8 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
     `waivers` (core/waivers.py Waivers): findings allowed in the trees, whose results then
     count as valid as `check --waivers` says. `left_out`, if given, receives what the table
     leaves out: "invalid" (results the checker rejected), "no_value" (valid ones without a
-    number) and "suites" (the suites of every input, kept or not)."""
+    number) and "suites" (the suites of every input, kept or not). `progress`: the checks'
+    progress callable (cli/progress.py ProgressLine), cleared after each tree."""
     frames, trees = [], {}
     for path in paths:
         if os.path.isdir(path) or is_archive(path):
@@ -269,7 +270,10 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 report = check_tree(tree, jobs=jobs, suite=suite,
                                     profile=profile if known else "strict",
                                     checks=(checks or {}).get(suite), waivers=waivers,
-                                    shown_root=os.path.abspath(path), input_findings=refused)
+                                    shown_root=os.path.abspath(path), input_findings=refused,
+                                    progress=progress)
+                if progress is not None and hasattr(progress, "close"):
+                    progress.close()
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report, suite_named(suite).summary_table).to_pandas())
