@@ -16,7 +16,8 @@ from infercheck.checker.core.report import Report
 from infercheck.checker.core.suite import ResultSink, Scope, Suite
 
 __all__ = ["ALL_CODES", "SUITES", "ProfileNotForSuite", "UnknownSuite", "all_rules",
-           "available_rounds", "check_tree", "detect_suite", "load_rules", "rule_for", "suite_named"]
+           "available_rounds", "check_tree", "detect_suite", "load_rules", "not_a_tree",
+           "rule_for", "suite_named"]
 
 # In the order they claim a tree: the first whose owns_tree() says yes checks it.
 SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, inference.SUITE)}
@@ -47,6 +48,74 @@ def suite_named(name: str) -> Suite:
 def detect_suite(root: str) -> str:
     """The name of the first suite that claims the tree."""
     return next(s.name for s in SUITES.values() if s.owns_tree(root))
+
+
+# Every suite's tree holds division folders (inference: closed/, open/, network/; the Mobile
+# app's exports sit under closed/ and open/ too), and a submitter's folder holds these.
+_DIVISIONS = ("closed", "open", "network")
+_SUBMITTER_PARTS = {"results", "systems", "measurements", "compliance", "code", "documentation"}
+
+
+def _folders(path: str) -> list[str]:
+    try:
+        return sorted(e.name for e in os.scandir(path)
+                      if not e.name.startswith(".") and e.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+
+
+def _has_division(path: str) -> bool:
+    # A division that is a link counts: the check then says so on each result (STR026).
+    try:
+        return any(e.name.lower() in _DIVISIONS and e.is_dir() for e in os.scandir(path))
+    except OSError:
+        return False
+
+
+def _some(names: list[str], n: int = 3) -> str:
+    return ", ".join(names[:n]) + (f" and {len(names) - n:,} more" if len(names) > n else "")
+
+
+def not_a_tree(root: str, shown: str | None = None) -> str | None:
+    """None when `root` is a submission tree (it holds a division folder); else what the folder
+    is and where the tree might be, in a sentence: a division or submitter folder (the tree is
+    above it), a folder of several trees, an empty one. `shown` names it (an archive: no folder
+    above it to point at)."""
+    if _has_division(root):
+        return None
+    name = shown or root
+    path = os.path.abspath(root)
+    try:
+        entries = [e for e in os.listdir(root) if not e.startswith(".")]
+    except OSError:
+        entries = []
+    if not entries:
+        return f"{name} is empty: a submission tree holds closed/, open/ or network/"
+    lead = f"{name} holds no closed/, open/ or network/"
+    folders = _folders(root)
+    base = os.path.basename(path).lower()
+
+    def above(what: str, levels: int) -> str:
+        if shown:  # an archive: pack the tree's own root folder instead
+            return f"{lead}; it looks like {what}: pack the tree that holds it instead"
+        top = path
+        for _ in range(levels):
+            top = os.path.dirname(top)
+        if levels == 1:
+            return f"{lead}; it looks like {what}: check its parent {top}"
+        return f"{lead}; it looks like {what}: check {top}, {levels} folders up"
+
+    if base in _DIVISIONS or any(_SUBMITTER_PARTS & {n.lower() for n in _folders(os.path.join(root, f))}
+                                 for f in folders):
+        return above("a division folder", 1)
+    if "results" in {f.lower() for f in folders} or len(_SUBMITTER_PARTS & {f.lower() for f in folders}) >= 2:
+        return above("a submitter's folder", 2)
+    if base == "results":
+        return above("a submitter's results folder", 3)
+    trees = [f for f in folders if _has_division(os.path.join(root, f))]
+    if trees:
+        return f"{lead}; it holds {len(trees):,} trees ({_some(trees)}): check each of them"
+    return f"{lead} (it holds {_some(sorted(entries))})"
 
 
 def check_tree(root: str, *, round: str | None = None, suite: str = "inference",

@@ -12,7 +12,6 @@ from infercheck.checker.core.archive import ARCHIVE_SUFFIXES, is_archive
 from infercheck.checker.core.ci_formats import GithubAnnotations, JunitWriter, SarifWriter
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.explain import explain as explain_page
-from infercheck.checker.core.focus import Focus
 from infercheck.checker.core.pack_diff import pack_diff
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.profiles import PROFILES
@@ -31,11 +30,20 @@ from infercheck.checker.suites import (
     ProfileNotForSuite,
     check_tree,
     detect_suite,
+    not_a_tree,
     suite_named,
 )
-from infercheck.cli.paths import guard_outputs, output_file, tree_at
+from infercheck.cli.paths import STDOUT, guard_outputs, output_file, stdout_spool, tree_at
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.verdicts import exit_status, finding_line, summary_line, verdict_line
+from infercheck.cli.suggest import check_round, closest, either, focus_of, seeds_contradict
+from infercheck.cli.verdicts import (
+    exit_status,
+    finding_line,
+    findings_in_order,
+    not_shown_line,
+    summary_line,
+    verdict_line,
+)
 
 __all__ = ["VerdictLines", "check", "explain", "load_waivers", "rules"]
 
@@ -45,6 +53,9 @@ EXIT_STATUS = (
     "internal fault of the checker (an INT001 finding)."
 )
 
+
+# Findings printed under a result by default (-v: all); the summary counts the others.
+SHOWN = 3
 
 PROFILE_HELP = " ".join(f"{name}: {p.help}" for name, p in PROFILES.items())
 
@@ -74,36 +85,45 @@ def tree_argument(ctx, param, value):
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check systems in this many processes (1: in this one). Default: the number "
                    f"of usable cores, {usable_cores()} here.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True),
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
               callback=output_file,
-              help="Write the full report (schemas/report.schema.json) to this file.")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True),
+              help="Write the full report (schemas/report.schema.json) to this file (-: to "
+                   "standard output, the verdict lines then going to standard error).")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
               callback=output_file,
-              help="Write the official summary.csv of the round (valid results, power rows).")
+              help="Write the official summary.csv of the round (valid results, power rows); "
+                   "-: to standard output.")
 @click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False, writable=True),
               callback=output_file,
               help="Write the tidy results table, one typed row per result.")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True),
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, writable=True,
+                                                       allow_dash=True),
               callback=output_file,
               help="Write JUnit XML for CI test reports: a test case per result "
-                   "(submitter.system, benchmark/scenario), a failure per error finding.")
-@click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False, writable=True),
+                   "(submitter.system, benchmark/scenario), a failure per error finding; -: to "
+                   "standard output.")
+@click.option("--sarif", "sarif_path", type=click.Path(dir_okay=False, writable=True,
+                                                       allow_dash=True),
               callback=output_file,
               help="Write SARIF 2.1.0 for code scanning (GitHub): a rule per code used, with "
-                   "its explain text, a result per finding on its file.")
+                   "its explain text, a result per finding on its file; -: to standard output.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True,
               help="What to print: verdict lines, the JSON report, or GitHub Actions "
                    "annotations (::error file=...,title=CODE::...), one per finding, then the "
                    "summary line.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only invalid results and the summary.")
+@click.option("--verbose", "-v", is_flag=True,
+              help=f"Print every finding of every result (by default at most {SHOWN} under "
+                   f"each, the summary saying how many were not shown).")
 @click.option("--select", multiple=True, metavar="CODES",
               help="Report only these codes, families or tags (LG003, LG, power); repeatable or "
                    "comma-separated. The verdicts follow; every report says what was left out.")
 @click.option("--ignore", multiple=True, metavar="CODES",
               help="Leave out these codes, families or tags (--ignore PWR: check without power).")
 @click.option("--benchmark", "benchmarks", multiple=True, metavar="NAME",
-              help="Check only these benchmarks (resnet50, bert-99); repeatable.")
+              help="Check only these benchmarks: a model as `infercheck rules` names it (resnet, "
+                   "bert-99) or a folder name (resnet50); repeatable.")
 @click.option("--scenario", "scenarios", multiple=True, metavar="NAME",
               help="Check only these scenarios (Offline, SingleStream); repeatable.")
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
@@ -119,26 +139,50 @@ def check(path, **options):
     Prints one verdict line per result, then a summary. Every problem is a finding with a
     stable code; `infercheck explain CODE` tells what it means and how to fix it.
     """
+    if options["quiet"] and options["verbose"]:
+        raise click.UsageError("--quiet and --verbose contradict each other: give one of them")
+    outputs = {f"--{name}": options[f"{name}_path"]
+               for name in ("json", "csv", "parquet", "junit", "sarif")}
+    _one_standard_output(outputs, options["fmt"])
     guard_outputs([path, options["waivers_path"]],
-                  [(f"--{name}", options[f"{name}_path"])
-                   for name in ("json", "csv", "parquet", "junit", "sarif")])
-    with tree_at(path) as (tree, shown, refused):
-        status = _check(tree, shown, refused, path, **options)
+                  [(opt, out) for opt, out in outputs.items() if out != STDOUT])
+    with stdout_spool(outputs) as spooled, tree_at(path) as (tree, shown, refused):
+        for opt, out in spooled.items():
+            options[f"{opt[2:]}_path"] = out
+        status = _check(tree, shown, refused, path, text_to_stderr=STDOUT in outputs.values(),
+                        **options)
     sys.exit(status)
 
 
+def _one_standard_output(outputs: dict[str, str | None], fmt: str) -> None:
+    """At most one thing on standard output: one output named "-", and then no --format
+    printing there too; Parquet (binary, columnar) only to a file."""
+    dash = [opt for opt, out in outputs.items() if out == STDOUT]
+    if "--parquet" in dash:
+        raise click.BadParameter("Parquet is written to a file, not to standard output",
+                                 param_hint="--parquet")
+    if len(dash) > 1:
+        both = "both" if len(dash) == 2 else "all"
+        raise click.UsageError(f"{' and '.join(dash)} {both} name standard output (-): give all "
+                               f"but one of them a file")
+    if dash and fmt != "text":
+        raise click.UsageError(f"{dash[0]} - and --format {fmt} both write to standard output: "
+                               f"give {dash[0]} a file, or leave --format out")
+
+
 def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile, jobs, json_path,
-           csv_path, parquet_path, junit_path, sarif_path, fmt, quiet, select, ignore, benchmarks,
-           scenarios, waivers_path) -> int:
+           csv_path, parquet_path, junit_path, sarif_path, fmt, quiet, verbose, select, ignore,
+           benchmarks, scenarios, waivers_path, text_to_stderr=False) -> int:
     """The check of `tree` (`shown` names it when it is an unpacked archive, with the findings
     `refused` of unpacking it); its exit status."""
+    if (what := not_a_tree(tree, shown)) is not None:
+        raise click.BadParameter(what, param_hint="PATH")
     if suite == "auto":
         suite = detect_suite(tree)
-    rounds = suite_named(suite).packs.rounds()
-    if round_name is not None and round_name not in rounds:
-        raise click.BadParameter(
-            f"{round_name!r} is not a round of {suite} (known: {', '.join(rounds)})",
-            param_hint="--version")
+    check_round(suite, round_name)
+    focus = focus_of(suite, select, ignore, benchmarks, scenarios)
+    if profile != "smoke" and (other := seeds_contradict(tree, suite, round_name, submitter)):
+        raise click.BadParameter(other, param_hint="--version")
     waivers = load_waivers(waivers_path, suite)
     progress = ProgressLine(enabled=None if fmt == "text" else False)
     # Every output is written as the results come, none held: memory stays flat however large
@@ -147,7 +191,9 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
                # an archive's files cannot be annotated: each message names its path
                "github": lambda: GithubAnnotations(sys.stdout, None if shown else path,
                                                    summary_line)}.get(fmt)
-    writers = [printer() if printer else VerdictLines(profile, quiet, progress)]
+    writers = [printer() if printer else VerdictLines(profile, quiet, progress, verbose=verbose,
+                                                      err=text_to_stderr,
+                                                      shows_all="-v shows all")]
     if json_path:
         writers.append(JsonFileWriter(json_path))
     if csv_path:
@@ -162,7 +208,7 @@ def _check(tree, shown, refused, path, *, round_name, suite, submitter, profile,
     try:
         report = check_tree(tree, round=round_name, suite=suite, profile=profile,
                             submitter=submitter, jobs=jobs or usable_cores(), progress=progress,
-                            sink=sinks, focus=Focus.of(select, ignore, benchmarks, scenarios),
+                            sink=sinks, focus=focus,
                             waivers=waivers, shown_root=shown, input_findings=refused)
     except ProfileNotForSuite as exc:
         sinks.abandon()
@@ -189,25 +235,45 @@ def load_waivers(path: str | None, suite: str | None = None) -> Waivers | None:
 
 
 class VerdictLines:
-    """The verdict lines, each printed as its result comes; the tree's findings and the summary
-    at the end."""
+    """The verdict lines, each printed as its result comes with its findings (at most SHOWN by
+    default, all with `verbose`, those of invalid results only when `quiet`); the tree's findings,
+    what was not shown, and the summary at the end. `err`: on standard error (standard output
+    carries a report)."""
 
-    def __init__(self, profile: str, quiet: bool, progress: ProgressLine) -> None:
+    def __init__(self, profile: str, quiet: bool, progress: ProgressLine, *,
+                 verbose: bool = False, err: bool = False,
+                 shows_all: str = "`infercheck check -v` shows all") -> None:
+        # shows_all: what shows the findings left out (`pack` prints these lines too, and has
+        # no -v of its own)
         self.profile, self.quiet, self.progress = profile, quiet, progress
+        self.verbose, self.err, self.shows_all = verbose, err, shows_all
         self.focused = False
+        self.hidden = 0  # findings of the results not printed under them
+
+    def _echo(self, line: str) -> None:
+        click.echo(line, err=self.err)
 
     def begin(self, report) -> None:
         self.focused = bool(report.focus)
 
     def add(self, entry) -> None:
-        if not self.quiet or not entry.valid:
-            self.progress.close()  # the line is drawn again at the next system
-            click.echo(verdict_line(entry, self.profile, self.focused))
+        findings = findings_in_order(entry.findings)
+        if self.quiet and entry.valid:
+            self.hidden += len(findings)
+            return
+        shown = findings if self.verbose else findings[:SHOWN]
+        self.hidden += len(findings) - len(shown)
+        self.progress.close()  # the line is drawn again at the next system
+        self._echo(verdict_line(entry, self.profile, self.focused))
+        for f in shown:
+            self._echo("        " + finding_line(f))
 
     def end(self, report) -> None:
         for f in report.findings:
-            click.echo(finding_line(f))
-        click.echo(summary_line(report))
+            self._echo(finding_line(f))
+        if self.hidden:
+            self._echo(not_shown_line(self.hidden, self.shows_all))
+        self._echo(summary_line(report))
 
 
 def _shown(value) -> str:
@@ -220,9 +286,7 @@ def _rules_diff(suite: str, names, fmt: str) -> None:
     packs = suite_named(suite).packs
     resolved = []
     for name in names:
-        if name not in packs.rounds():
-            raise click.BadParameter(f"{name!r} is not a round of {suite} (known: "
-                                     f"{', '.join(packs.rounds())})", param_hint="--diff")
+        check_round(suite, name, "--diff")
         resolved.append(packs.resolve(name))
     changes = pack_diff(*resolved)
     if fmt == "json":
@@ -263,6 +327,7 @@ def rules(round_name, suite, list_rounds, fmt, diff_rounds):
     if list_rounds or not round_name:
         click.echo("\n".join(rounds))
         return
+    check_round(suite, round_name)
     try:
         pack = suite_named(suite).load_rules(round_name)
     except RulePackError as exc:
@@ -331,8 +396,9 @@ def explain(code, list_codes, fmt, waivers_path):
         return
     rule = ALL_CODES.get(code)
     if rule is None:
-        raise click.BadParameter(f"no rule has code {code!r}; see `infercheck explain --list`",
-                                 param_hint="CODE")
+        near = closest(code, ALL_CODES)
+        hint = f"did you mean {either(near)}?" if near else "see `infercheck explain --list`"
+        raise click.BadParameter(f"no rule has code {code!r}; {hint}", param_hint="CODE")
     waivers = load_waivers(waivers_path)
     granted = waivers.for_code(code, ALL_CODES) if waivers is not None else []
     if fmt == "json":

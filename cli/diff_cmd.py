@@ -13,13 +13,16 @@ from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.report import Report
 from infercheck.checker.core.report_diff import diff_reports, load_report
 from infercheck.checker.core.user_files import UserFileError
-from infercheck.checker.suites import check_tree
-from infercheck.cli.verdicts import printable
+from infercheck.checker.suites import check_tree, not_a_tree
+from infercheck.cli.suggest import check_round
+from infercheck.cli.verdicts import count, number, printable
 
 __all__ = ["diff"]
 
 
 def _report(path: str, round_name: str | None, profile: str, jobs: int) -> Report:
+    if os.path.isdir(path) and (what := not_a_tree(path)) is not None:
+        raise click.UsageError(what)
     if os.path.isdir(path) or is_archive(path):  # an archive: checked as its tree
         return check_tree(path, round=round_name, suite="auto", profile=profile, jobs=jobs)
     try:
@@ -31,6 +34,23 @@ def _report(path: str, round_name: str | None, profile: str, jobs: int) -> Repor
 
 def _pct(change: float | None) -> str:
     return "" if change is None else f" ({change:+.2f} %)"
+
+
+def _some(names: list[str], n: int = 3) -> str:
+    """At most `n` names, then how many more: the lines above list them all."""
+    return ", ".join(names[:n]) + (f" and {len(names) - n:,} more" if len(names) > n else "")
+
+
+def _summary(d) -> str:
+    """One short last line: counts, and a few of the results no longer valid (a round's diff
+    would otherwise end in a line of every one of them)."""
+    counts = (f"{len(d.added):,} added, {len(d.removed):,} removed, "
+              f"{count(len(d.verdicts), 'verdict')} and {count(len(d.values), 'value')} changed, "
+              f"{count(len(d.appeared), 'finding')} appeared, {len(d.disappeared):,} disappeared")
+    if d.regressed:
+        return (f"NO LONGER VALID: {count(len(d.regressed), 'result')} "
+                f"({printable(_some(d.regressed))}); {counts}")
+    return ("NO CHANGE: " if d.empty else "CHANGED: ") + counts
 
 
 @click.command()
@@ -52,6 +72,7 @@ def diff(old, new, round_name, profile, fmt, jobs):
     change), and the findings that appeared and disappeared. Exit 1 when a result that was
     valid in OLD is invalid or gone in NEW, else 0; 2 on a usage error.
     """
+    check_round(None, round_name)
     cores = jobs or usable_cores()
     d = diff_reports(_report(old, round_name, profile, cores), _report(new, round_name, profile, cores))
     if fmt == "json":
@@ -68,16 +89,13 @@ def diff(old, new, round_name, profile, fmt, jobs):
                                  f"{verdict[v['after']]}" + (f" ({', '.join(v['errors'])})"
                                                              if v["errors"] else "")))
         for v in d.values:
-            click.echo(printable(f"~ value      {v['result']}: {v['before']:.6g} -> {v['after']:.6g} "
+            click.echo(printable(f"~ value      {v['result']}: {number(v['before'])} -> "
+                                 f"{number(v['after'])} "
                                  f"{v['units'] or ''}".rstrip() + _pct(v["change_pct"])))
         for f in d.appeared:
             click.echo(printable(f"+ finding    {f['code']} {f['path'] or ''}: {f['message']}"))
         for f in d.disappeared:
             click.echo(printable(f"- finding    {f['code']} {f['path'] or ''}: {f['message']}"))
-        counts = (f"{len(d.added)} added, {len(d.removed)} removed, {len(d.verdicts)} verdicts "
-                  f"and {len(d.values)} values changed, {len(d.appeared)} findings appeared, "
-                  f"{len(d.disappeared)} disappeared")
-        click.echo(("NO LONGER VALID: " + ", ".join(d.regressed) + "; " if d.regressed else
-                    "NO CHANGE: " if d.empty else "CHANGED: ") + counts)
+        click.echo(_summary(d))
     sys.exit(1 if d.regressed else 0)
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,7 +13,11 @@ import click
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
 
-__all__ = ["guard_outputs", "inside", "missing_folder", "output_file", "tree_at"]
+__all__ = ["STDOUT", "guard_outputs", "inside", "missing_folder", "output_file", "stdout_spool",
+           "tree_at"]
+
+# An output named "-" is standard output, as for most Unix tools.
+STDOUT = "-"
 
 
 def inside(path: str, tree: str) -> bool:
@@ -65,3 +72,29 @@ def tree_at(path: str) -> Iterator[tuple[str, str | None, tuple]]:
     archive unpacked into a temporary folder (removed when the block ends), named by its path."""
     with unpacked_or_not(path) as (tree, refused):
         yield tree, (os.path.abspath(path) if is_archive(path) else None), tuple(refused)
+
+
+@contextmanager
+def stdout_spool(outputs: dict[str, str | None]) -> Iterator[dict[str, str | None]]:
+    """`outputs` (option -> path) with an output named "-" given a temporary file instead, whose
+    bytes go to standard output once the block ends without an error. The writers keep writing
+    whole files (under a temporary name, renamed when complete), so a check that fails half-way
+    never leaves half a report on a pipe either."""
+    dash = [opt for opt, path in outputs.items() if path == STDOUT]
+    if not dash:
+        yield dict(outputs)
+        return
+    folder = tempfile.mkdtemp(prefix="infercheck-stdout-")
+    spooled = {opt: (os.path.join(folder, "out") if opt in dash else path)
+               for opt, path in outputs.items()}
+    try:
+        yield spooled
+        spool = os.path.join(folder, "out")
+        if os.path.exists(spool):  # none without a round, as for a file
+            sys.stdout.flush()
+            binary = click.get_binary_stream("stdout")
+            with open(spool, "rb") as fh:
+                shutil.copyfileobj(fh, binary)
+            binary.flush()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -12,10 +12,12 @@ import click
 
 from infercheck.checker.core.confined import LinkOnTheWay
 from infercheck.checker.core.engine import usable_cores
+from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.inference.preprocess import LinkedStructure
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
-from infercheck.checker.suites import check_tree, detect_suite
+from infercheck.checker.suites import check_tree, detect_suite, not_a_tree
 from infercheck.cli.paths import guard_outputs, missing_folder
+from infercheck.cli.suggest import check_round, seeds_contradict
 from infercheck.cli.verdicts import exit_status, printable, summary_line
 
 __all__ = ["preprocess"]
@@ -59,8 +61,14 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
     - folders left empty are removed.
     Each step is listed with its reason; then the verdict of the new tree.
     """
+    if (what := not_a_tree(tree)) is not None:
+        raise click.BadParameter(what, param_hint="TREE")
     if detect_suite(tree) != "inference":
         raise click.UsageError("preprocess is for MLPerf Inference trees")
+    check_round("inference", round_name)
+    if other := seeds_contradict(tree, "inference", round_name, submitter):
+        # Every result would be invalid by the seeds alone and moved to open or removed.
+        raise click.BadParameter(other, param_hint="--version")
     if not dry_run and not out:
         raise click.UsageError("--out NEW is required (or --dry-run)")
     if out:
@@ -97,6 +105,8 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
                 f"preprocess moves and removes result folders, and never through a link: "
                 f"replace each by the folder it points to") from None
         if isinstance(exc, LinkOnTheWay):
+            raise click.UsageError(f"preprocess stopped, nothing written: {exc}") from None
+        if isinstance(exc, RulePackError):  # no round given nor recognised: the user's to say
             raise click.UsageError(f"preprocess stopped, nothing written: {exc}") from None
         raise
     finally:

@@ -3,16 +3,48 @@ the exit status."""
 
 from __future__ import annotations
 
+import re
+
 from infercheck.checker.core.internal import RulePackBroken
 from infercheck.checker.core.names import readable
 from infercheck.checker.core.profiles import PROFILES, TOLERATED
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.tree_rules import EmptyTree
 
-__all__ = ["exit_status", "finding_line", "printable", "summary_line", "verdict_line"]
+__all__ = ["count", "exit_status", "finding_line", "findings_in_order", "not_shown_line", "number",
+           "printable", "summary_line", "verdict_line"]
 
 # Findings that mean the command was used wrongly rather than that the tree is invalid.
 USAGE_CODES = {EmptyTree.code, RulePackBroken.code}
+
+_LINE = re.compile(r"\bline (\d+)\b")  # a locator naming the line of its file
+_SEVERITY_ORDER = {"error": 0, "warning": 1}
+
+
+def number(value: float) -> str:
+    """A measured value as people write it: six significant digits, no exponent within
+    0.0001..1e15 (173400, not 1.734e+05; 96.6042, not 96.60419999999999)."""
+    shown = f"{value:.6g}"
+    if "e" in shown and 1e-4 <= abs(value) < 1e15:
+        digits = max(0, 5 - int(f"{abs(value):e}".split("e")[1]))
+        shown = f"{round(value, digits):.{digits}f}"
+        if "." in shown:
+            shown = shown.rstrip("0").rstrip(".")
+    return shown
+
+
+def count(n: int, one: str, many: str | None = None) -> str:
+    """"1 error", "1,698 errors"."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def findings_in_order(findings) -> list:
+    """Errors, then warnings, then the rest (info), each in the order found."""
+    return sorted(findings, key=lambda f: _SEVERITY_ORDER.get(f.severity, 2))
+
+
+def not_shown_line(hidden: int, shows_all: str = "-v shows all") -> str:
+    return f"… {count(hidden, 'more finding')} not shown: {shows_all}"
 
 
 def printable(text: str) -> str:
@@ -40,25 +72,22 @@ def verdict_line(entry: ResultEntry, profile: str, focused: bool = False) -> str
     m = entry.metrics
     parts = [tag, printable(entry.result)]
     if m.get("value") is not None:
-        parts.append(f"{m['value']:.6g} {m.get('units', '')}".rstrip())
+        parts.append(f"{number(m['value'])} {m.get('units', '')}".rstrip())
     if m.get("accuracy_display"):
         metric, shown = m.get("accuracy_metric") or "accuracy", m["accuracy_display"]
         parts.append(shown if metric in shown else f"{metric} {shown}")
     if m.get("power_value"):
-        parts.append(f"power {m['power_value']:.6g} {m.get('power_units', '')}")
+        parts.append(f"power {number(m['power_value'])} {m.get('power_units', '')}")
     if m.get("inferred"):
         parts.append(f"(inferred from {m.get('loadgen_scenario')})")
-    line = "  ".join(parts)
-    errors = entry.errors()
-    if errors:
-        shown = printable("; ".join(f"{f.code} {f.message}" for f in errors[:3]))
-        more = f" (+{len(errors) - 3} more)" if len(errors) > 3 else ""
-        line += f"\n        {shown}{more}"
-    return line
+    # The findings go on lines of their own (check_cmd.VerdictLines), each with its path.
+    return "  ".join(parts)
 
 
 def finding_line(f) -> str:
-    where = f" {f.path}:" if f.path else ""
+    """SEVERITY CODE name: path[:line]: message, the path relative to the tree."""
+    line = _LINE.search(f.locator or "")
+    where = f" {f.path}{':' + line.group(1) if line else ''}:" if f.path else ""
     waived = f" [waived by waiver {f.waived['waiver']}: {f.waived['reason']}]" if f.waived else ""
     return printable(f"{f.severity.upper():7} {f.code} {f.name}:{where} {f.message}{waived}")
 
@@ -72,25 +101,21 @@ def _tolerated(report: Report) -> str:
     return "Tolerated by the published profile (warnings that strict counts as errors):\n" + "\n".join(lines)
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
-
-
 def summary_line(report: Report) -> str:
     s = report.stats()
     counts = s["findings"]
     verdict = "VALID" if report.valid else "INVALID"
-    power = f", {s['power_results']} with power" if report.suite != "mobile" else ""
-    line = (f"{verdict}: {s['results']} results, {s['valid_results']} valid, "
-            f"{s['invalid_results']} invalid{power}; "
-            f"{counts.get('error', 0)} errors, {counts.get('warning', 0)} warnings "
+    power = f", {s['power_results']:,} with power" if report.suite != "mobile" else ""
+    line = (f"{verdict}: {count(s['results'], 'result')}, {s['valid_results']:,} valid, "
+            f"{s['invalid_results']:,} invalid{power}; "
+            f"{count(counts.get('error', 0), 'error')}, {count(counts.get('warning', 0), 'warning')} "
             f"({'mobile ' if report.suite == 'mobile' else ''}round {report.round or '?'}, "
             f"profile {report.profile}"
             + (f"; FOCUSED, not a full check: {report.focus}" if report.focus else "") + ")")
     if report.waivers is not None:
         w = report.waivers
-        line += (f"\n{_count(w['waived_findings'], 'finding')} waived by {w['file']} "
-                 f"({_count(w['entries'], 'entry', 'entries')})")
+        line += (f"\n{count(w['waived_findings'], 'finding')} waived by {w['file']} "
+                 f"({count(w['entries'], 'entry', 'entries')})")
     tolerated = _tolerated(report)
     return f"{tolerated}\n{line}" if tolerated else line
 

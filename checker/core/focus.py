@@ -24,10 +24,15 @@ class Focus:
     ignore: tuple[str, ...] = ()
     benchmarks: tuple[str, ...] = ()
     scenarios: tuple[str, ...] = ()
+    # The folder names `benchmarks` stand for (a model as `rules` prints it, `resnet`, is also
+    # its folders' names, resnet50), resolved by the command line from the packs; empty: the
+    # names as given. The reports name `benchmarks`, as the user typed them.
+    benchmark_folders: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, select=(), ignore=(), benchmarks=(), scenarios=()) -> Focus:
-        return cls(_split(select), _split(ignore), _split(benchmarks), _split(scenarios))
+    def of(cls, select=(), ignore=(), benchmarks=(), scenarios=(), benchmark_folders=()) -> Focus:
+        return cls(_split(select), _split(ignore), _split(benchmarks), _split(scenarios),
+                   tuple(benchmark_folders))
 
     @property
     def active(self) -> bool:
@@ -58,4 +63,5 @@ class Focus:
             return not wanted or any(str(n).lower() in {w.lower() for w in wanted}
                                      for n in names if n)
 
-        return named(self.benchmarks, benchmark) and named(self.scenarios, scenario, folder)
+        return (named(self.benchmark_folders or self.benchmarks, benchmark)
+                and named(self.scenarios, scenario, folder))
