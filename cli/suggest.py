@@ -12,6 +12,9 @@ import click
 
 from infercheck.checker.core.findings import CodeIndex
 from infercheck.checker.core.focus import Focus
+from infercheck.checker.inference.rounds import census, detect_round
+from infercheck.checker.inference.rules import SCENARIO_NAMES, known_seed_sets, load_rules
+from infercheck.checker.mobile.rules import SCENARIOS as MOBILE_SCENARIOS
 from infercheck.checker.suites import SUITES, suite_named
 
 __all__ = ["benchmark_aliases", "check_codes", "check_round", "check_scenarios", "closest",
@@ -144,9 +147,7 @@ def benchmark_aliases(suite: str, wanted: Iterable[str]) -> tuple[str, ...]:
 def known_scenarios(suite: str) -> tuple[str, ...]:
     """The scenario names of `suite`: LoadGen's, and those of endpoints results (Online)."""
     if suite == "mobile":
-        from infercheck.checker.mobile.rules import SCENARIOS
-        return tuple(SCENARIOS)
-    from infercheck.checker.inference.rules import SCENARIO_NAMES
+        return tuple(MOBILE_SCENARIOS)
     s = suite_named(suite)
     extra = {name for r in s.packs.rounds()
              for name in ((s.load_rules(r).endpoints or {}).get("scenario_folders") or {}).values()}
@@ -181,9 +182,6 @@ def seeds_contradict(tree: str, suite: str, round_name: str | None,
     carry no seeds."""
     if round_name is None or suite != "inference":
         return None
-    from infercheck.checker.inference.rounds import census, detect_round
-    from infercheck.checker.inference.rules import known_seed_sets, load_rules
-
     seeds = load_rules(round_name).loadgen["seeds"]
     own = known_seed_sets().get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
                                  seeds["schedule_rng_seed"]))

@@ -393,3 +393,24 @@ def test_the_readme_lists_every_round_with_its_benchmarks():
         rules = load_rules("inference", name)
         cells = [c.strip() for c in rows[name].split("|")[1:-1]]
         assert cells == [name, rules.data["extends"] or "-", ", ".join(sorted(rules.benchmarks))], name
+
+
+def test_no_pack_names_a_key_twice():
+    """YAML keeps the last of two equal keys without a word: a pack that says a key twice
+    (publication: null, then publication: ...) says one of them for nothing."""
+    import yaml
+
+    packs = [*(PROJECT / "checker" / "inference" / "packs").glob("*.yaml"),
+             *(PROJECT / "checker" / "mobile" / "packs").glob("*.yaml")]
+    twice = []
+    for path in packs:
+        pending = [yaml.compose(path.read_text("utf-8"))]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, yaml.MappingNode):
+                keys = [k.value for k, _ in node.value]
+                twice += [f"{path.name}: {k}" for k in sorted({k for k in keys if keys.count(k) > 1})]
+                pending.extend(v for _, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                pending.extend(node.value)
+    assert len(packs) > 15 and twice == []
