@@ -24,9 +24,11 @@ __all__ = ["report"]
 @click.option("--format", "fmt", type=click.Choice(["site", "summary-results"]), default="site",
               show_default=True,
               help="site: the results site, whose downloads hold the CSV, Parquet and XLSX "
-                   "tables and each inference round's summary_results.json; summary-results: "
-                   "only summary_results.json of one inference round, as MLCommons publishes it "
-                   "(generate_final_report.py), from trees or summary CSVs.")
+                   "tables and what MLCommons published of each inference round (summary.xlsx "
+                   "from v3.0, summary_results.json from v5.0); summary-results: only "
+                   "summary_results.json of one inference round from v5.0, as MLCommons "
+                   "publishes it (generate_final_report.py), from trees, summary CSVs or "
+                   "check --parquet tables.")
 @click.option("--official-ids", "official_ids", type=click.Path(dir_okay=False),
               callback=output_file,
               help="With --format summary-results: the ids.json of generate_final_report.py "
@@ -151,6 +153,7 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
     from infercheck.reports.ids import read_official_ids  # with pandas, above
     from infercheck.reports.summary_results import (  # with pandas, above
         IdsFileError,
+        publication,  # (as above)
         write_summary_results,
     )
 
@@ -165,8 +168,13 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
     except (IdsFileError, UserFileError) as exc:
         raise click.UsageError(str(exc)) from None
     if done is None:
-        raise click.UsageError(f"the {round_name} pack does not say what MLCommons publishes of "
-                               "that round (its `publication` table; v5.1 onwards)")
+        pub = publication(round_name)
+        raise click.UsageError(
+            f"MLCommons published no summary_results.json of {round_name} (its script wrote it "
+            f"from v5.0); `infercheck report --out SITE` writes the round's summary.xlsx"
+            if pub.get("scenarios") else
+            f"the {round_name} pack does not say what MLCommons publishes of that round (its "
+            f"`publication` table, from v3.0)")
     click.echo(f"Wrote {out}: {len(done.entries)} entries of {round_name}"
                + (f"; IDs in {ids_path}" if ids_path else ""))
     if done.unlisted:

@@ -4,7 +4,9 @@ generate_final_report.py lays it out: one sheet per category and suite and its p
 availability, system, nodes, processor, p#, accelerator, a#, software, notes; in the open
 division also the model used and its accuracy; links to the details and the code), and under
 Result the columns benchmark / scenario / units in the round's order (the pack's
-`publication.models` and `publication.units`).
+`publication.models` and `publication.units`). What differs from round to round is the pack's
+`publication` table: the system columns, the links (v3.0: details only), the sheet names (v3.0:
+"closed,datacenter"; summary_results.sheets), the number format.
 
 Differences, on purpose: the links are hyperlinks of the cell, not `=HYPERLINK()` formulas built
 from folder names (a name with a quote would break out of the formula), and no cell is a
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .summary_results import Sheet
+from .summary_results import Sheet, link_columns
 from .xlsx import formulas_as_text, xml_safe_frame
 
 __all__ = ["INDICES", "indices", "write_official_xlsx"]
@@ -25,12 +27,15 @@ _SYSTEM = ["ID", "Unique ID (e.g. for Audit)", "ColorKey", "Submitter", "Availab
            "Nodes", "Processor", "p#", "Accelerator", "a#", "Software", "Notes"]
 
 
-def indices(system: list[str] | None = None) -> dict[str, list[str]]:
+def indices(system: list[str] | None = None,
+            links: list[str] | None = None) -> dict[str, list[str]]:
     """Each category's row columns: the system's (the pack's `publication.system_columns`, by
-    default the script's of v5.1), then the open division's model and accuracy, then links."""
+    default the script's of v5.1), then the open division's model and accuracy, then the links
+    (`publication.link_columns`, by default details and code)."""
     system = list(system or _SYSTEM)
-    return {"closed": [*system, "Details", "Code"], "network": [*system, "Details", "Code"],
-            "open": [*system, "UsedModel", "Accuracy", "Details", "Code"]}
+    links = list(links) if links is not None else ["Details", "Code"]
+    return {"closed": [*system, *links], "network": [*system, *links],
+            "open": [*system, "UsedModel", "Accuracy", *links]}
 
 
 INDICES = indices()
@@ -51,7 +56,7 @@ def _table(sheet: Sheet, models: list[str], units: list[str], index: list[str]) 
 def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> list[str]:
     """Write the workbook; returns its sheet names."""
     models, units = publication.get("models", []), publication.get("units", [])
-    layout = indices(publication.get("system_columns"))
+    layout = indices(publication.get("system_columns"), link_columns(publication))
     number = publication.get("number_format") or "#,##0.00"
     written = []
     with pd.ExcelWriter(path, engine="openpyxl") as writer:

@@ -23,7 +23,15 @@ from infercheck.checker.core.safe_csv import csv_line
 from .ids import assign_ids
 from .links import relative_link
 from .official_xlsx import write_official_xlsx
-from .summary_results import publication, published_table, read_ids, write_summary_results
+from .summary_results import (
+    publication,
+    published_files,
+    published_table,
+    read_ids,
+    write_ids,
+    write_summary_results,
+    writes_summary_results,
+)
 from .xlsx import write_xlsx
 
 __all__ = ["build_site"]
@@ -217,13 +225,22 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
             continue
         # one round: the published names; several: each round's own
         suffix = "" if len(official_rows) == 1 else f"_{round_name}"
-        done = write_summary_results(rows, round_name,
-                                     os.path.join(downloads, f"summary_results{suffix}.json"),
-                                     os.path.join(downloads, f"ids{suffix}.json"))
-        if done is not None:
-            with atomic_path(os.path.join(downloads, f"summary{suffix}.xlsx")) as tmp:
-                write_official_xlsx(done.sheets, publication(round_name), tmp)
-            published += [f"summary_results{suffix}.json", f"summary{suffix}.xlsx"]
+        ids = os.path.join(downloads, f"ids{suffix}.json")
+        done = published_files(rows, round_name, ids)
+        if done is None:
+            continue
+        pub = publication(round_name)
+        if writes_summary_results(pub):
+            write_summary_results(rows, round_name,
+                                  os.path.join(downloads, f"summary_results{suffix}.json"), ids)
+            published.append(f"summary_results{suffix}.json")
+        else:
+            # The round's script wrote the spreadsheet only; its IDs are kept all the same, so
+            # that a rebuild numbers each system as before.
+            write_ids(done, ids)
+        with atomic_path(os.path.join(downloads, f"summary{suffix}.xlsx")) as tmp:
+            write_official_xlsx(done.sheets, pub, tmp)
+        published.append(f"summary{suffix}.xlsx")
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))

@@ -18,6 +18,11 @@ script does, in the same order, so that each entry is the published one field by
   scenario and units, duplicates dropped, and a power row merged into its performance row
   (Power_Result / Power_Units beside Performance_Result / Performance_Units).
 
+What differs from round to round is data, the pack's `publication` table, each checked against
+the script that published the round (tests/test_official_files.py): from v3.0 the spreadsheet
+(its tables, sheet names, link columns, results repository and branch), from v5.0, the first
+round whose script wrote it, summary_results.json (`publication.summary_results: false` before).
+
 Types and spellings are those of the published file: text stays text (host_processor_core_count
 too, which a whole round's CSV always holds as text), counts are integers, Result a number with
 at most 10 decimals, and what pandas reads as missing ("N/A", "None", "") is "".
@@ -36,8 +41,9 @@ from infercheck.checker.inference.rules import load_rules
 
 from .ids import read_official_ids
 
-__all__ = ["IdsFileError", "PublishedResults", "Sheet", "publication", "published_table",
-           "read_ids", "sheets", "summary_results", "write_summary_results"]
+__all__ = ["IdsFileError", "PublishedResults", "Sheet", "link_columns", "publication",
+           "published_files", "published_table", "read_ids", "sheets", "summary_results",
+           "write_ids", "write_summary_results", "writes_summary_results"]
 
 RENAMES = {
     "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
@@ -131,21 +137,25 @@ def _typed(row: dict[str, str], pub: dict) -> dict:
 
 def published_table(rows: Iterable[dict[str, str]], round_name: str,
                     ids: dict[str, int] | None = None, *, owner: str = "mlcommons",
-                    repository: str | None = None, branch: str = "main",
+                    repository: str | None = None, branch: str | None = None,
                     pub: dict | None = None) -> tuple[list[dict], dict[str, int]]:
     """The rows as the official script holds them before it makes its tables: renamed, typed,
-    with their links, unique ID, colour key and ID, in its order; and the updated ids. `pub`:
-    the round's `publication` table (by default its pack's)."""
+    with their links (`publication.link_columns`: the v3.0 script made no Code link), unique
+    ID, colour key and ID, in its order; and the updated ids. `pub`: the round's `publication`
+    table (by default its pack's)."""
     pub = publication(round_name) if pub is None else pub
     version = round_name.lstrip("v")
     repository = repository or pub.get("repository") or f"inference_results_{round_name}"
+    branch = branch or pub.get("branch") or "main"
     base = f"https://github.com/{owner}/{repository}/tree/{branch}"
     code = pub.get("code_folder") or "code"
+    links = link_columns(pub)
     table = []
     for row in rows:
         r = _typed(row, pub)
         r["Details"] = "/".join([base, r["Category"], r["Submitter"], "results", r["Platform"]])
-        r["Code"] = "/".join([base, r["Category"], r["Submitter"], code])
+        if "Code" in links:
+            r["Code"] = "/".join([base, r["Category"], r["Submitter"], code])
         key = [r["Suite"], r["Category"], r["Submitter"], r["Platform"]]
         if r["Category"] == "open":
             key.append(r["UsedModel"])
@@ -165,12 +175,30 @@ def published_table(rows: Iterable[dict[str, str]], round_name: str,
     return table, known
 
 
+SHEET_NAMES = {"performance": "{suite} - {category}", "power": "{suite} - {category} - power"}
+
+
+def link_columns(pub: dict) -> list[str]:
+    """The spreadsheet's link columns of a round (`publication.link_columns`)."""
+    links = pub.get("link_columns")
+    return list(links) if links is not None else ["Details", "Code"]
+
+
+def writes_summary_results(pub: dict) -> bool:
+    """Whether the round's script wrote summary_results.json (`publication.summary_results`:
+    from v5.0; the earlier scripts wrote the spreadsheet only)."""
+    return pub.get("summary_results", True) is not False
+
+
 def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]],
-           unlisted_shown: bool = False) -> list[Sheet]:
+           unlisted_shown: bool = False, names: dict[str, str] | None = None) -> list[Sheet]:
     """The tables of the published spreadsheet, in its order: per category and suite, the
     results of the scenarios that suite shows for the model, and the power table of those with
     power (their performance rows too). A sheet with no row is not made. `unlisted_shown`: a
-    model the suite does not list is shown in every scenario (the v6 script's default)."""
+    model the suite does not list is shown in every scenario (the v6 script's default; the
+    earlier scripts stop on it with a KeyError, and it is left out here). `names`: the sheet
+    names' formats (`publication.sheet_names`; v3.0 named them "closed,datacenter")."""
+    names = {**SHEET_NAMES, **(names or {})}
     out = []
     for category in CATEGORIES:
         for suite in SUITES:
@@ -180,9 +208,8 @@ def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]],
                            else unlisted_shown)]
             perf = [r for r in listed if r["Units"] not in POWER_UNITS]
             power = [r for r in listed if r["has_power"] is True]
-            out += [Sheet(name, category, chosen) for name, chosen in (
-                (f"{suite} - {category}", perf), (f"{suite} - {category} - power", power))
-                if chosen]
+            out += [Sheet(names[kind].format(suite=suite, category=category), category, chosen)
+                    for kind, chosen in (("performance", perf), ("power", power)) if chosen]
     return out
 
 
@@ -198,7 +225,8 @@ def summary_results(rows: Iterable[dict[str, str]], round_name: str,
     """
     pub = publication(round_name) if pub is None else pub
     table, known = published_table(rows, round_name, ids, pub=pub, **links)
-    tables = sheets(table, scenarios, pub.get("unlisted_models") == "shown")
+    tables = sheets(table, scenarios, pub.get("unlisted_models") == "shown",
+                    pub.get("sheet_names"))
     out = PublishedResults(sheets=tables, ids=known)
     entries = [dict(r) for sheet in tables for r in sheet.rows]
     shown = {id(r) for sheet in tables for r in sheet.rows}
@@ -263,17 +291,34 @@ def publication(round_name: str) -> dict:
         return {}
 
 
+def published_files(rows: list[dict[str, str]], round_name: str,
+                    ids_path: str | None = None) -> PublishedResults | None:
+    """What the round's script publishes of `rows` (its spreadsheet's tables, and the entries of
+    summary_results.json where it wrote one), with the IDs of the ids file at `ids_path` (kept:
+    a rebuild numbers a result as before); None when the pack says nothing of the round."""
+    pub = publication(round_name)
+    scenarios = pub.get("scenarios")
+    if not scenarios:
+        return None
+    return summary_results(rows, round_name, scenarios, read_ids(ids_path), pub)
+
+
+def write_ids(published: PublishedResults, ids_path: str) -> None:
+    with atomic_path(ids_path) as tmp, open(tmp, "w", encoding="utf-8") as f:
+        f.write(json.dumps(published.ids, indent=4))
+
+
 def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str,
                           ids_path: str | None = None) -> PublishedResults | None:
     """Write summary_results.json of one round (and update its ids file); None when the round's
-    pack does not say what it publishes."""
-    scenarios = publication(round_name).get("scenarios")
-    if not scenarios:
+    pack does not say what it publishes, or when its script wrote no summary_results.json
+    (`publication.summary_results: false`, up to v4.1: such a round publishes its spreadsheet
+    only)."""
+    published = published_files(rows, round_name, ids_path)
+    if published is None or not writes_summary_results(publication(round_name)):
         return None
-    published = summary_results(rows, round_name, scenarios, read_ids(ids_path))
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(published.entries, indent=2))  # the official file: no final newline
     if ids_path:
-        with atomic_path(ids_path) as tmp, open(tmp, "w", encoding="utf-8") as f:
-            f.write(json.dumps(published.ids, indent=4))
+        write_ids(published, ids_path)
     return published

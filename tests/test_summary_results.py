@@ -84,8 +84,14 @@ def test_the_site_downloads_hold_summary_results_json(tmp_path, published):
     assert (site / "downloads" / "ids.json").read_text("utf-8") == kept
 
 
-def test_a_round_whose_publication_is_not_known_is_a_usage_error(tmp_path):
+def test_a_round_that_published_no_summary_results_json_is_a_usage_error(tmp_path):
+    """v4.1's script wrote only the spreadsheet; v2.1's pack says nothing of its publication."""
     done = _run(corpus("inference-v4.1"), "--format", "summary-results", "--out",
+                tmp_path / "s.json")
+    assert done.exit_code == 2
+    assert ("MLCommons published no summary_results.json of v4.1 (its script wrote it from "
+            "v5.0); `infercheck report --out SITE` writes the round's summary.xlsx") in done.output
+    done = _run(corpus("inference-v2.1"), "--format", "summary-results", "--out",
                 tmp_path / "s.json")
     assert done.exit_code == 2 and "publication" in done.output
     assert not (tmp_path / "s.json").exists()
