@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import click
 
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
-from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, PACKED_FOLDERS, RECEIPT, pack_tree
+from infercheck.checker.core.pack import DEFAULT_LEVEL, MANIFEST, RECEIPT, pack_tree
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.result_sinks import Sinks
 from infercheck.checker.core.tree_rules import LinkedFolder
-from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree
+from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree, not_a_tree
 from infercheck.cli.check_cmd import PROFILE_HELP, VerdictLines, load_waivers
 from infercheck.cli.paths import guard_outputs, output_file
 from infercheck.cli.progress import ProgressLine
+from infercheck.cli.suggest import check_round
 from infercheck.cli.verdicts import exit_status
 
 __all__ = ["pack"]
@@ -81,8 +81,9 @@ def pack(tree, out, receipt_path, force, round_name, suite, profile, waivers_pat
     archive as the tree it holds.
     """
     guard_outputs([tree, waivers_path], [("--out", out), ("--receipt", receipt_path)])
-    if not any(os.path.isdir(os.path.join(tree, d)) for d in PACKED_FOLDERS):
-        raise click.UsageError(f"{tree} holds none of {', '.join(PACKED_FOLDERS)}: nothing to pack")
+    if (why := not_a_tree(tree)) is not None:
+        raise click.UsageError(f"nothing to pack: {why}")
+    check_round(None if suite == "auto" else suite, round_name)
     # What `check -q` prints, as the results come: the invalid ones, the tree's findings, the
     # summary.
     progress = ProgressLine(enabled=None)

@@ -277,3 +277,16 @@ def test_diff_ends_with_a_short_summary_and_readable_numbers(tmp_path):
                          "closed/Demo/results/sys3/digits/MultiStream and 4 more); 0 added, "
                          "7 removed, 0 verdicts and 1 value changed, 0 findings appeared, "
                          "0 disappeared")
+
+
+def test_pack_says_what_a_folder_that_is_not_a_tree_is_and_checks_the_round(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = CliRunner().invoke(main, ["pack", str(empty), "--out", str(tmp_path / "a.tgz")])
+    assert out.exit_code == 2
+    assert f"nothing to pack: {empty} is empty: a submission tree holds closed/, open/ or network/" \
+        in out.output
+    out = CliRunner().invoke(main, ["pack", str(corpus("inference-v2.1")), "--out",
+                                    str(tmp_path / "a.tgz"), "--version", "2.1"])
+    assert out.exit_code == 2 and "did you mean v2.1?" in out.output
+    assert not (tmp_path / "a.tgz").exists()
