@@ -24,15 +24,23 @@ def _load(paths, jobs, profile, waivers=None):
     from infercheck.reports import InputError, load_results
 
     progress = ProgressLine()  # on a terminal, once a tree's check takes a second
+    left_out: dict = {}
     try:
         # Trees are read for what the audit compares only: their verdicts are check's.
-        return load_results(list(paths), jobs=jobs, profile=profile,
-                            checks={"inference": EVIDENCE_CHECKS}, waivers=waivers,
-                            progress=progress)
+        table, trees = load_results(list(paths), jobs=jobs, profile=profile,
+                                    checks={"inference": EVIDENCE_CHECKS}, waivers=waivers,
+                                    progress=progress, left_out=left_out)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     finally:
         progress.close()
+    others = [s for s in left_out.get("suites", []) if s != "inference"]
+    if others and not (table["suite"] == "inference").any():
+        # The audit's comparisons are of MLPerf Inference results: nothing else to say "0 flags" of.
+        raise click.UsageError(f"the audit compares MLPerf Inference results; "
+                               f"{', '.join(paths)} hold{'s' if len(paths) == 1 else ''} "
+                               f"{' and '.join(others)} results only")
+    return table, trees
 
 
 @click.command()
