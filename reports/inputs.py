@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
+from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.outputs import TABLE_TYPES, results_table
 from infercheck.checker.core.textfile import entry_kind
 from infercheck.checker.inference import summary as inference_summary
@@ -278,8 +279,9 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report, suite_named(suite).summary_table).to_pandas())
             if official_rows is not None and suite == "inference":
+                # as summary.csv writes them: a name that is not UTF-8 with its bytes escaped
                 official_rows.setdefault(report.round, []).extend(
-                    inference_summary.summary_rows(report)[1])
+                    readable_all(inference_summary.summary_rows(report)[1]))
             trees[report.round if suite == "inference" else f"{suite} {report.round}"] = os.path.abspath(path)
         elif path.endswith((".parquet", ".csv")) and (kind := entry_kind(path)) is not None:
             # A named pipe would be waited on for ever; a folder is no table.

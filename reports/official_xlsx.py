@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from infercheck.checker.core.outputs import atomic_path
+
 from .summary_results import Sheet, link_columns
 from .xlsx import formulas_as_text, xml_safe_frame
 
@@ -54,17 +56,23 @@ def _table(sheet: Sheet, models: list[str], units: list[str], index: list[str]) 
 
 
 def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> list[str]:
-    """Write the workbook; returns its sheet names."""
+    """Write the workbook at `path` (under a temporary name, renamed once complete); returns its
+    sheet names. When no table has a value to show, nothing is written (a workbook holds at
+    least one sheet) and the list is empty."""
     models, units = publication.get("models", []), publication.get("units", [])
     layout = indices(publication.get("system_columns"), link_columns(publication))
     number = publication.get("number_format") or "#,##0.00"
+    shown = []
+    for sheet in tables:
+        index = layout[sheet.category]
+        table = _table(sheet, models, units, index)
+        if not (table.empty or table.shape[1] == 0):
+            shown.append((sheet, index, table))
+    if not shown:
+        return []
     written = []
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for sheet in tables:
-            index = layout[sheet.category]
-            table = _table(sheet, models, units, index)
-            if table.empty or table.shape[1] == 0:
-                continue
+    with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+        for sheet, index, table in shown:
             table.to_excel(writer, sheet_name=sheet.name)
             ws = writer.sheets[sheet.name]
             header_rows = table.columns.nlevels + 1  # the column levels and the index names

@@ -238,9 +238,8 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
             # The round's script wrote the spreadsheet only; its IDs are kept all the same, so
             # that a rebuild numbers each system as before.
             write_ids(done, ids)
-        with atomic_path(os.path.join(downloads, f"summary{suffix}.xlsx")) as tmp:
-            write_official_xlsx(done.sheets, pub, tmp)
-        published.append(f"summary{suffix}.xlsx")
+        if write_official_xlsx(done.sheets, pub, os.path.join(downloads, f"summary{suffix}.xlsx")):
+            published.append(f"summary{suffix}.xlsx")
 
     env = Environment(loader=PackageLoader("infercheck.reports", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))

@@ -153,7 +153,9 @@ def table_row(report: Report, e: ResultEntry, summary_rows=None) -> dict[str, An
         "throughput": as_float(m.get("throughput")),
         "accuracy_unit": m.get("accuracy_unit"),
         "accuracy_display": m.get("accuracy_display"),
-        "summary_rows": json.dumps(summary_rows(e)) if summary_rows is not None else None,
+        # (as summary.csv writes them: a name that is not UTF-8 with its bytes escaped)
+        "summary_rows": (json.dumps(readable_all(summary_rows(e))) if summary_rows is not None
+                         else None),
     }
 
 
