@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -15,6 +16,30 @@ __all__ = ["run", "truncate"]
 
 # Spellings of --profile before it shared the checker's vocabulary, still accepted.
 _OLD_RUN_PROFILES = {"demo": "smoke", "full": "strict"}
+
+
+def _system_field(ctx, param, values) -> dict:
+    fields = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE")
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+def _system_json(path: str | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--system-json") from None
+    if not isinstance(data, dict):
+        raise click.BadParameter(f"{path} holds a JSON {type(data).__name__}, not an object",
+                                 param_hint="--system-json")
+    return data
 
 
 def _run_profile(ctx, param, value: str) -> str:
@@ -58,32 +83,52 @@ def _run_profile(ctx, param, value: str) -> str:
               help="Subtract this from the model's class index (1 for 1001-class models).")
 @click.option("--no-normalize", is_flag=True, help="Feed pixels in [0, 1] without ImageNet "
                                                    "mean/std normalisation.")
+@click.option("--system-field", "system_field", multiple=True, metavar="KEY=VALUE",
+              callback=_system_field,
+              help="A system description field, e.g. cooling=air (repeatable): the fields the "
+                   "machine cannot tell, or any detected one said otherwise.")
+@click.option("--system-json", type=click.Path(exists=True, dir_okay=False),
+              help="A JSON object of system description fields, merged over the detected ones "
+                   "(--system-field wins over it).")
 def run(out, round_name, benchmark, model, dataset, division, system_type, scenarios, profile,
-        submitter, system_name, compliance, label_offset, no_normalize):
+        submitter, system_name, compliance, label_offset, no_normalize, system_field, system_json):
     """Run a benchmark through the real LoadGen and write a complete submission tree.
 
     With no option but --out it trains the embedded digits classifier (scikit-learn's bundled
     data, no download) and runs every edge scenario in performance and accuracy mode, with
     compliance TEST01 and TEST04, in the demo round's short durations. The accuracy logs are
     truncated at the end, the originals kept in OUT.accuracy-backup/.
-    """
-    # The runner loads LoadGen, numpy and scikit-learn: only `run` pays for them.
-    from infercheck.runner.pipeline import RunError, RunOptions, run_submission
 
-    guard_outputs([model, dataset], [("--out", out)])
+    The tree is written under a temporary name beside OUT and renamed when complete: Ctrl-C
+    (exit 130) or SIGTERM (exit 143) stops the runs at once and leaves nothing of OUT.
+    """
+    # The runner loads LoadGen, numpy and scikit-learn: only `run` pays for them (in the child
+    # process that makes the runs; Ctrl-C stops it and leaves nothing of OUT: runner/supervise.py).
+    from infercheck.runner.pipeline import RunError, RunOptions
+    from infercheck.runner.supervise import RunFault, run_supervised
+
+    guard_outputs([model, dataset, system_json], [("--out", out)])
     opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
                       division=division, system_type=system_type,
                       profile="demo" if profile == "smoke" else "full",
                       submitter=submitter, system_name=system_name,
                       scenarios=list(scenarios) or None, compliance=compliance,
-                      normalize=not no_normalize, label_offset=label_offset)
+                      normalize=not no_normalize, label_offset=label_offset,
+                      system_fields={**_system_json(system_json), **system_field})
     try:
-        summary = run_submission(opts, echo=lambda msg: click.echo(msg, err=True))
+        summary = run_supervised(opts, echo=lambda msg: click.echo(msg, err=True))
     except RunError as exc:
         raise click.UsageError(str(exc)) from None
+    except RunFault as exc:
+        click.echo(f"infercheck: internal fault: {exc}\nNothing of {out} was left. Please report "
+                   "it with the command line that gave it.", err=True)
+        sys.exit(2)
     if summary.unknown_fields:
-        click.echo("The machine could not tell these system fields; fill them in "
-                   f"systems/{summary.system}.json: {', '.join(summary.unknown_fields)}", err=True)
+        given = " ".join(f"--system-field {k}=..." for k in summary.unknown_fields)
+        click.echo("The machine could not tell these system fields, left as placeholders that "
+                   f"`check` reports (SYS010): {', '.join(summary.unknown_fields)}. Give them "
+                   f"with {given} (or --system-json FILE), or fill them in "
+                   f"systems/{summary.system}.json.", err=True)
     for note in summary.notes:
         click.echo(note, err=True)
     # A short run of a real round can only meet that round's rules under the smoke profile.
@@ -97,11 +142,13 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
         click.echo(f"{where} `infercheck check {out}{flags}` accepts it: "
                    f"{counts['valid_results']} of {counts['results']} results valid.")
         return
-    for entry in report.results:
-        for f in entry.errors():
-            click.echo(finding_line(f), err=True)
+    # The tree's own errors (a required scenario missing, ...), then each result's.
+    errors = [f for f in report.findings if f.is_error]
+    errors += [f for entry in report.results for f in entry.errors()]
+    for f in errors:
+        click.echo(finding_line(f), err=True)
     click.echo(f"{where} `infercheck check {out}{flags}` rejects {counts['invalid_results']} of "
-               f"{counts['results']} results (see above).")
+               f"{counts['results']} results" + (" (see above)." if errors else "."))
     sys.exit(1)
 
 

@@ -9,6 +9,7 @@ import platform
 import shutil
 from importlib.metadata import PackageNotFoundError, version
 
+from infercheck.checker.inference.checks.system import placeholder_settings
 from infercheck.checker.inference.layout import ResultPaths
 
 from . import harness
@@ -33,9 +34,9 @@ def _copy(src: str, dest: str) -> None:
 class TreeWriter:
     """One system, one benchmark: results, measurements, compliance, systems, code."""
 
-    def __init__(self, opts, rules, backend, folder: str) -> None:
+    def __init__(self, opts, rules, backend, folder: str, root: str | None = None) -> None:
         self.opts, self.rules, self.backend, self.folder = opts, rules, backend, folder
-        self.root = os.path.abspath(opts.out)
+        self.root = os.path.abspath(root or opts.out)
         self.sub = os.path.join(self.root, opts.division, opts.submitter)
         self.system = opts.system_name or f"{platform.machine()}-{backend.framework.split()[0]}"
         self.scenarios: list[str] = []
@@ -129,12 +130,17 @@ class TreeWriter:
                 "Modules used for this run:\n\n" + "\n".join(modules) + "\n")
 
     def finish(self) -> list[str]:
-        """Write the system description, the code folder and (open) the model mapping."""
-        desc, unknown = describe_system(
+        """Write the system description, the code folder and (open) the model mapping; returns
+        the description's fields still holding the round's placeholder (not detected, not
+        given with --system-field or --system-json)."""
+        placeholder = placeholder_settings(self.rules)[0][0]
+        desc, _ = describe_system(
             submitter=self.opts.submitter, division=self.opts.division,
             system_name=self.opts.system_name or f"{self.system} (reference runner)",
             system_type=self.opts.system_type, framework=self.backend.framework,
-            loadgen=harness.loadgen_version())
+            loadgen=harness.loadgen_version(), placeholder=placeholder)
+        desc = dict(sorted({**desc, **self.opts.system_fields}.items()))
+        unknown = sorted(k for k, v in desc.items() if v == placeholder)
         paths = self.paths(self.scenarios[0] if self.scenarios else "")
         _write(self._abs(paths.system_json), json.dumps(desc, indent=2) + "\n")
         code = self._abs(paths.code_dir)

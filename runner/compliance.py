@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from . import verify
 from .backends import Backend
-from .loadgen_runner import LoadgenRunner
-from .measurement import PerformanceRun, PerformanceRuns
+from .measurement import TRIES_PER_RUN, PerformanceRun, PerformanceRuns
 
 __all__ = ["ComplianceOutcome", "TEST01_SEED", "run_compliance"]
 
@@ -50,8 +49,7 @@ def run_compliance(runs: PerformanceRuns, tests: list[str],
     for attempt in range(1, attempts + 1):
         lacking = tests if attempt == 1 else [t for t, got in _best(runs, made)[1].items() if not got]
         for test in lacking:
-            made[test].append(_run_test(runs.runner, test, runs.scenario, base, runs.user_conf(),
-                                        len(made[test]) + 1))
+            made[test].append(_run_test(runs, test, len(made[test]) + 1))
         if all(_best(runs, made)[1].values()):
             break
         if attempt < attempts:
@@ -113,16 +111,28 @@ def _write_audit_config(test: str, base: str, backend: Backend) -> str:
     return audit
 
 
-def _run_test(runner: LoadgenRunner, test: str, scenario: str, base: str, conf_text: str,
-              attempt: int) -> _TestRun:
+def _run_test(runs: PerformanceRuns, test: str, attempt: int) -> _TestRun:
     """One run of a compliance test with its audit.config; for TEST01 also its accuracy part
-    (the responses logged in performance mode against the accuracy run)."""
+    (the responses logged in performance mode against the accuracy run).
+
+    A run LoadGen calls INVALID is made again with wider margins, as a performance run is
+    (PerformanceRuns.add): on a machine whose speed swings, a test run that meets a fast
+    stretch ends before its minimum duration (Offline) or runs out of generated queries
+    (SingleStream, MultiStream). That is LoadGen's expectation being off, not the system
+    failing the test; the comparison the test makes is then made on a VALID run, unchanged.
+    """
+    runner, base = runs.runner, runs.base
     test_dir = os.path.join(base, f"{test}.{attempt}")
     audit = _write_audit_config(test, base, runner.backend)
-    shutil.rmtree(test_dir, ignore_errors=True)
     run = os.path.join(test_dir, "performance", "run_1")
-    runner.run(scenario, test + (f" (attempt {attempt})" if attempt > 1 else ""), run, conf_text,
-               audit=audit)
+    label = test + (f" (attempt {attempt})" if attempt > 1 else "")
+    for tries in range(1, TRIES_PER_RUN + 1):
+        shutil.rmtree(test_dir, ignore_errors=True)
+        runner.run(runs.scenario, label + (", wider margins" if tries > 1 else ""), run,
+                   runs.user_conf(), audit=audit)
+        if verify.run_score(os.path.join(run, "mlperf_log_detail.txt")).valid:
+            break
+        runs.scale *= 2
     if test != "TEST01":
         return _TestRun(test_dir, True)
     return _TestRun(test_dir, _verify_test01_accuracy(runner.backend, test_dir, run, base))

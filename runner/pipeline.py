@@ -3,25 +3,22 @@ compliance), assemble, truncate."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from infercheck.checker.inference.rules import known_seed_sets, load_rules
 
-from . import harness
-from .assemble import TreeWriter
-from .backends import Backend, BackendError, DigitsBackend, OnnxImageBackend
-from .calibration import calibrate
-from .compliance import ComplianceOutcome, run_compliance
-from .display import Display
-from .loadgen_runner import LoadgenRunner, SharedConf
-from .measurement import accuracy_run, measure
-from .truncate import TruncateError, TruncateProblems, truncate_tree
+if TYPE_CHECKING:  # the modules that load LoadGen, numpy and scikit-learn: imported when run
+    from .backends import Backend
+    from .compliance import ComplianceOutcome
 
-__all__ = ["RunError", "RunOptions", "RunSummary", "run_submission"]
+__all__ = ["RunError", "RunOptions", "RunSummary", "allowed_scenarios", "default_backup",
+           "prepare", "run_submission"]
 
 DEMO_MIN_DURATION_MS = 2000
 # The runner implements TEST01 and TEST04; TEST06 (LLM output checks) has no runner model.
@@ -51,6 +48,11 @@ class RunOptions:
     label_offset: int = 0
     max_samples: int | None = None
     model_stands_in: bool = False  # the embedded model runs as another benchmark (open division)
+    # System description fields the machine cannot tell (or to say otherwise), over the detected.
+    system_fields: dict = field(default_factory=dict)
+    tree: str | None = None  # the folder written, when not `out` (a temporary name beside it)
+    backup: str | None = None  # where the full accuracy logs go; default OUT.accuracy-backup
+    scratch: str | None = None  # the runs' working folder; default a new temporary folder
 
 
 @dataclass
@@ -77,6 +79,9 @@ class RunSummary:
 
 
 def _backend(opts: RunOptions) -> Backend:
+    # numpy, scikit-learn, onnxruntime: loaded in the run's own process only (supervise.py)
+    from .backends import BackendError, DigitsBackend, OnnxImageBackend
+
     try:
         if opts.model is None:
             if opts.benchmark != "digits" and not opts.model_stands_in:
@@ -127,6 +132,8 @@ def _with_stand_in(opts: RunOptions, rules) -> tuple[RunOptions, str | None]:
 
 
 def _seeds_note(target: tuple[int, int, int], round_name: str) -> tuple[tuple | None, str]:
+    from . import harness  # LoadGen: loaded when a run needs it, not to check options
+
     version = harness.loadgen_version()
     embedded = harness.loadgen_round_seeds()
     serves = known_seed_sets().get(embedded, "an unknown round")
@@ -144,8 +151,68 @@ def _outcome_text(outcome: ComplianceOutcome) -> str:
     return f", {outcome.test} passed{after}"
 
 
-def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) -> RunSummary:
-    display = Display(echo)
+# Fields the runner writes from its own options: given another way they would contradict the tree.
+_OWN_FIELDS = {"division": "--division", "submitter": "--submitter", "system_type": "--system-type"}
+
+
+def allowed_scenarios(rules, benchmark: str, system_type: str) -> list[str]:
+    """The scenarios a result of `benchmark` may have on `system_type` in the round: required,
+    optional and those of its one-of groups, in the round's order."""
+    out = list(rules.required_scenarios(benchmark, system_type) or [])
+    out += rules.optional_scenarios(benchmark, system_type)
+    out += [s for group in rules.one_of_scenarios(benchmark, system_type) for s in group]
+    return list(dict.fromkeys(out))
+
+
+def _check_scenarios(opts: RunOptions, rules) -> list[str]:
+    required = rules.required_scenarios(opts.benchmark, opts.system_type)
+    if not required:
+        raise RunError(f"{opts.benchmark} has no {opts.system_type} scenarios in round {opts.round}")
+    allowed = allowed_scenarios(rules, opts.benchmark, opts.system_type)
+    refused = [s for s in opts.scenarios or [] if s not in allowed]
+    if refused:
+        article = "an" if opts.system_type[0] in "aeiou" else "a"
+        hint = next((f" (--system-type {other} allows {', '.join(there)})"
+                     for other in ("datacenter", "edge") if other != opts.system_type
+                     and rules.required_scenarios(opts.benchmark, other)
+                     and set(refused) <= set(there := allowed_scenarios(rules, opts.benchmark, other))), "")
+        raise RunError(f"round {opts.round} allows {opts.benchmark} on {article} {opts.system_type} "
+                       f"system only in {', '.join(allowed)}: not {', '.join(refused)}{hint}")
+    return list(dict.fromkeys(opts.scenarios)) if opts.scenarios else list(required)
+
+
+def _check_system_fields(opts: RunOptions, rules) -> None:
+    from infercheck.schemas import load_schema  # (jsonschema) only when fields are given
+
+    known = set(load_schema(rules.system["schema"]).get("properties", {}))
+    for key, value in opts.system_fields.items():
+        own = getattr(opts, key) if key in _OWN_FIELDS else None
+        if key in _OWN_FIELDS and value != own:  # the same value (a whole description) is fine
+            raise RunError(f"system field {key!r} comes from {_OWN_FIELDS[key]} ({own})")
+        if key not in known:
+            raise RunError(f"{key!r} is not a system description field of round {opts.round}")
+        if not isinstance(value, (str, int, float, bool)):
+            raise RunError(f"system field {key!r}: a text or a number, not {json.dumps(value)[:60]}")
+
+
+def default_backup(out: str) -> str:
+    return os.path.abspath(out).rstrip(os.sep) + ".accuracy-backup"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The options as they will run, checked before any run starts."""
+
+    opts: RunOptions
+    rules: object
+    scenarios: list[str]
+    stand_in_note: str | None
+
+
+def prepare(opts: RunOptions, *, check_out: bool = True) -> Plan:
+    """Check everything that can be checked before running: a RunError for the first problem.
+    `check_out`: that OUT and its backup are new or empty (not when writing a staged tree, which
+    the caller has checked and renames onto OUT at the end)."""
     try:
         rules = load_rules(opts.round)
     except Exception as exc:
@@ -154,15 +221,37 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     if opts.benchmark not in rules.benchmarks:
         raise RunError(f"round {opts.round} has no benchmark {opts.benchmark!r} "
                        f"(it has {', '.join(sorted(rules.benchmarks))})")
-    required = rules.required_scenarios(opts.benchmark, opts.system_type)
-    if not required:
-        raise RunError(f"{opts.benchmark} has no {opts.system_type} scenarios in round {opts.round}")
-    scenarios = opts.scenarios or list(required)
-    if opts.out and os.path.exists(opts.out) and os.listdir(opts.out):
-        raise RunError(f"{opts.out} exists and is not empty; choose a new folder")
-    backup = os.path.abspath(opts.out).rstrip(os.sep) + ".accuracy-backup"
-    if os.path.exists(backup) and os.listdir(backup):
-        raise RunError(f"{backup} (the accuracy-log backup) exists and is not empty")
+    scenarios = _check_scenarios(opts, rules)
+    _check_system_fields(opts, rules)
+    if check_out:
+        if opts.out and os.path.exists(opts.out) and os.listdir(opts.out):
+            raise RunError(f"{opts.out} exists and is not empty; choose a new folder")
+        backup = default_backup(opts.out)
+        if os.path.exists(backup) and os.listdir(backup):
+            raise RunError(f"{backup} (the accuracy-log backup) exists and is not empty")
+    return Plan(opts, rules, scenarios, stand_in_note)
+
+
+def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) -> RunSummary:
+    """Make the whole tree in opts.tree (default: opts.out) and truncate its accuracy logs into
+    opts.backup. Runs in this process: `supervise.run_supervised` runs it in a child process
+    that Ctrl-C can stop, and writes OUT under a temporary name."""
+    # LoadGen, numpy and the model: loaded in the child that runs them, not in the parent that
+    # supervises it (a fork after LoadGen's threads start would copy them half-made).
+    from . import harness
+    from .assemble import TreeWriter
+    from .calibration import calibrate
+    from .compliance import run_compliance
+    from .display import Display
+    from .loadgen_runner import LoadgenRunner, SharedConf
+    from .measurement import accuracy_run, measure
+    from .truncate import TruncateError, TruncateProblems, truncate_tree
+
+    display = Display(echo)
+    plan = prepare(opts, check_out=opts.tree is None)
+    opts, rules, scenarios = plan.opts, plan.rules, plan.scenarios
+    tree = opts.tree or opts.out
+    backup = opts.backup or default_backup(opts.out)
 
     backend = _backend(opts)
     bench = rules.benchmark(opts.benchmark)
@@ -174,8 +263,8 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     explicit_seeds, seed_note = _seeds_note(
         (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"]), opts.round)
     display.echo(seed_note)
-    if stand_in_note:
-        display.echo(stand_in_note)
+    if plan.stand_in_note:
+        display.echo(plan.stand_in_note)
     notes: list[str] = []  # repeated at the end, after the progress lines
     # A real round's own minimum is 600 s a run: too long for a look at the runner.
     min_duration = DEMO_MIN_DURATION_MS if opts.profile == "demo" else rules.loadgen["min_duration_ms"]
@@ -187,8 +276,8 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
                       server_bound_ns=(bench.get("latency_constraint_ns") or {}).get("Server"))
     runner = LoadgenRunner(backend, display, conf, explicit_seeds)
 
-    writer = TreeWriter(opts, rules, backend, folder)
-    scratch = tempfile.mkdtemp(prefix="infercheck-run-")
+    writer = TreeWriter(opts, rules, backend, folder, root=tree)
+    scratch = opts.scratch or tempfile.mkdtemp(prefix="infercheck-run-")
     results: list[ScenarioResult] = []
     try:
         cal = calibrate(runner, os.path.join(scratch, "calibration"))
@@ -210,7 +299,7 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
         unknown = writer.finish()
         display.phase("truncating accuracy logs")
         try:
-            truncate_tree(opts.out, backup)
+            truncate_tree(tree, backup)
         except (TruncateError, TruncateProblems) as exc:
             problems = getattr(exc, "problems", [str(exc)])
             raise RunError("truncating the accuracy logs failed: " + "; ".join(problems)) from None
@@ -218,4 +307,5 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
         display.end_phase()
         shutil.rmtree(scratch, ignore_errors=True)
     return RunSummary(os.path.abspath(opts.out), opts.round, writer.system, folder, results,
-                      unknown, notes, backup, display.elapsed())
+                      unknown, notes, default_backup(opts.out), display.elapsed())
+

@@ -10,6 +10,8 @@ import sys
 __all__ = ["UNKNOWN", "describe_system"]
 
 # Written where the machine cannot tell; the runner lists these fields for the user to fill.
+# The round's pack names the text (`system.placeholders`), which the checker then finds (SYS010);
+# this is the default.
 UNKNOWN = "unknown (not detected; please fill in)"
 
 
@@ -62,8 +64,10 @@ def _os() -> str:
 
 
 def describe_system(*, submitter: str, division: str, system_name: str, system_type: str,
-                    framework: str, loadgen: str, status: str = "available") -> tuple[dict, list[str]]:
-    """The 35 fields of a v3.1+ system description, and the ones the machine could not tell."""
+                    framework: str, loadgen: str, status: str = "available",
+                    placeholder: str = UNKNOWN) -> tuple[dict, list[str]]:
+    """The 35 fields of a v3.1+ system description, and the ones the machine could not tell
+    (which hold `placeholder`)."""
     disk = shutil.disk_usage(os.getcwd()).total
     desc = {
         "division": division,
@@ -99,5 +103,6 @@ def describe_system(*, submitter: str, division: str, system_name: str, system_t
         "hw_notes": "",
         "sw_notes": f"Made by the infercheck reference runner ({sys.platform}).",
     }
-    unknown = sorted(k for k, v in desc.items() if v == UNKNOWN)
+    desc = {k: placeholder if v == UNKNOWN else v for k, v in desc.items()}
+    unknown = sorted(k for k, v in desc.items() if v == placeholder)
     return dict(sorted(desc.items())), unknown

@@ -308,6 +308,55 @@ class FormulaText(Rule):
     message = "text would be a formula in a spreadsheet: {found!r}"
 
 
+class PlaceholderValue(Rule):
+    """A system description field still holds a "fill this in" placeholder.
+
+    What it checks:
+        No text value of `systems/<system>.json` contains one of the round's placeholder texts
+        (`system.placeholders.texts` in the rule pack; by default the reference runner's
+        "unknown (not detected; please fill in)", written where the machine could not tell).
+
+    Why it matters:
+        The field is there and not empty, so the other checks pass, but it describes nothing:
+        the published table would say "please fill in" where readers compare systems.
+
+    Example:
+        locator: $.cooling, found: "unknown (not detected; please fill in)"
+
+    How to fix:
+        Write the real value, or give it to the runner: `infercheck run --system-field
+        cooling=air` (repeatable) or `--system-json FILE`.
+
+    Rounds:
+        All: an error in every real round; a warning in the demo round (`system.placeholders.
+        severity` in its pack), whose runner-made tree `check` then accepts.
+
+    Source:
+        infercheck (the official checker accepts any non-empty text).
+    """
+
+    code = "SYS010"
+    name = "placeholder-value"
+    severity = Severity.ERROR
+    tags = ("system",)
+    message = "field {locator} still holds the placeholder {found!r}"
+
+
+def placeholder_settings(rules) -> tuple[list[str], Severity]:
+    """The round's placeholder texts (the first is the one the runner writes) and the severity
+    of a field that holds one: the pack's `system.placeholders` (v0.5 onwards, demo a warning)."""
+    given = (rules.system or {}).get("placeholders") or {"texts": [], "severity": "error"}
+    return list(given["texts"]), Severity(given["severity"])
+
+
+def _placeholder_findings(data: dict, rel: str, rules) -> list[Finding]:
+    texts, severity = placeholder_settings(rules)
+    lowered = [t.lower() for t in texts]
+    return [PlaceholderValue.at(rel, found=value, locator=f"$.{key}", severity=severity)
+            for key, value in data.items()
+            if isinstance(value, str) and any(t in value.lower() for t in lowered)]
+
+
 def _formula_findings(data, rel: str) -> list[Finding]:
     out = []
     pending = [("$", data)]  # a stack, not recursion: the JSON may be nested as deep as it parses
@@ -365,6 +414,7 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
     sysrules = rules.system
     findings = odd + _schema_findings(data, rel, sysrules["schema"], rules.round)
     findings += _formula_findings(data, rel)
+    findings += _placeholder_findings(data, rel, rules)
     for key in sysrules.get("nonempty_fields", []):
         value = data.get(key)
         if key in data and (value is None or (isinstance(value, str) and not value.strip())):
@@ -389,7 +439,8 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
 
 @check(emits=(MissingField, InvalidFieldValue, UnknownField, EmptyField, SubmitterMismatch,
               DivisionMismatch, NetworkModeMismatch, NetworkSutName, MissingFile, EmptyFile,
-              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey, FormulaText))
+              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey, FormulaText,
+              PlaceholderValue))
 def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings
