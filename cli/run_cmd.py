@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from infercheck.checker.suites import check_tree
+from infercheck.checker.suites import check_tree, not_a_tree
 from infercheck.cli.paths import guard_outputs
 from infercheck.cli.verdicts import finding_line, printable
 
@@ -175,6 +175,10 @@ def truncate(tree, backup):
         truncate_tree,
     )
 
+    # A division or submitter folder would put its default backup inside the tree, and an empty
+    # folder has nothing to truncate: said before anything is made.
+    if (why := not_a_tree(tree)) is not None:
+        raise click.UsageError(f"nothing to truncate: {why}")
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
         done = truncate_tree(tree, backup)

@@ -297,3 +297,18 @@ def test_audit_of_a_mobile_tree_is_a_usage_error_saying_why():
     assert out.exit_code == 2
     assert (f"the audit compares MLPerf Inference results; {corpus('mobile-v4.1')} holds mobile "
             "results only") in out.output
+
+
+@pytest.mark.parametrize("where", ["empty", "division"])
+def test_truncate_of_a_folder_that_is_not_a_tree_makes_nothing(tmp_path, where):
+    if where == "empty":
+        folder = tmp_path / "empty"
+        folder.mkdir()
+    else:
+        shutil.copytree(corpus("inference-v2.1") / "closed", tmp_path / "tree" / "closed")
+        folder = tmp_path / "tree" / "closed"
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    out = CliRunner().invoke(main, ["truncate", str(folder)])
+    assert out.exit_code == 2 and "nothing to truncate: " in out.output
+    assert ("is empty" if where == "empty" else "it looks like a division folder") in out.output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
