@@ -2,6 +2,7 @@
 
     python benchmarks/bench_site.py               # 25,000 results, every round of the corpus
     python benchmarks/bench_site.py --results 1200
+    python benchmarks/bench_site.py --table round.parquet   # a real round: `check --parquet`
 
 The table is every official summary CSV of the corpus (v0.7 to v5.1), each round's systems repeated
 under new submitter names until the site holds --results results, about as many as every
@@ -73,6 +74,8 @@ def dom_counts(driver, site: str, table: pd.DataFrame) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", type=int, default=25000)
+    parser.add_argument("--table", help="a results table (check --parquet) instead: a whole "
+                                        "round as published, its valid results")
     args = parser.parse_args()
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
@@ -82,7 +85,12 @@ def main() -> int:
 
     work = tempfile.mkdtemp(prefix="infercheck-site-")
     try:
-        table = round_sized_table(args.results)
+        if args.table:
+            from infercheck.reports import load_results
+
+            table, _ = load_results([args.table])
+        else:
+            table = round_sized_table(args.results)
         start = time.perf_counter()
         done = build_site(table, os.path.join(work, "site"), ids_path=os.path.join(work, "ids.json"))
         print(f"built {done['results']} results of {done['systems']} systems in "
