@@ -31,7 +31,8 @@ def guard_outputs(inputs, outputs) -> None:
     table, a waivers file), lies inside one, or holds one; and two outputs on one path. Paths
     are compared with their links resolved, so no link in or around a tree can lead a write
     into what is read."""
-    named = [(opt, path) for opt, path in outputs if path]
+    # (standard output, "-", is no path: a tree checked from inside it may write there)
+    named = [(opt, path) for opt, path in outputs if path and path != STDOUT]
     for opt, path in named:
         for source in (i for i in inputs if i):
             if inside(path, source):
