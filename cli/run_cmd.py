@@ -10,6 +10,7 @@ import click
 
 from infercheck.checker.suites import check_tree, not_a_tree
 from infercheck.cli.paths import guard_outputs
+from infercheck.cli.suggest import check_round
 from infercheck.cli.verdicts import finding_line, printable
 
 __all__ = ["run", "truncate"]
@@ -108,6 +109,7 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     from infercheck.runner.supervise import RunFault, run_supervised
 
     guard_outputs([model, dataset, system_json], [("--out", out)])
+    check_round("inference", round_name)
     opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
                       division=division, system_type=system_type,
                       profile="demo" if profile == "smoke" else "full",

@@ -312,3 +312,23 @@ def test_truncate_of_a_folder_that_is_not_a_tree_makes_nothing(tmp_path, where):
     assert out.exit_code == 2 and "nothing to truncate: " in out.output
     assert ("is empty" if where == "empty" else "it looks like a division folder") in out.output
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_numbers_in_messages_are_written_as_people_write_them(broken_tree):
+    """A target of 99 % of 76.46 is 75.6954 in a message, not 75.69539999999999 (the finding's
+    expected value stays the float itself)."""
+    from infercheck.checker import check_tree
+
+    from .test_broken_trees import accuracy_below_target
+
+    tree = broken_tree("edge", accuracy_below_target)
+    report = check_tree(str(tree.root), round=tree.round)
+    [below] = [f for e in report.results for f in e.findings if f.code == "ACC001"]
+    assert below.message == "acc is 70, below the target 75.6954"
+    assert abs(below.expected - 75.6954) < 1e-9
+
+
+def test_run_checks_its_round_before_running(tmp_path):
+    out = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "x"), "--version", "4.1"])
+    assert out.exit_code == 2 and "did you mean v4.1?" in out.output
+    assert not (tmp_path / "x").exists()

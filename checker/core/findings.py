@@ -75,7 +75,9 @@ class Rule:
         **fields: Any,
     ) -> Finding:
         expected, found = _short(expected), _short(found)
-        message = cls.message.format(expected=expected, found=found, locator=locator, **fields)
+        message = cls.message.format(expected=_as_written(expected), found=_as_written(found),
+                                     locator=locator,
+                                     **{k: _as_written(v) for k, v in fields.items()})
         return Finding(
             code=cls.code,
             name=cls.name,
@@ -117,6 +119,24 @@ class Rule:
             "run_length": cls.run_length,
             "sections": cls.sections(),
         }
+
+
+class _Written(float):
+    """A float in a message as people write it: 75.6954, not 75.69539999999999 (the binary
+    float's shortest repr); the finding keeps the value itself."""
+
+    def __repr__(self) -> str:
+        return format(float(self), ".12g")
+
+    __str__ = __repr__
+
+
+def _as_written(value: Any) -> Any:
+    if isinstance(value, float) and not isinstance(value, bool):
+        return _Written(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_as_written(v) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
