@@ -17,6 +17,7 @@ from infercheck.checker.inference.preprocess import LinkedStructure
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite, not_a_tree
 from infercheck.cli.paths import guard_outputs, missing_folder
+from infercheck.cli.progress import ProgressLine
 from infercheck.cli.suggest import check_round, seeds_contradict
 from infercheck.cli.verdicts import exit_status, printable, summary_line
 
@@ -80,9 +81,18 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
             raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
     jobs = jobs or usable_cores()
 
+    passes = [0]
+
     def check(root, round=None):
-        return check_tree(root, round=round or round_name, suite="inference",
-                          submitter=submitter, jobs=jobs)
+        # Each pass of the preprocessing checks the new tree again: on a terminal, each shows
+        # its progress (a round takes tens of seconds), then clears it.
+        passes[0] += 1
+        progress = ProgressLine(label=f"check {passes[0]} of the new tree")
+        try:
+            return check_tree(root, round=round or round_name, suite="inference",
+                              submitter=submitter, jobs=jobs, progress=progress)
+        finally:
+            progress.close()
 
     scratch = None
     if dry_run:

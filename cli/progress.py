@@ -14,11 +14,12 @@ class ProgressLine:
     """Called as a check's `progress` (systems done, systems in all, results so far)."""
 
     def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None,
-                 after_s: float = 1.0, every_s: float = 0.2) -> None:
+                 after_s: float = 1.0, every_s: float = 0.2, label: str = "checking") -> None:
         self.stream = stream if stream is not None else sys.stderr
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = bool(isatty and isatty()) if enabled is None else enabled
         self.after_s, self.every_s = after_s, every_s
+        self.label = label
         self.start = time.monotonic()
         self.last = 0.0
         self.shown = False
@@ -32,7 +33,7 @@ class ProgressLine:
         self.last = now
         rate = results / elapsed if elapsed > 0 else 0.0
         left = elapsed / done * (total - done) if done else 0.0
-        self.stream.write(f"\r\x1b[Kchecking: {done}/{total} systems, {results:,} results, "
+        self.stream.write(f"\r\x1b[K{self.label}: {done}/{total} systems, {results:,} results, "
                           f"{rate:,.0f} results/s, about {left:.0f} s left")
         self.stream.flush()
         self.shown = True

@@ -332,3 +332,21 @@ def test_run_checks_its_round_before_running(tmp_path):
     out = CliRunner().invoke(main, ["run", "--out", str(tmp_path / "x"), "--version", "4.1"])
     assert out.exit_code == 2 and "did you mean v4.1?" in out.output
     assert not (tmp_path / "x").exists()
+
+
+def test_preprocess_shows_each_check_s_progress(broken_tree, monkeypatch):
+    """Each check of the new tree runs with a progress line of its own (shown on a terminal)."""
+    from infercheck.cli import preprocess_cmd
+
+    labels = []
+    real = preprocess_cmd.check_tree
+
+    def seen(*args, progress=None, **kwargs):
+        labels.append(progress.label)
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(preprocess_cmd, "check_tree", seen)
+    tree = broken_tree("edge")
+    out = CliRunner().invoke(main, ["preprocess", str(tree.root), "--dry-run"])
+    assert out.exit_code == 0, out.output
+    assert labels[:2] == ["check 1 of the new tree", "check 2 of the new tree"]
