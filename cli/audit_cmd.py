@@ -11,7 +11,7 @@ from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.outputs import atomic_path
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.cli.check_cmd import load_waivers
-from infercheck.cli.paths import guard_outputs, output_file
+from infercheck.cli.paths import STDOUT, guard_outputs, output_file
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.verdicts import printable
 
@@ -94,15 +94,20 @@ def audit(inputs, previous, json_path, site, outlier_score, min_peers, profile, 
     settings = {k: v for k, v in (("outlier_score", outlier_score), ("min_peers", min_peers))
                 if v is not None}
     report = run_audit(table, before, settings)
+    # With --json -, standard output is the JSON's: the lines for a person go to stderr.
+    to_stderr = json_path == STDOUT
     for flag in report.flags:
         f = flag.finding
         click.echo(printable(f"{f.severity.upper():7} {f.code} {f.name}: {flag.round} "
-                             f"{f.path}: {f.message}"))
+                             f"{f.path}: {f.message}"), err=to_stderr)
     counts = ", ".join(f"{code} {n}" for code, n in report.counts().items()) or "none"
     click.echo(f"AUDIT: {report.results} results of {', '.join(report.rounds) or 'no round'}"
                + (f" (previous: {report.previous_results})" if before is not None else "")
-               + f"; {len(report.flags)} flag{'s' * (len(report.flags) != 1)} ({counts})")
-    if json_path:
+               + f"; {len(report.flags)} flag{'s' * (len(report.flags) != 1)} ({counts})",
+               err=to_stderr)
+    if to_stderr:
+        click.echo(json.dumps(report.to_dict(), indent=2, default=str))
+    elif json_path:
         with atomic_path(json_path) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             json.dump(report.to_dict(), fh, indent=2, default=str)
             fh.write("\n")

@@ -350,3 +350,14 @@ def test_preprocess_shows_each_check_s_progress(broken_tree, monkeypatch):
     out = CliRunner().invoke(main, ["preprocess", str(tree.root), "--dry-run"])
     assert out.exit_code == 0, out.output
     assert labels[:2] == ["check 1 of the new tree", "check 2 of the new tree"]
+
+
+def test_audit_json_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "infercheck.cli", "audit",
+                          str(corpus("inference-v2.1")), "--json", "-"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["results"] == 100
+    assert out.stderr.strip().splitlines()[-1].startswith("AUDIT: 100 results of v2.1")
+    assert not (tmp_path / "-").exists()
