@@ -352,16 +352,16 @@ def rules(round_name, suite, list_rounds, fmt, diff_rounds):
         # v0.5: no datacenter/edge split; a submission holds any benchmark in any scenario.
         click.echo("no system types: every scenario is optional\n")
         for name in sorted(pack.benchmarks):
-            targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
+            targets = ", ".join(_target(t) for t in pack.targets(name))
             click.echo(f"{name:<28} {targets}")
         return
     header = f"{'benchmark':<28} {'edge':<34} {'datacenter':<36} {'targets'}"
     click.echo(header)
     click.echo("-" * len(header))
     for name in sorted(pack.benchmarks):
-        targets = ", ".join(f"{t.metric} >= {t.value:.6g}" for t in pack.targets(name))
+        targets = ", ".join(_target(t) for t in pack.targets(name))
         limits = ", ".join(f"{t.metric} <= {t.value:.6g}" for t in pack.upper_limits(name))
-        others = "; ".join(f"{s}: " + ", ".join(f"{t.metric} >= {t.value:.6g}"
+        others = "; ".join(f"{s}: " + ", ".join(_target(t)
                                                 for t in pack.targets(name, s))
                            for s in sorted(pack.benchmark(name).get("accuracy_by_scenario") or {}))
         click.echo(f"{name:<28} {_scenarios_cell(pack, name, 'edge'):<34} "
@@ -369,6 +369,17 @@ def rules(round_name, suite, list_rounds, fmt, diff_rounds):
                    f"{targets}{'; ' + limits if limits else ''}{'; ' + others if others else ''}")
     if any(b.get("optional_scenarios") for b in pack.benchmarks.values()):
         click.echo("\n? optional scenario")
+
+
+# Metrics whose logged "accuracy" is 100 minus the metric (rnnt's word error rate: the accuracy
+# script logs accuracy=100-WER): a target on it reads as the error rate's ceiling.
+_COMPLEMENTS = {"WER"}
+
+
+def _target(t) -> str:
+    if t.metric in _COMPLEMENTS:
+        return f"{t.metric} <= {100 - t.value:.6g} %"
+    return f"{t.metric} >= {t.value:.6g}"
 
 
 def _scenarios_cell(pack, name: str, system_type: str) -> str:

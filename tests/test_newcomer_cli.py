@@ -361,3 +361,10 @@ def test_audit_json_to_standard_output(tmp_path, monkeypatch):
     assert json.loads(out.stdout)["results"] == 100
     assert out.stderr.strip().splitlines()[-1].startswith("AUDIT: 100 results of v2.1")
     assert not (tmp_path / "-").exists()
+
+
+def test_rules_shows_a_word_error_rate_target_as_its_ceiling():
+    """rnnt's accuracy is 100 - WER: its target reads as the error rate it must stay under."""
+    out = CliRunner().invoke(main, ["rules", "--version", "v1.0"])
+    [rnnt] = [x for x in out.output.splitlines() if x.startswith("rnnt ")]
+    assert rnnt.endswith("WER <= 8.37748 %")
