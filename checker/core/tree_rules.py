@@ -501,13 +501,18 @@ def finding_for_parse_error(err: ParseError, rel: str) -> Finding:
     return rule.at(rel, expected=None, found=err.reason, locator=locator)
 
 
-def linked_folder(root: str, rel: str) -> Finding | None:
-    """STR026 when the folder `rel` of the tree's structure is a symbolic link."""
+def link_target(root: str, rel: str) -> str | None:
+    """Where `rel` (in the tree at `root`) links to, whole; None when it is no link."""
     path = os.path.join(root, *rel.split("/"))
     if not os.path.islink(path):
         return None
     try:
-        target = os.readlink(path)
+        return os.readlink(path)
     except OSError:
-        target = "?"
-    return LinkedFolder.at(rel, found=target)
+        return "?"
+
+
+def linked_folder(root: str, rel: str) -> Finding | None:
+    """STR026 when the folder `rel` of the tree's structure is a symbolic link."""
+    target = link_target(root, rel)
+    return None if target is None else LinkedFolder.at(rel, found=target)

@@ -27,6 +27,7 @@ from infercheck.checker.core.tree_rules import (
     SymlinkOutsideTree,
     UnknownDivision,
     finding_for_parse_error,
+    linked_folder,
 )
 from infercheck.checker.inference.checks import CHECKS, RULES
 from infercheck.checker.inference.checks.structure import (
@@ -370,10 +371,6 @@ def _extra_mapping(root: str, division: str, submitter: str) -> tuple[dict, list
     return data, []
 
 
-def _linked(root: str, rel: str) -> Finding | None:
-    return LinkedFolders(root).of_folder(rel)
-
-
 def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     """Check every result under `root` (the folder holding closed/, open/, network/)."""
     round = rules.round
@@ -392,10 +389,11 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             continue
         submitters = subdirs(os.path.join(root, division))
         sub_twins = twin_findings(division, submitters)
+        division_link = linked_folder(root, division)
         for sub in submitters:
             if submitter and sub.lower() != submitter.lower():
                 continue
-            inherited = tuple(f for f in (_linked(root, division), _linked(root, f"{division}/{sub}"),
+            inherited = tuple(f for f in (division_link, linked_folder(root, f"{division}/{sub}"),
                                           sub_twins.get(sub)) if f is not None)
             # Where this submitter's link findings go once its folder has been scanned.
             link_slots.append(len(report.findings))

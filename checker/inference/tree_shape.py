@@ -7,12 +7,11 @@ import os
 from collections.abc import Iterable
 
 from infercheck.checker.core.findings import Finding
-from infercheck.checker.core.tree_rules import CaseTwinFolders, linked_folder
-from infercheck.checker.inference.layout import ResultPaths
+from infercheck.checker.core.tree_rules import CaseTwinFolders, link_target, linked_folder
+from infercheck.checker.inference.layout import DIVISIONS, ResultPaths
 
 __all__ = ["LinkedFolders", "case_twins", "linked_structure", "twin_findings"]
 
-DIVISIONS = ("closed", "open", "network")
 # The folders of a submitter that hold results by system, benchmark and scenario, and the
 # descriptions'.
 _BY_RESULT = ("results", "measurements", "compliance")
@@ -67,14 +66,10 @@ def linked_structure(root: str, submitter: str | None = None) -> list[tuple[str,
     found: list[tuple[str, str]] = []
 
     def note(rel: str) -> bool:
-        path = os.path.join(root, *rel.split("/"))
-        if os.path.islink(path):
-            try:
-                found.append((rel, os.readlink(path)))
-            except OSError:
-                found.append((rel, "?"))
-            return True
-        return False
+        target = link_target(root, rel)
+        if target is not None:
+            found.append((rel, target))
+        return target is not None
 
     def real_folders(rel: str) -> list[str]:
         try:

@@ -72,13 +72,14 @@ def walk(root: str, rules: MobileRules, report: Report, scope: Scope) -> None:
             report.findings.append(UnknownDivision.at(division, found=division,
                                                       expected=", ".join(rules.divisions)))
             continue
+        # A linked division, submitter or device folder: each result under it carries it.
+        division_link = linked_folder(root, division)
         for sub in subdirs(os.path.join(root, division)):
             if scope.submitter and sub.lower() != scope.submitter.lower():
                 continue
             sub_path = os.path.join(root, division, sub)
             trees, systems = scan_submitter(rules, root, sub_path)
-            # A linked division, submitter or device folder: each result under it carries it.
-            linked = [f for f in (linked_folder(root, division), linked_folder(root, f"{division}/{sub}"))
+            linked = [f for f in (division_link, linked_folder(root, f"{division}/{sub}"))
                       if f is not None]
             for tree in trees:
                 dev = Device(root=root, rules=rules, division=division, sub_path=sub_path,

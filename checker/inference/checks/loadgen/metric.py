@@ -168,10 +168,10 @@ def result_metric(ctx, rel: str, log):
     if raw is None:
         yield MissingLogKey.at(rel, expected=key, locator=key)
         return
-    if _number(raw) is None:
+    value = _number(raw)
+    if value is None:
         yield ImpossibleValue.at(rel, found=raw, locator=key)
         return
-    value = float(raw)
     # Latencies are logged in ns and reported in ms, or in s for minute-long generations (video).
     unit_ns = rules.latency_unit_ns(ctx.model)
     if scenario in rules.loadgen["latency_scenarios"]:
