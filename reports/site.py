@@ -28,8 +28,8 @@ from .summary_results import (
     published_files,
     published_table,
     read_ids,
+    save_summary_results,
     write_ids,
-    write_summary_results,
     writes_summary_results,
 )
 from .xlsx import write_xlsx
@@ -226,13 +226,13 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
         # one round: the published names; several: each round's own
         suffix = "" if len(official_rows) == 1 else f"_{round_name}"
         ids = os.path.join(downloads, f"ids{suffix}.json")
-        done = published_files(rows, round_name, ids)
+        pub = publication(round_name)
+        done = published_files(rows, round_name, ids, pub)
         if done is None:
             continue
-        pub = publication(round_name)
         if writes_summary_results(pub):
-            write_summary_results(rows, round_name,
-                                  os.path.join(downloads, f"summary_results{suffix}.json"), ids)
+            save_summary_results(done, os.path.join(downloads, f"summary_results{suffix}.json"),
+                                 ids)
             published.append(f"summary_results{suffix}.json")
         else:
             # The round's script wrote the spreadsheet only; its IDs are kept all the same, so

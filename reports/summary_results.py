@@ -42,8 +42,8 @@ from infercheck.checker.inference.rules import load_rules
 from .ids import read_official_ids
 
 __all__ = ["IdsFileError", "PublishedResults", "Sheet", "link_columns", "publication",
-           "published_files", "published_table", "read_ids", "sheets", "summary_results",
-           "write_ids", "write_summary_results", "writes_summary_results"]
+           "published_files", "published_table", "read_ids", "save_summary_results", "sheets",
+           "summary_results", "write_ids", "write_summary_results", "writes_summary_results"]
 
 RENAMES = {
     "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
@@ -291,12 +291,13 @@ def publication(round_name: str) -> dict:
         return {}
 
 
-def published_files(rows: list[dict[str, str]], round_name: str,
-                    ids_path: str | None = None) -> PublishedResults | None:
+def published_files(rows: list[dict[str, str]], round_name: str, ids_path: str | None = None,
+                    pub: dict | None = None) -> PublishedResults | None:
     """What the round's script publishes of `rows` (its spreadsheet's tables, and the entries of
     summary_results.json where it wrote one), with the IDs of the ids file at `ids_path` (kept:
-    a rebuild numbers a result as before); None when the pack says nothing of the round."""
-    pub = publication(round_name)
+    a rebuild numbers a result as before); None when the pack says nothing of the round. `pub`:
+    the round's `publication` table (by default its pack's)."""
+    pub = publication(round_name) if pub is None else pub
     scenarios = pub.get("scenarios")
     if not scenarios:
         return None
@@ -314,11 +315,17 @@ def write_summary_results(rows: list[dict[str, str]], round_name: str, path: str
     pack does not say what it publishes, or when its script wrote no summary_results.json
     (`publication.summary_results: false`, up to v4.1: such a round publishes its spreadsheet
     only)."""
-    published = published_files(rows, round_name, ids_path)
-    if published is None or not writes_summary_results(publication(round_name)):
-        return None
+    pub = publication(round_name)
+    published = published_files(rows, round_name, ids_path, pub) \
+        if writes_summary_results(pub) else None
+    if published is not None:
+        save_summary_results(published, path, ids_path)
+    return published
+
+
+def save_summary_results(published: PublishedResults, path: str, ids_path: str | None) -> None:
+    """summary_results.json of what a round publishes, and its ids file."""
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8") as f:
         f.write(json.dumps(published.entries, indent=2))  # the official file: no final newline
     if ids_path:
         write_ids(published, ids_path)
-    return published

@@ -15,7 +15,7 @@ from typing import Any
 from infercheck.checker.core.findings import CodeIndex, Finding, Rule, Severity
 from infercheck.checker.core.packs import round_key, schema_errors
 from infercheck.checker.core.report import ResultEntry
-from infercheck.checker.core.user_files import UserFileError, load_user_yaml, parse_user_yaml
+from infercheck.checker.core.user_files import UserFileError, parse_user_yaml, read_user_text
 from infercheck.schemas import load_schema
 
 __all__ = ["ExpiredWaiver", "UnusedWaiver", "WaiverFileError", "Waivers"]
@@ -125,10 +125,10 @@ class Waivers:
     def load(cls, path: str, codes: CodeIndex) -> Waivers:
         # A waivers file lists findings one by one, not a round's worth: 1 MiB is thousands.
         try:
-            data = load_user_yaml(path, _MAX_BYTES)
+            text = read_user_text(path, _MAX_BYTES)
         except UserFileError as exc:
             raise WaiverFileError(exc.path, exc.reason) from None
-        return cls._from_data(data, path, codes)
+        return cls.parse(text, path, codes)
 
     @classmethod
     def parse(cls, text: str, source: str, codes: CodeIndex) -> Waivers:
