@@ -59,6 +59,28 @@ def sarif_schema() -> dict:
     return json.loads(SARIF_SCHEMA.read_text("utf-8"))
 
 
+def round_of_copies(src: Path, dest: Path, copies: int) -> Path:
+    """A tree as large as a round: `copies` renamed copies of every submitter of the slice at
+    `src` (files hard-linked, never written), each copy's system descriptions naming their new
+    submitter, so that its results stay valid."""
+    for division in os.listdir(src):
+        if not (src / division).is_dir():
+            continue
+        for sub in os.listdir(src / division):
+            for i in range(copies):
+                copy = dest / division / f"{sub}{i:02d}"
+                shutil.copytree(src / division / sub, copy, copy_function=os.link)
+                for system in (copy / "systems").glob("*.json"):
+                    try:
+                        data = json.loads(system.read_text("utf-8"))
+                    except ValueError:
+                        continue  # as published: the check says what is wrong with it
+                    if isinstance(data, dict):
+                        system.unlink()  # a hard link to the corpus's file: never written to
+                        system.write_text(json.dumps({**data, "submitter": copy.name}), "utf-8")
+    return dest
+
+
 def make_samples():
     """sample_submissions/make_samples.py, whose log-editing helper the tests share."""
     spec = importlib.util.spec_from_file_location("make_samples",

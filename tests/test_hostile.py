@@ -20,7 +20,7 @@ import pytest
 from infercheck.checker import check_tree
 from infercheck.checker.core.textfile import SIZE_LIMITS, ParseError, read_bytes, size_limit
 
-from .conftest import corpus, read_site_data
+from .conftest import corpus, read_site_data, round_of_copies
 from .test_broken_trees import error_codes
 
 
@@ -192,21 +192,8 @@ def test_a_detail_log_that_is_a_link_loop_is_unreadable_and_a_broken_link(edge):
     assert len(report.results) == _results(edge)
 
 
-def _round_sized_tree(dest, copies: int):
-    """`copies` renamed copies of every submitter of the v2.1 slice, hard-linked (no disk)."""
-    src = corpus("inference-v2.1")
-    for division in os.listdir(src):
-        if not os.path.isdir(src / division):
-            continue
-        for sub in os.listdir(src / division):
-            for i in range(copies):
-                shutil.copytree(src / division / sub, dest / division / f"{sub}{i:02d}",
-                                copy_function=os.link)
-    return dest
-
-
 def test_ctrl_c_ends_a_check_with_one_line_exit_130_and_no_half_written_output(tmp_path):
-    tree = _round_sized_tree(tmp_path / "tree", 12)
+    tree = round_of_copies(corpus("inference-v2.1"), tmp_path / "tree", 12)
     out = tmp_path / "report.json"
     out.write_text("an earlier report\n", "utf-8")
     # SIGINT as a terminal leaves it: a shell's background job (a test run with "&") has it

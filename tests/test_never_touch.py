@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tarfile
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,7 +25,7 @@ from infercheck.checker.inference.rules import load_rules
 from infercheck.checker.suites import check_tree
 from infercheck.cli import main
 
-from .conftest import corpus
+from .conftest import corpus, round_of_copies
 from .test_broken_trees import accuracy_below_target
 from .test_hostile import _fingerprint
 
@@ -200,27 +199,9 @@ def test_scenario_folders_that_differ_only_in_case_are_both_flagged(broken_tree)
 
 # 7. Stopped by a signal, as by Ctrl-C; impossible values ---------------------------------------
 
-def _round_of_copies(src: Path, dest: Path, copies: int) -> Path:
-    """A larger tree of copies of a slice's submitters (files hard-linked, never written), each
-    copy's system descriptions naming their new submitter, so that its results stay valid."""
-    for division in ("closed", "open"):
-        for sub in os.listdir(src / division):
-            for i in range(copies):
-                copy = dest / division / f"{sub}{i:02d}"
-                shutil.copytree(src / division / sub, copy, copy_function=os.link,
-                                ignore=shutil.ignore_patterns("systems"))
-                (copy / "systems").mkdir()
-                for system in (src / division / sub / "systems").iterdir():
-                    text = system.read_text("utf-8", errors="replace")
-                    if system.suffix == ".json" and text.lstrip().startswith("{"):
-                        text = json.dumps({**json.loads(text), "submitter": copy.name})
-                    (copy / "systems" / system.name).write_text(text, "utf-8")
-    return dest
-
-
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_during_a_check_of_an_archive_removes_the_unpacked_copy(sig, tmp_path):
-    tree = _round_of_copies(corpus("inference-v4.1"), tmp_path / "tree", 6)
+    tree = round_of_copies(corpus("inference-v4.1"), tmp_path / "tree", 6)
     archive = tmp_path / "big.tar.gz"
     with tarfile.open(archive, "w:gz", compresslevel=1) as tar:
         for division in ("closed", "open"):
@@ -258,7 +239,7 @@ def test_a_negative_latency_in_both_logs_is_an_impossible_value(broken_tree):
 
 @pytest.mark.parametrize("command", ["pack", "report"])
 def test_sigterm_while_writing_leaves_no_part_file(command, tmp_path):
-    tree = _round_of_copies(corpus("inference-v4.1"), tmp_path / "tree", 6)
+    tree = round_of_copies(corpus("inference-v4.1"), tmp_path / "tree", 6)
     out = tmp_path / "out"
     out.mkdir()
     target = out / ("sub.tar.gz" if command == "pack" else "site")
