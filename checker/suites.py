@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from infercheck.checker import inference, mobile
+from infercheck.checker import automotive, inference, mobile
 from infercheck.checker.audit.rules import AUDIT_RULES
 from infercheck.checker.core import engine
 from infercheck.checker.core.archive import is_archive, unpacked
@@ -20,7 +20,7 @@ __all__ = ["ALL_CODES", "SUITES", "ProfileNotForSuite", "UnknownSuite", "all_rul
            "rule_for", "suite_named"]
 
 # In the order they claim a tree: the first whose owns_tree() says yes checks it.
-SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, inference.SUITE)}
+SUITES: dict[str, Suite] = {s.name: s for s in (mobile.SUITE, automotive.SUITE, inference.SUITE)}
 
 # Codes renamed since they were published: old code -> new code (none yet).
 ALIASES: dict[str, str] = {}

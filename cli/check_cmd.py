@@ -355,7 +355,11 @@ def rules(round_name, suite, list_rounds, fmt, diff_rounds):
             targets = ", ".join(_target(t) for t in pack.targets(name))
             click.echo(f"{name:<28} {targets}")
         return
-    header = f"{'benchmark':<28} {'edge':<34} {'datacenter':<36} {'targets'}"
+    # A column per system type of the round (edge and datacenter; Automotive's adas).
+    types = [t for t in ("edge", "datacenter") if t in pack.system.get("system_types")] or [
+        t for t in pack.system["system_types"] if "," not in t]
+    widths = {t: {"edge": 34, "datacenter": 36}.get(t, 35) for t in types}
+    header = f"{'benchmark':<28} " + "".join(f"{t:<{widths[t]}} " for t in types) + "targets"
     click.echo(header)
     click.echo("-" * len(header))
     for name in sorted(pack.benchmarks):
@@ -364,8 +368,8 @@ def rules(round_name, suite, list_rounds, fmt, diff_rounds):
         others = "; ".join(f"{s}: " + ", ".join(_target(t)
                                                 for t in pack.targets(name, s))
                            for s in sorted(pack.benchmark(name).get("accuracy_by_scenario") or {}))
-        click.echo(f"{name:<28} {_scenarios_cell(pack, name, 'edge'):<34} "
-                   f"{_scenarios_cell(pack, name, 'datacenter'):<36} "
+        cells = "".join(f"{_scenarios_cell(pack, name, t):<{widths[t]}} " for t in types)
+        click.echo(f"{name:<28} {cells}"
                    f"{targets}{'; ' + limits if limits else ''}{'; ' + others if others else ''}")
     if any(b.get("optional_scenarios") for b in pack.benchmarks.values()):
         click.echo("\n? optional scenario")

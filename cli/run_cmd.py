@@ -65,12 +65,20 @@ def _run_profile(ctx, param, value: str) -> str:
 @click.option("--division", type=click.Choice(["closed", "open"]),
               help="Default: closed; open where the embedded model stands in for a benchmark "
                    "of a round without digits (e.g. --version v6.1).")
-@click.option("--system-type", type=click.Choice(["edge", "datacenter"]), default="edge",
-              show_default=True, help="edge runs SingleStream, MultiStream and Offline; "
-                                      "datacenter runs Server and Offline.")
+@click.option("--suite", type=click.Choice(["inference", "automotive"]), default="inference",
+              show_default=True,
+              help="The suite whose round the tree is for: automotive writes an MLPerf "
+                   "Automotive tree (adas system; its demo round: SingleStream, the embedded "
+                   "model as benchmark digits).")
+@click.option("--system-type", type=click.Choice(["edge", "datacenter", "adas"]), default=None,
+              help="edge (the default) runs SingleStream, MultiStream and Offline; datacenter "
+                   "runs Server and Offline; adas (--suite automotive, its only type) runs "
+                   "SingleStream.")
 @click.option("--scenario", "scenarios", multiple=True,
-              type=click.Choice(["SingleStream", "MultiStream", "Offline", "Server"]),
-              help="Run only these scenarios (default: every scenario the round requires).")
+              type=click.Choice(["SingleStream", "MultiStream", "Offline", "Server",
+                                 "ConstantStream"]),
+              help="Run only these scenarios (default: every scenario the round requires; "
+                   "ConstantStream needs MLPerf Automotive's own LoadGen, not on PyPI).")
 @click.option("--profile", default="smoke", show_default=True, metavar="[smoke|strict]",
               callback=_run_profile,
               help="smoke: 2-second runs, which `check` accepts under its smoke profile (and the "
@@ -91,8 +99,9 @@ def _run_profile(ctx, param, value: str) -> str:
 @click.option("--system-json", type=click.Path(exists=True, dir_okay=False),
               help="A JSON object of system description fields, merged over the detected ones "
                    "(--system-field wins over it).")
-def run(out, round_name, benchmark, model, dataset, division, system_type, scenarios, profile,
-        submitter, system_name, compliance, label_offset, no_normalize, system_field, system_json):
+def run(out, round_name, benchmark, model, dataset, division, suite, system_type, scenarios,
+        profile, submitter, system_name, compliance, label_offset, no_normalize, system_field,
+        system_json):
     """Run a benchmark through the real LoadGen and write a complete submission tree.
 
     With no option but --out it trains the embedded digits classifier (scikit-learn's bundled
@@ -109,9 +118,14 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     from infercheck.runner.supervise import RunFault, run_supervised
 
     guard_outputs([model, dataset, system_json], [("--out", out)])
-    check_round("inference", round_name)
-    opts = RunOptions(out=out, round=round_name, benchmark=benchmark, model=model, dataset=dataset,
-                      division=division, system_type=system_type,
+    check_round(suite, round_name)
+    types = {"inference": ("edge", "datacenter"), "automotive": ("adas",)}[suite]
+    system_type = system_type or types[0]
+    if system_type not in types:
+        raise click.BadParameter(f"{suite} systems are {' or '.join(types)}, not {system_type}",
+                                 param_hint="--system-type")
+    opts = RunOptions(out=out, round=round_name, suite=suite, benchmark=benchmark, model=model,
+                      dataset=dataset, division=division, system_type=system_type,
                       profile="demo" if profile == "smoke" else "full",
                       submitter=submitter, system_name=system_name,
                       scenarios=list(scenarios) or None, compliance=compliance,
@@ -136,7 +150,8 @@ def run(out, round_name, benchmark, model, dataset, division, system_type, scena
     # A short run of a real round can only meet that round's rules under the smoke profile.
     check_profile = "smoke" if profile == "smoke" and round_name != "demo" else "strict"
     flags = f" --version {summary.round}" + (" --profile smoke" if check_profile == "smoke" else "")
-    report = check_tree(summary.root, round=summary.round, profile=check_profile)
+    flags += f" --suite {suite}" if suite != "inference" else ""
+    report = check_tree(summary.root, round=summary.round, suite=suite, profile=check_profile)
     counts = report.stats()
     where = (f"Wrote {summary.root} in {summary.seconds:.0f} s "
              f"({len(summary.results)} results, round {summary.round}).")

@@ -13,7 +13,7 @@ import click
 from infercheck.checker.core.findings import CodeIndex
 from infercheck.checker.core.focus import Focus
 from infercheck.checker.inference.rounds import census, detect_round
-from infercheck.checker.inference.rules import SCENARIO_NAMES, known_seed_sets, load_rules
+from infercheck.checker.inference.rules import known_seed_sets, load_rules
 from infercheck.checker.mobile.rules import SCENARIOS as MOBILE_SCENARIOS
 from infercheck.checker.suites import SUITES, suite_named
 
@@ -145,13 +145,15 @@ def benchmark_aliases(suite: str, wanted: Iterable[str]) -> tuple[str, ...]:
 
 
 def known_scenarios(suite: str) -> tuple[str, ...]:
-    """The scenario names of `suite`: LoadGen's, and those of endpoints results (Online)."""
+    """The scenario names of `suite`: its rounds' (LoadGen's; Automotive's ConstantStream), and
+    those of endpoints results (Online)."""
     if suite == "mobile":
         return tuple(MOBILE_SCENARIOS)
     s = suite_named(suite)
-    extra = {name for r in s.packs.rounds()
-             for name in ((s.load_rules(r).endpoints or {}).get("scenario_folders") or {}).values()}
-    return (*SCENARIO_NAMES, *sorted(extra - set(SCENARIO_NAMES)))
+    names = [name for r in s.packs.rounds() for name in s.load_rules(r).scenario_names]
+    names += sorted({name for r in s.packs.rounds() for name in
+                     ((s.load_rules(r).endpoints or {}).get("scenario_folders") or {}).values()})
+    return tuple(dict.fromkeys(names))
 
 
 def check_scenarios(suite: str, wanted: Iterable[str]) -> None:
@@ -178,17 +180,17 @@ def seeds_contradict(tree: str, suite: str, round_name: str | None,
                      submitter: str | None = None) -> str | None:
     """When `round_name` was given and no performance log carries its LoadGen seeds while some
     carry another known round's: that, in one line naming the round they belong to (else every
-    result would be one more LG003 error saying the same). Inference only: Mobile results
-    carry no seeds."""
-    if round_name is None or suite != "inference":
+    result would be one more LG003 error saying the same). Not for Mobile: its results carry
+    no seeds."""
+    if round_name is None or suite == "mobile":
         return None
-    seeds = load_rules(round_name).loadgen["seeds"]
-    own = known_seed_sets().get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
-                                 seeds["schedule_rng_seed"]))
-    seen = census(tree, submitter)
+    seeds = load_rules(round_name, suite).loadgen["seeds"]
+    own = known_seed_sets(suite).get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
+                                      seeds["schedule_rng_seed"]))
+    seen = census(tree, submitter, suite)
     if own is None or not seen.rounds or seen.counts.get(own):
         return None
-    theirs = detect_round(tree) or seen.rounds[0]
+    theirs = detect_round(tree, suite) or seen.rounds[0]
     return (f"{round_name}: the performance logs carry the LoadGen seeds of "
             f"{seen.describe()}, none {round_name}'s; did you mean --version {theirs}? "
             f"(without --version the round is recognised from the seeds)")

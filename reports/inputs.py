@@ -12,12 +12,19 @@ import pandas as pd
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
 from infercheck.checker.core.names import readable_all
-from infercheck.checker.core.outputs import TABLE_TYPES, results_table
+from infercheck.checker.core.outputs import (
+    LATENCY_SCENARIOS,
+    TABLE_TYPES,
+    results_table,
+    summary_rows,
+)
 from infercheck.checker.core.textfile import entry_kind
 from infercheck.checker.inference import summary as inference_summary
 from infercheck.checker.inference.rules import available_rounds, load_rules
 from infercheck.checker.mobile import summary as mobile_summary
 from infercheck.checker.suites import check_tree, detect_suite, suite_named
+
+from .summary_results import published_key
 
 __all__ = ["InputError", "load_results"]
 
@@ -182,6 +189,13 @@ def _with_units(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, power], ignore_index=True)
 
 
+def csv_suite(raw: pd.DataFrame) -> str:
+    """The suite of a summary.csv: Automotive's systems are all of the adas type, and its rounds
+    share their names with Inference's (v0.5)."""
+    types = set(raw["SystemType"]) if "SystemType" in raw.columns else set()
+    return "automotive" if types == {"adas"} else "inference"
+
+
 def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     if {"Device", "SoC", "Location", "Result"} <= set(raw.columns):
         return _from_mobile_csv(path, raw)
@@ -200,7 +214,7 @@ def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     perf["valid"] = True
     perf["inferred"] = (perf["inferred"] if "inferred" in perf.columns
                         else pd.Series("", index=perf.index)).isin(["1", "True", "true"])
-    perf["suite"] = "inference"
+    perf["suite"] = csv_suite(raw.rename(columns={"system_type": "SystemType"}))
     perf["profile"] = "strict"
     # "90.21", or from v5.0 "ROUGE1: 38.86  ROUGE2: 15.76": the first metric's value.
     perf["accuracy"] = pd.to_numeric(perf["accuracy"].astype("string").str.extract(r"(?:^|:\s*)([\d.]+)")[0],
@@ -224,7 +238,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.fillna(False).astype(bool)
         else:
             out[column] = values.astype("string")
-    out["lower_is_better"] = out["scenario"].isin(["SingleStream", "MultiStream"])
+    out["lower_is_better"] = out["scenario"].isin(LATENCY_SCENARIOS)
     return out
 
 
@@ -234,7 +248,7 @@ def _official_rows_of_table(path: str, frame: pd.DataFrame, official: dict) -> N
     if "summary_rows" not in frame.columns:
         return
     for row in frame.itertuples(index=False):
-        if row.suite != "inference" or row.valid is not True or not isinstance(row.summary_rows, str):
+        if row.suite == "mobile" or row.valid is not True or not isinstance(row.summary_rows, str):
             continue
         try:
             rows = json.loads(row.summary_rows)
@@ -243,7 +257,7 @@ def _official_rows_of_table(path: str, frame: pd.DataFrame, official: dict) -> N
         if not isinstance(rows, list) or not all(
                 isinstance(r, dict) and all(isinstance(v, str) for v in r.values()) for r in rows):
             raise InputError(f"{path}: the summary_rows of {row.result} are not rows of text")
-        official.setdefault(row.round, []).extend(rows)
+        official.setdefault(published_key(row.suite, row.round), []).extend(rows)
 
 
 def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
@@ -278,11 +292,11 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
             if not report.round:
                 raise InputError(f"{path}: the round could not be recognised")
             frames.append(results_table(report, suite_named(suite).summary_table).to_pandas())
-            if official_rows is not None and suite == "inference":
+            if official_rows is not None and suite != "mobile":
                 # as summary.csv writes them: a name that is not UTF-8 with its bytes escaped
-                official_rows.setdefault(report.round, []).extend(
-                    readable_all(inference_summary.summary_rows(report)[1]))
-            trees[report.round if suite == "inference" else f"{suite} {report.round}"] = os.path.abspath(path)
+                official_rows.setdefault(published_key(suite, report.round), []).extend(
+                    readable_all(summary_rows(suite_named(suite).summary_table, report)[1]))
+            trees[published_key(suite, report.round)] = os.path.abspath(path)
         elif path.endswith((".parquet", ".csv")) and (kind := entry_kind(path)) is not None:
             # A named pipe would be waited on for ever; a folder is no table.
             raise InputError(f"{path} does not exist" if kind == "missing"
@@ -305,9 +319,11 @@ def load_results(paths: list[str], *, jobs: int = 1, profile: str = "strict",
             frames.append(_from_csv(path, raw))
             if official_rows is not None:
                 if "Organization" in raw.columns and "version" in raw.columns:
+                    suite = csv_suite(raw)
                     for row in raw.to_dict("records"):
                         if _CSV_BOOLEANS.get(row.get("valid", "True")):  # as _from_csv read it
-                            official_rows.setdefault(row["version"], []).append(row)
+                            official_rows.setdefault(published_key(suite, row["version"]),
+                                                     []).append(row)
         else:
             raise InputError(f"{path} is not a submission tree, a .parquet or a .csv table")
     table = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame())

@@ -45,12 +45,13 @@ _LINKS = {"Details": "details", "Code": "code"}
 _HIDDEN = ("Unique ID (e.g. for Audit)", "ColorKey")
 
 
-def _table(sheet: Sheet, models: list[str], units: list[str], index: list[str]) -> pd.DataFrame:
+def _table(sheet: Sheet, models: list[str], units: list[str], index: list[str],
+           scenarios: list[str]) -> pd.DataFrame:
     frame = xml_safe_frame(pd.DataFrame(sheet.rows))
     frame["Result"] = pd.to_numeric(frame["Result"], errors="coerce")
     table = frame.pivot_table(index=index, columns=["Model", "Scenario", "Units"],
                               values=["Result"], aggfunc="first")
-    for level, order in enumerate((["Result"], models, SCENARIO_ORDER, units)):
+    for level, order in enumerate((["Result"], models, scenarios, units)):
         table = table.reindex(columns=order, level=level)
     return table
 
@@ -62,10 +63,11 @@ def write_official_xlsx(tables: list[Sheet], publication: dict, path: str) -> li
     models, units = publication.get("models", []), publication.get("units", [])
     layout = indices(publication.get("system_columns"), link_columns(publication))
     number = publication.get("number_format") or "#,##0.00"
+    scenarios = publication.get("scenario_order") or SCENARIO_ORDER
     shown = []
     for sheet in tables:
         index = layout[sheet.category]
-        table = _table(sheet, models, units, index)
+        table = _table(sheet, models, units, index, scenarios)
         if not (table.empty or table.shape[1] == 0):
             shown.append((sheet, index, table))
     if not shown:

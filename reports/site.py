@@ -29,6 +29,7 @@ from .summary_results import (
     published_table,
     read_ids,
     save_summary_results,
+    split_key,
     write_ids,
     writes_summary_results,
 )
@@ -140,8 +141,8 @@ def _ids_files(official_rows: dict | None) -> dict[str, str]:
     """Per inference round that publishes (its pack's `publication` table), the name of its
     official ids file in downloads/: one round, ids.json; several, each round's own."""
     rows = official_rows or {}
-    return {r: ("ids.json" if len(rows) == 1 else f"ids_{r}.json") for r in sorted(rows)
-            if _publishes(r)}
+    return {r: ("ids.json" if len(rows) == 1 else f"ids_{r.replace(' ', '_')}.json")
+            for r in sorted(rows) if _publishes(r)}
 
 
 def official_unique_id(row) -> str:
@@ -160,7 +161,8 @@ def _official_ids(table: pd.DataFrame, official_rows: dict, files: dict[str, str
     the round has none (the site numbers those itself)."""
     ids = pd.Series([None] * len(table), index=table.index, dtype=object)
     for round_name, name in files.items():
-        rows = table[(table["round"] == round_name) & (table["suite"] == "inference")]
+        suite, bare = split_key(round_name)
+        rows = table[(table["round"] == bare) & (table["suite"] == suite)]
         if rows.empty:
             continue
         numbered, _ = published_table(official_rows[round_name], round_name,
@@ -224,7 +226,7 @@ def build_site(table: pd.DataFrame, out: str, *, ids_path: str,
         if round_name not in files:
             continue
         # one round: the published names; several: each round's own
-        suffix = "" if len(official_rows) == 1 else f"_{round_name}"
+        suffix = "" if len(official_rows) == 1 else f"_{round_name.replace(' ', '_')}"
         ids = os.path.join(downloads, f"ids{suffix}.json")
         pub = publication(round_name)
         done = published_files(rows, round_name, ids, pub)

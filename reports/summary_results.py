@@ -42,8 +42,9 @@ from infercheck.checker.inference.rules import load_rules
 from .ids import read_official_ids
 
 __all__ = ["IdsFileError", "PublishedResults", "Sheet", "link_columns", "publication",
-           "published_files", "published_table", "read_ids", "save_summary_results", "sheets",
-           "summary_results", "write_ids", "write_summary_results", "writes_summary_results"]
+           "published_files", "published_key", "published_table", "read_ids",
+           "save_summary_results", "sheets", "split_key", "summary_results", "write_ids",
+           "write_summary_results", "writes_summary_results"]
 
 RENAMES = {
     "Organization": "Submitter", "Division": "Category", "SystemType": "Suite",
@@ -52,7 +53,7 @@ RENAMES = {
     "framework": "Software", "Model": "UsedModel", "MlperfModel": "Model",
 }
 POWER_UNITS = ("Watts", "millijoules", "millijoules/Stream")
-SUITES = ("datacenter", "edge")
+SUITES = ("datacenter", "edge")  # generate_final_report.py's, unless the pack names its own
 CATEGORIES = ("closed", "open", "network")
 
 
@@ -102,13 +103,14 @@ def _typed(row: dict[str, str], pub: dict) -> dict:
     out: dict = {}
     renames = {**RENAMES, **(pub.get("renames") or {})}
     dropped = set(pub.get("dropped_columns") or ())
+    integers = set(pub.get("integer_columns") or ())
     for column, value in row.items():
         if column in dropped:
             continue
         value = "" if value is None or value in PANDAS_NA else value
         name = renames.get(column, column)
         if name in ("Nodes", "host_processors_per_node", "compliance", "errors", "inferred",
-                    "Total Accelerators"):
+                    "Total Accelerators") or name in integers:
             out[name] = _int_or_text(value)
         elif name == "has_power":
             out[name] = value.strip().lower() == "true"
@@ -144,8 +146,9 @@ def published_table(rows: Iterable[dict[str, str]], round_name: str,
     ID, colour key and ID, in its order; and the updated ids. `pub`: the round's `publication`
     table (by default its pack's)."""
     pub = publication(round_name) if pub is None else pub
-    version = round_name.lstrip("v")
-    repository = repository or pub.get("repository") or f"inference_results_{round_name}"
+    bare = split_key(round_name)[1]
+    version = bare.lstrip("v")
+    repository = repository or pub.get("repository") or f"inference_results_{bare}"
     branch = branch or pub.get("branch") or "main"
     base = f"https://github.com/{owner}/{repository}/tree/{branch}"
     code = pub.get("code_folder") or "code"
@@ -191,17 +194,19 @@ def writes_summary_results(pub: dict) -> bool:
 
 
 def sheets(table: list[dict], scenarios: dict[str, dict[str, list[str]]],
-           unlisted_shown: bool = False, names: dict[str, str] | None = None) -> list[Sheet]:
+           unlisted_shown: bool = False, names: dict[str, str] | None = None,
+           suites: Iterable[str] = SUITES) -> list[Sheet]:
     """The tables of the published spreadsheet, in its order: per category and suite, the
     results of the scenarios that suite shows for the model, and the power table of those with
     power (their performance rows too). A sheet with no row is not made. `unlisted_shown`: a
     model the suite does not list is shown in every scenario (the v6 script's default; the
     earlier scripts stop on it with a KeyError, and it is left out here). `names`: the sheet
-    names' formats (`publication.sheet_names`; v3.0 named them "closed,datacenter")."""
+    names' formats (`publication.sheet_names`; v3.0 named them "closed,datacenter"). `suites`:
+    the system types the script makes tables of (`publication.suites`; Automotive's adas)."""
     names = {**SHEET_NAMES, **(names or {})}
     out = []
     for category in CATEGORIES:
-        for suite in SUITES:
+        for suite in suites:
             shown = scenarios.get(suite, {})
             listed = [r for r in table if r["Category"] == category and suite in r["Suite"]
                       and (r["Scenario"] in shown[r["Model"]] if r["Model"] in shown
@@ -226,7 +231,7 @@ def summary_results(rows: Iterable[dict[str, str]], round_name: str,
     pub = publication(round_name) if pub is None else pub
     table, known = published_table(rows, round_name, ids, pub=pub, **links)
     tables = sheets(table, scenarios, pub.get("unlisted_models") == "shown",
-                    pub.get("sheet_names"))
+                    pub.get("sheet_names"), pub.get("suites") or SUITES)
     out = PublishedResults(sheets=tables, ids=known)
     entries = [dict(r) for sheet in tables for r in sheet.rows]
     shown = {id(r) for sheet in tables for r in sheet.rows}
@@ -282,12 +287,25 @@ def read_ids(path: str | None) -> dict[str, int]:
         raise IdsFileError(str(exc)) from None
 
 
+def published_key(suite: str, round_name: str) -> str:
+    """The name a round is published under here: an inference round's own ("v5.1"), another
+    suite's with the suite ("automotive v0.5"), as rounds of different suites share names."""
+    return round_name if suite == "inference" else f"{suite} {round_name}"
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """(suite, round) of a published_key."""
+    suite, _, round_name = key.rpartition(" ")
+    return suite or "inference", round_name
+
+
 def publication(round_name: str) -> dict:
-    """The pack's `publication` table of a round (empty when it has none, or when no pack
-    knows the round: a table may name any round)."""
+    """The pack's `publication` table of a round (a published_key; empty when it has none, or
+    when no pack knows the round: a table may name any round)."""
+    suite, bare = split_key(round_name)
     try:
-        return load_rules(round_name).data.get("publication") or {}
-    except RulePackError:
+        return load_rules(bare, suite).data.get("publication") or {}
+    except (RulePackError, ModuleNotFoundError):
         return {}
 
 

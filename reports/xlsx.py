@@ -21,9 +21,14 @@ HEADERS = {"id": "ID", "submitter": "Submitter", "availability": "Availability",
            "total_accelerators": "Total Accelerators", "framework": "Software", "notes": "Notes"}
 
 
+# The system types with sheets of their own (Automotive's systems are adas); a system of none
+# of them is on the "other" sheets rather than on none.
+SYSTEM_TYPES = ("datacenter", "edge", "mobile", "adas", "other")
+
+
 def _suites(system_type: str) -> list[str]:
     # A "datacenter,edge" system is published in both suites, as the official report does.
-    return [s for s in ("datacenter", "edge", "mobile") if s in str(system_type)]
+    return [s for s in SYSTEM_TYPES[:-1] if s in str(system_type)] or ["other"]
 
 
 def _pivot(rows: pd.DataFrame, value: str, units: str) -> pd.DataFrame:
@@ -69,7 +74,7 @@ def write_xlsx(table: pd.DataFrame, path: str) -> list[str]:
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for round_name, division, suite in ((r, d, s) for r in rounds
                                             for d in ("closed", "open", "network")
-                                            for s in ("datacenter", "edge", "mobile")):
+                                            for s in SYSTEM_TYPES):
             rows = table[(table["round"] == round_name) & (table["division"] == division)
                          & table["system_type"].map(lambda t, s=suite: s in _suites(t))]
             if rows.empty:

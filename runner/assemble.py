@@ -31,6 +31,14 @@ def _copy(src: str, dest: str) -> None:
     shutil.copy2(src, dest)
 
 
+def _runner_status(rules) -> str:
+    """The availability a reference run is of: available, or where the round's vocabulary has
+    no such word (Automotive) development."""
+    statuses = rules.system.get("statuses") or []
+    return next((s for s in ("available", "development") if s in statuses),
+                statuses[0] if statuses else "available")
+
+
 class TreeWriter:
     """One system, one benchmark: results, measurements, compliance, systems, code."""
 
@@ -138,7 +146,8 @@ class TreeWriter:
             submitter=self.opts.submitter, division=self.opts.division,
             system_name=self.opts.system_name or f"{self.system} (reference runner)",
             system_type=self.opts.system_type, framework=self.backend.framework,
-            loadgen=harness.loadgen_version(), placeholder=placeholder)
+            loadgen=harness.loadgen_version(), placeholder=placeholder,
+            status=_runner_status(self.rules))
         desc = dict(sorted({**desc, **self.opts.system_fields}.items()))
         unknown = sorted(k for k, v in desc.items() if v == placeholder)
         paths = self.paths(self.scenarios[0] if self.scenarios else "")

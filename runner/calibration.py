@@ -81,4 +81,7 @@ def user_conf(conf: SharedConf, cal: Calibration, scenario: str, scale: float = 
         lines.append(f"{model}.Server.target_qps = {qps:.1f}")
         if conf.server_bound_ns:
             lines.append(f"{model}.Server.target_latency = {conf.server_bound_ns / 1e6:g}")
+    if conf.latency_percentile is not None and scenario != "Offline":
+        lines.append(f"{model}.{scenario}.target_latency_percentile = "
+                     f"{conf.latency_percentile * 100:g}")
     return "\n".join(lines) + "\n"

@@ -41,6 +41,10 @@ _CONF_KEYS = {
     ("Offline", "target_qps"): ("offline_expected_qps", 1),
     ("Server", "target_qps"): ("server_target_qps", 1),
     ("Server", "target_latency"): ("server_target_latency_ns", 1_000_000),
+    # In percent in a conf file, a fraction in TestSettings.
+    ("SingleStream", "target_latency_percentile"): ("single_stream_target_latency_percentile", 0.01),
+    ("MultiStream", "target_latency_percentile"): ("multi_stream_target_latency_percentile", 0.01),
+    ("Server", "target_latency_percentile"): ("server_target_latency_percentile", 0.01),
 }
 
 
@@ -59,8 +63,10 @@ def apply_user_conf(ts, path: str, model: str, scenario: str) -> None:
             if target is None:
                 raise ValueError(f"the runner cannot apply {key} from {path}")
             attr, factor = target
-            number = float(value) * factor
-            setattr(ts, attr, number if attr.endswith("_qps") else int(round(number)))
+            # round: 99.9 * 0.01 is 0.9990000000000001, which LoadGen would log as such
+            number = round(float(value) * factor, 12)
+            fractional = attr.endswith(("_qps", "_percentile"))
+            setattr(ts, attr, number if fractional else int(round(number)))
 
 
 @dataclass

@@ -21,6 +21,8 @@ class SharedConf:
     min_duration_ms: int
     performance_count: int
     server_bound_ns: int | None  # the round's Server latency bound, if it has one
+    # The latency percentile the round requires (Automotive: 0.999), else LoadGen's own.
+    latency_percentile: float | None = None
 
 
 @dataclass(frozen=True)

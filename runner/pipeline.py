@@ -33,6 +33,7 @@ class RunError(Exception):
 class RunOptions:
     out: str
     round: str = "demo"
+    suite: str = "inference"  # or automotive: the packs of the round, and the system type
     benchmark: str = "digits"
     model: str | None = None
     dataset: str | None = None
@@ -131,17 +132,22 @@ def _with_stand_in(opts: RunOptions, rules) -> tuple[RunOptions, str | None]:
     return replace(opts, benchmark=chosen, division="open", model_stands_in=True), note
 
 
-def _seeds_note(target: tuple[int, int, int], round_name: str) -> tuple[tuple | None, str]:
+def _seeds_note(target: tuple[int, int, int], round_name: str,
+                suite: str = "inference") -> tuple[tuple | None, str]:
     from . import harness  # LoadGen: loaded when a run needs it, not to check options
 
     version = harness.loadgen_version()
     embedded = harness.loadgen_round_seeds()
-    serves = known_seed_sets().get(embedded, "an unknown round")
+    # The LoadGen on PyPI is MLPerf Inference's.
+    serves = f"round {known_seed_sets().get(embedded, 'an unknown round')}"
+    named = round_name if suite == "inference" else f"{suite} {round_name}"
+    if suite != "inference":
+        serves = f"inference {serves}"
     if embedded == target:
-        return None, f"LoadGen {version} serves round {serves}: its compiled-in seeds are used."
-    return target, (f"LoadGen {version} serves round {serves}; round {round_name} has other seeds, "
-                    f"so they are set explicitly (as that round's mlperf.conf would). An official "
-                    f"{round_name} submission must use that round's LoadGen.")
+        return None, f"LoadGen {version} serves {serves}: its compiled-in seeds are used."
+    return target, (f"LoadGen {version} serves {serves}; round {named} has other seeds, so they "
+                    f"are set explicitly (as that round's mlperf.conf would). An official "
+                    f"{named} submission must use that round's LoadGen.")
 
 
 def _outcome_text(outcome: ComplianceOutcome) -> str:
@@ -168,6 +174,11 @@ def _check_scenarios(opts: RunOptions, rules) -> list[str]:
     required = rules.required_scenarios(opts.benchmark, opts.system_type)
     if not required:
         raise RunError(f"{opts.benchmark} has no {opts.system_type} scenarios in round {opts.round}")
+    unrunnable = [s for s in opts.scenarios or required if s not in _RUNNABLE_SCENARIOS]
+    if unrunnable:
+        raise RunError(f"the runner cannot run {', '.join(unrunnable)}: the LoadGen on PyPI "
+                       f"(mlcommons-loadgen) runs {', '.join(_RUNNABLE_SCENARIOS)} only; "
+                       "MLPerf Automotive's ConstantStream needs that suite's own LoadGen")
     allowed = allowed_scenarios(rules, opts.benchmark, opts.system_type)
     refused = [s for s in opts.scenarios or [] if s not in allowed]
     if refused:
@@ -195,6 +206,13 @@ def _check_system_fields(opts: RunOptions, rules) -> None:
             raise RunError(f"system field {key!r}: a text or a number, not {json.dumps(value)[:60]}")
 
 
+def _required_value(rules, bench: dict, key: str):
+    """The value the round requires of a LoadGen setting (`required_settings`), or None."""
+    wanted = [s["value"] for s in [*(rules.loadgen.get("required_settings") or ()),
+                                   *(bench.get("required_settings") or ())] if s["key"] == key]
+    return wanted[-1] if wanted else None
+
+
 def default_backup(out: str) -> str:
     return os.path.abspath(out).rstrip(os.sep) + ".accuracy-backup"
 
@@ -214,7 +232,7 @@ def prepare(opts: RunOptions, *, check_out: bool = True) -> Plan:
     `check_out`: that OUT and its backup are new or empty (not when writing a staged tree, which
     the caller has checked and renames onto OUT at the end)."""
     try:
-        rules = load_rules(opts.round)
+        rules = load_rules(opts.round, opts.suite)
     except Exception as exc:
         raise RunError(str(exc)) from None
     opts, stand_in_note = _with_stand_in(opts, rules)
@@ -261,7 +279,8 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     folder = opts.benchmark if closed_like else backend.name
     seeds = rules.loadgen["seeds"]
     explicit_seeds, seed_note = _seeds_note(
-        (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"]), opts.round)
+        (seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"], seeds["schedule_rng_seed"]),
+        opts.round, opts.suite)
     display.echo(seed_note)
     if plan.stand_in_note:
         display.echo(plan.stand_in_note)
@@ -273,7 +292,9 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
     conf = SharedConf(model=harness.LOADGEN_MODEL_NAMES.get(opts.benchmark, opts.benchmark),
                       min_duration_ms=min_duration,
                       performance_count=min(backend.total_count, bench["performance_sample_count"]),
-                      server_bound_ns=(bench.get("latency_constraint_ns") or {}).get("Server"))
+                      server_bound_ns=(bench.get("latency_constraint_ns") or {}).get("Server"),
+                      latency_percentile=_required_value(rules, bench,
+                                                         "effective_target_latency_percentile"))
     runner = LoadgenRunner(backend, display, conf, explicit_seeds)
 
     writer = TreeWriter(opts, rules, backend, folder, root=tree)

@@ -28,6 +28,8 @@ PUBLISHED_SLICES = [
     # so does the v6.0 pack under --profile published (PROFILES); strict rejects four
     # (test_v6_0_strict_rejects_what_its_checker_never_judged).
     ("inference-v6.0", "v6.0"),
+    # MLPerf Automotive v0.5, the whole published round: its checker (79b9c535) accepts all 9.
+    ("automotive-v0.5", "v0.5"),
 ]
 
 # The profile whose verdicts are compared with the official ones, where it is not strict: the v6
@@ -43,7 +45,7 @@ NO_POWER_IN_SLICE = {"v6.0"}
 POWER_UNITS = {"v0.7": set(), "v1.0": {"Joules", "Watts"}, "v1.1": {"Joules", "Watts"},
                "v2.0": {"Joules", "Watts"}, "v2.1": {"Joules", "Watts"}, "v3.0": {"millijoules", "Watts"},
                "v4.1": {"millijoules", "Watts"}, "v5.1": {"millijoules", "Watts"},
-               "v6.0": {"millijoules", "Watts"}}
+               "v6.0": {"millijoules", "Watts"}, "v0.5": set()}
 
 # Results the round's rules accept and its official checker rejects through a bug of its own
 # (stated with the official source in the test of each round below).
@@ -60,9 +62,10 @@ OFFICIAL_BUG_REJECTS = {
 @pytest.fixture(scope="module", params=PUBLISHED_SLICES, ids=[r for _, r in PUBLISHED_SLICES])
 def round_run(request):
     folder, round_name = request.param
-    # The round is not given: it must be recognised from the tree.
-    report = check_tree(str(corpus(folder)), jobs=2, profile=PROFILES.get(round_name, "strict"))
-    assert report.round == round_name
+    # Neither the suite nor the round is given: both must be recognised from the tree.
+    report = check_tree(str(corpus(folder)), jobs=2, suite="auto",
+                        profile=PROFILES.get(round_name, "strict"))
+    assert (report.suite, report.round) == (folder.split("-")[0], round_name)
     expected = read_summary_csv(corpus("expected") / f"{folder}.summary.csv")
     return report, expected
 
@@ -185,7 +188,7 @@ def test_round_is_recognised_from_the_seeds():
     from infercheck.checker.inference.rounds import detect_round
 
     for folder, round_name in PUBLISHED_SLICES:
-        assert detect_round(str(corpus(folder))) == round_name
+        assert detect_round(str(corpus(folder)), suite=folder.split("-")[0]) == round_name
 
 
 def test_v6_layout_runner_made_trees():

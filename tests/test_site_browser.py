@@ -168,6 +168,24 @@ def test_mobile_devices_have_their_own_tab(browser, tmp_path):
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def test_automotive_systems_have_their_own_tabs(browser, tmp_path):
+    out = CliRunner().invoke(main, ["report", str(corpus("automotive-v0.5")),
+                                    str(corpus("inference-v4.1")), "--out",
+                                    str(tmp_path / "site"), "--ids", str(tmp_path / "ids.json")])
+    assert out.exit_code == 0, out.output
+    browser.get((tmp_path / "site" / "index.html").as_uri())
+    assert browser.title == "MLPerf Inference and Automotive results"
+    Select(browser.find_element("id", "round")).select_by_value("v0.5")
+    assert tab_names(browser) == ["automotive closed", "automotive open"]
+    # Thor-X: bevformer SingleStream and ConstantStream, in ms, as the official table has them.
+    text = browser.find_element("id", "results").text
+    assert "Thor-X" in text and "ConstantStream" in text and "5.31968 5.20985" in text
+    browser.find_element("css selector", '#tabs button[data-tab="automotive open"]').click()
+    # GATEOverflow's 7 open results: a row per system and model used
+    assert len(rows(browser)) == 7
+    assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+
+
 def test_at_phone_width_the_page_does_not_scroll_sideways(browser, site):
     """Only the results table may scroll, inside its own box."""
     browser.set_window_size(390, 844)

@@ -218,10 +218,12 @@ def _scan(text: str, path: str, keys: frozenset[str], settings_only: bool):
     return found, unscanned
 
 
-def parse_detail_log(text: str, path: str, settings: Collection[str] | None = None) -> DetailLog:
+def parse_detail_log(text: str, path: str, settings: Collection[str] | None = None,
+                     extra: Collection[str] = ()) -> DetailLog:
     """Decode only the wanted lines and the error lines. The wanted keys are every key a check of
-    either suite reads, or only `settings`: keys LoadGen logs before it loads any samples (its
-    StartTest logs the QSL's counts and every setting first), looked for up to there.
+    either suite reads and the `extra` ones a round's rules name (a result key, a required
+    setting), or only `settings`: keys LoadGen logs before it loads any samples (its StartTest
+    logs the QSL's counts and every setting first), looked for up to there.
 
     A log cut short ends in a partial line, which is what the shape check looks for; other lines
     are validated when they are decoded.
@@ -233,7 +235,7 @@ def parse_detail_log(text: str, path: str, settings: Collection[str] | None = No
     if _is_cut_off(text):
         raise ParseError(path, "malformed", "log line is cut off", _line_of(text, len(text.rstrip())))
     log = DetailLog(path)
-    keys = WANTED_KEYS if settings is None else frozenset(settings)
+    keys = (WANTED_KEYS | frozenset(extra)) if settings is None else frozenset(settings)
     found, unscanned = _scan(text, path, keys, settings_only=settings is not None)
     for (prefix, key), value in found.items():
         # LoadGen repeats some keys and the official tool reads the first; a :::MLLOG line comes
@@ -330,8 +332,9 @@ def parse_summary_log(text: str) -> dict[str, Any]:
     return values
 
 
-def read_detail_log(path: str, settings: Collection[str] | None = None) -> DetailLog:
-    log = parse_detail_log(read_text(path), path, settings)
+def read_detail_log(path: str, settings: Collection[str] | None = None,
+                    extra: Collection[str] = ()) -> DetailLog:
+    log = parse_detail_log(read_text(path), path, settings, extra)
     if log.legacy:
         summary = os.path.join(os.path.dirname(path), "mlperf_log_summary.txt")
         try:

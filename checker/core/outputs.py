@@ -15,9 +15,13 @@ from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.safe_csv import DictCsvWriter
 
-__all__ = ["TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text", "results_table", "table_row",
-           "table_schema", "text_value", "summary_rows", "write_csv",
+__all__ = ["LATENCY_SCENARIOS", "TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text",
+           "results_table", "summary_rows", "table_row", "table_schema", "text_value", "write_csv",
            "write_json"]
+
+# The scenarios whose result is a latency (lower is better): LoadGen's, and Automotive's
+# ConstantStream (its 99.9th percentile latency).
+LATENCY_SCENARIOS = ("SingleStream", "MultiStream", "ConstantStream")
 
 
 def notes_text(info: dict, always_joined: bool = False) -> str:
@@ -122,7 +126,7 @@ def table_row(report: Report, e: ResultEntry, summary_rows=None) -> dict[str, An
         "scenario": e.scenario,
         "value": as_float(m.get("value")),
         "units": m.get("units"),
-        "lower_is_better": e.scenario in ("SingleStream", "MultiStream"),
+        "lower_is_better": e.scenario in LATENCY_SCENARIOS,
         "inferred": bool(m.get("inferred")),
         "loadgen_scenario": m.get("loadgen_scenario"),
         "accuracy": as_float(m.get("accuracy")),

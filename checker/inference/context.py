@@ -132,7 +132,8 @@ class ResultContext:
         parse_detail_log: the log is then scanned for keys only up to its samples)."""
         whole = self._cache.get(f"read_detail_log:{rel}")
         if settings is None or whole is not None:
-            return whole or self._load(rel, read_detail_log)
+            return whole or self._load(rel, partial(read_detail_log, extra=self.rules.log_keys),
+                                       name="read_detail_log")
         return self._load(rel, partial(read_detail_log, settings=settings),
                           name=f"read_detail_log[{','.join(sorted(settings))}]")
 

@@ -41,7 +41,7 @@ from infercheck.checker.inference.checks.system import load_system
 from infercheck.checker.inference.context import ResultContext, is_endpoints_result
 from infercheck.checker.inference.layout import DIVISIONS, ResultPaths
 from infercheck.checker.inference.rounds import LogsOfSeveralRounds, several_rounds
-from infercheck.checker.inference.rules import RoundRules, load_rules
+from infercheck.checker.inference.rules import RoundRules, load_rules, scenario_of_folder
 from infercheck.checker.inference.tree_shape import LinkedFolders, twin_findings
 
 __all__ = ["CODES", "WALK_RULES", "walk"]
@@ -61,6 +61,7 @@ SYSTEM_FIELDS = ("system_name", "status", "system_type", "number_of_nodes",
 class _SystemTask:
     root: str
     round: str
+    suite: str  # whose packs hold the round (inference, or a suite checked the same way)
     profile: str
     checks: CheckSet
     division: str
@@ -112,7 +113,7 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
         sys_abs = os.path.join(task.root, task.division, task.submitter, "results", task.system)
         entries = [ResultEntry(result=f"{where}/{bench}/{folder}", division=task.division,
                                submitter=task.submitter, system=task.system, benchmark=bench,
-                               scenario_folder=folder, scenario=RoundRules.scenario_name(folder),
+                               scenario_folder=folder, scenario=scenario_of_folder(folder),
                                findings=[crash])
                    for bench in subdirs(sys_abs) for folder in subdirs(os.path.join(sys_abs, bench))]
         tree = [] if entries else [crash]
@@ -121,7 +122,7 @@ def _check_system(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
 
 
 def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[Finding]]:
-    rules = load_rules(task.round)
+    rules = load_rules(task.round, task.suite)
     entries: list[ResultEntry] = []
     tree: list[Finding] = []
     sub_rel = f"{task.division}/{task.submitter}"
@@ -162,7 +163,7 @@ def _check_system_unguarded(task: _SystemTask) -> tuple[list[ResultEntry], list[
         folders = subdirs(os.path.join(sys_abs, bench))
         folder_twins = twin_findings(f"{sys_rel}/{bench}", folders)
         for folder in folders:
-            scenario = RoundRules.scenario_name(folder)
+            scenario = rules.scenario_name(folder)
             # Online is a scenario folder of endpoints results only (the official loader).
             if scenario is None and rules.endpoints_scenario(folder) and is_endpoints_result(
                     task.root, f"{sys_rel}/{bench}/{folder}", rules) and not (
@@ -257,10 +258,10 @@ def _leave_interrupts_to_parent() -> None:
         signal.signal(sig, signal.SIG_DFL)
 
 
-def _scan_links_task(scan: tuple[str, str, str, str]) -> list[Finding]:
-    root, top, round_name, profile = scan
+def _scan_links_task(scan: tuple[str, str, str, str, str]) -> list[Finding]:
+    root, top, round_name, suite, profile = scan
     try:
-        rules = load_rules(round_name)
+        rules = load_rules(round_name, suite)
         # What the round's checker no longer checks (the v6 package: the results repository's
         # limits) is tolerated by the published profile here too.
         return apply_profile(_scan_links(root, top, rules), profile, CODES, rules.tolerated_by_published)
@@ -379,7 +380,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
     focus = scope.focus if scope.focus is not None and (
         scope.focus.benchmarks or scope.focus.scenarios) else None
     tasks: list[_SystemTask] = []
-    link_scans: list[tuple[str, str, str, str]] = []
+    link_scans: list[tuple[str, str, str, str, str]] = []
     link_slots: list[int] = []
     task_subs: list[int] = []  # the link scan of each task's submitter
     for division in subdirs(root):
@@ -397,13 +398,15 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
                                           sub_twins.get(sub)) if f is not None)
             # Where this submitter's link findings go once its folder has been scanned.
             link_slots.append(len(report.findings))
-            link_scans.append((root, os.path.join(root, division, sub), round, scope.profile))
+            link_scans.append((root, os.path.join(root, division, sub), round, rules.suite,
+                               scope.profile))
             sub_index = len(link_scans) - 1
             mapping, problems = _extra_mapping(root, division, sub)
             report.findings.extend(problems)
             for system in subdirs(os.path.join(root, division, sub, "results")):
-                tasks.append(_SystemTask(root, round, scope.profile, checks, division, sub, system,
-                                         tuple(sorted(mapping.items())), focus, inherited))
+                tasks.append(_SystemTask(root, round, rules.suite, scope.profile, checks, division,
+                                         sub, system, tuple(sorted(mapping.items())), focus,
+                                         inherited))
                 task_subs.append(sub_index)
 
     # Results go to the report in the order of their paths (a name sorts as with the "/" that
@@ -428,7 +431,8 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
         pool = ProcessPoolExecutor(max_workers=scope.jobs, initializer=_leave_interrupts_to_parent)
         try:
             # The census reads the head of every performance log: a task like the others.
-            census = pool.submit(several_rounds, root, round, submitter, scope.profile)
+            census = pool.submit(several_rounds, root, round, submitter, scope.profile,
+                                 rules.suite)
             links = _Links([pool.submit(_scan_links_task, scan) for scan in link_scans])
             gather(pool.map(_check_system, tasks, chunksize=1), links)
             unclaimed = [links.unclaimed(i) for i in range(len(link_scans))]
@@ -443,7 +447,7 @@ def walk(root: str, rules: RoundRules, report: Report, scope: Scope) -> None:
             raise
         pool.shutdown()
     else:
-        rounds_found = several_rounds(root, round, submitter, scope.profile)
+        rounds_found = several_rounds(root, round, submitter, scope.profile, rules.suite)
         links = _Links([_scan_links_task(scan) for scan in link_scans])
         gather((_check_system(t) for t in tasks), links)
         unclaimed = [links.unclaimed(i) for i in range(len(link_scans))]

@@ -18,9 +18,9 @@ from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.suite import Recognition
 from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
-from infercheck.checker.inference.rules import PACKS, known_seed_sets, load_rules
+from infercheck.checker.inference.rules import known_seed_sets, load_rules, pack_store
 
-__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round",
+__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round", "seed_of_log",
            "several_rounds"]
 
 # The qsl seed, in LoadGen's JSON log lines (":::MLLOG {"key": "effective_qsl_rng_seed",
@@ -84,7 +84,7 @@ class RoundCensus:
                          for name, n in self.counts.most_common() if name is not None)
 
 
-def _seed_of(path: str) -> int | None:
+def seed_of_log(path: str) -> int | None:
     head = b""
     try:
         fd, _ = open_regular(path, limit=sys.maxsize)  # only its head is read
@@ -120,32 +120,33 @@ def _benchmark_dirs(root: str, submitter: str | None):
                     yield os.path.join(results, system, bench), bench
 
 
-def census(root: str, submitter: str | None = None) -> RoundCensus:
-    """The seeds of every result's performance log (first run; v0.5 results have five)."""
-    by_seed = {seeds[0]: name for seeds, name in known_seed_sets().items()}
+def census(root: str, submitter: str | None = None, suite: str = "inference") -> RoundCensus:
+    """The seeds of every result's performance log (first run; v0.5 results have five), named
+    by `suite`'s rounds."""
+    by_seed = {seeds[0]: name for seeds, name in known_seed_sets(suite).items()}
     counts: Counter = Counter()
     benchmarks = set()
     for bench_dir, bench in _benchmark_dirs(root, submitter):
         benchmarks.add(bench)
         for scenario in subdirs(bench_dir):
-            seed = _seed_of(os.path.join(bench_dir, scenario, "performance", "run_1",
+            seed = seed_of_log(os.path.join(bench_dir, scenario, "performance", "run_1",
                                          "mlperf_log_detail.txt"))
             if seed is not None:
                 counts[by_seed.get(seed)] += 1
     return RoundCensus(counts, frozenset(benchmarks))
 
 
-def detect_round(root: str) -> str | None:
+def detect_round(root: str, suite: str = "inference") -> str | None:
     """The round most of the tree's performance logs were made for, among the rounds that have
     a pack; where packs share those seeds (demo and v6.1), the one knowing more of the tree's
     benchmark folders, a real round before the demo one."""
-    return _detect(census(root))
+    return _detect(census(root, suite=suite), suite)
 
 
-def recognise_round(root: str) -> Recognition:
+def recognise_round(root: str, suite: str = "inference") -> Recognition:
     """detect_round, with what it was told from (or why it could not tell) in words."""
-    seen = census(root)
-    found = _detect(seen)
+    seen = census(root, suite=suite)
+    found = _detect(seen, suite)
     logs = sum(seen.counts.values())
     if found is None:
         why = ("no performance log names its seeds" if not logs else
@@ -156,18 +157,18 @@ def recognise_round(root: str) -> Recognition:
                               f"{'s' * (logs != 1)} ({seen.describe()})")
 
 
-def _detect(seen: RoundCensus) -> str | None:
+def _detect(seen: RoundCensus, suite: str = "inference") -> str | None:
     if not seen.rounds:
         return None
     top = seen.rounds[0]
     candidates = []
-    for name in PACKS.rounds():
+    for name in pack_store(suite).rounds():
         try:
-            rules = load_rules(name)
+            rules = load_rules(name, suite)
         except RulePackError:
             continue
         seeds = rules.loadgen["seeds"]
-        if known_seed_sets().get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
+        if known_seed_sets(suite).get((seeds["qsl_rng_seed"], seeds["sample_index_rng_seed"],
                                   seeds["schedule_rng_seed"])) == top:
             candidates.append(rules)
     if not candidates:
@@ -177,10 +178,11 @@ def _detect(seen: RoundCensus) -> str | None:
     return best.round
 
 
-def several_rounds(root: str, checked_as: str, submitter: str | None, profile: str):
+def several_rounds(root: str, checked_as: str, submitter: str | None, profile: str,
+                   suite: str = "inference"):
     """LG017 when the logs name more than one known round (smoke: a warning, as it tolerates
     another known round's seeds on each result)."""
-    found = census(root, submitter)
+    found = census(root, submitter, suite)
     if len(found.rounds) < 2:
         return []
     severity = Severity.WARNING if profile == "smoke" else None

@@ -13,33 +13,52 @@ from infercheck.checker.core.packs import SAFE_LOADER, PackStore, RulePackError,
 from infercheck.schemas import load_schema
 
 __all__ = ["NS_PER_MS", "PACKS", "SCENARIO_NAMES", "RoundRules", "Target", "available_rounds",
-           "known_seed_sets", "load_rules"]
+           "known_seed_sets", "load_rules", "pack_store", "scenario_of_folder"]
 
 PACKS = PackStore("inference", resources.files("infercheck.checker.inference").joinpath("packs"), "rules")
+# Suites whose results are LoadGen runs in the inference layout (Automotive) are checked by this
+# suite's walk and checks on packs of their own, in checker/<suite>/packs: the rules name their
+# suite, so that a worker process loads the same pack from (suite, round) alone.
+_STORES = {"inference": PACKS}
 
 SCENARIO_NAMES = ("SingleStream", "MultiStream", "Offline", "Server", "Interactive")
 NS_PER_MS = 1000 * 1000
 _SCENARIO_BY_LOWER = {s.lower(): s for s in SCENARIO_NAMES}
 
 
-def available_rounds() -> list[str]:
-    return PACKS.rounds()
+def scenario_of_folder(folder: str) -> str | None:
+    """LoadGen's scenario a folder is named after, any case (when no round's rules are at hand)."""
+    return _SCENARIO_BY_LOWER.get(folder.lower())
+
+
+def pack_store(suite: str = "inference") -> PackStore:
+    """The packs of `suite` (inference, or a suite checked the inference way)."""
+    store = _STORES.get(suite)
+    if store is None:
+        folder = resources.files(f"infercheck.checker.{suite}").joinpath("packs")
+        store = _STORES[suite] = PackStore(suite, folder, "rules")
+    return store
+
+
+def available_rounds(suite: str = "inference") -> list[str]:
+    return pack_store(suite).rounds()
 
 
 @cache
-def load_rules(round_name: str) -> RoundRules:
-    """The resolved rules of one round."""
-    return RoundRules(PACKS.resolve(round_name))
+def load_rules(round_name: str, suite: str = "inference") -> RoundRules:
+    """The resolved rules of one round of `suite`."""
+    return RoundRules(pack_store(suite).resolve(round_name))
 
 
 @cache
-def known_seed_sets() -> dict[tuple[int, int, int], str]:
-    """(qsl, sample index, schedule) seeds of every known round, including rounds without a pack."""
-    path = PACKS.data_file("_seeds.yaml")
+def known_seed_sets(suite: str = "inference") -> dict[tuple[int, int, int], str]:
+    """(qsl, sample index, schedule) seeds of every known round of `suite`, including rounds
+    without a pack."""
+    path = pack_store(suite).data_file("_seeds.yaml")
     data = yaml.load(path.read_text("utf-8"), Loader=SAFE_LOADER)
     errors = schema_errors(data, load_schema("seed_sets"))
     if errors:
-        raise RulePackError(f"inference/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")
+        raise RulePackError(f"{suite}/_seeds.yaml fails seed_sets.schema.json: {errors[0]}")
     return {tuple(seeds): name for name, seeds in data.items()}
 
 
@@ -85,6 +104,15 @@ class RoundRules:
         # Loadgen++ results (v6.1 onwards); empty in rounds that have none.
         self.endpoints: dict = data.get("endpoints") or {}
         self._patterns = {k: re.compile(v) for k, v in self.accuracy["patterns"].items() if v}
+        # The log keys the round's rules name (its results, its required settings), which a
+        # detail log is read for beside the keys the checks themselves read.
+        named = [*self.loadgen["result_keys"].values(),
+                 *(self.loadgen.get("percentile_latency_keys") or {}).values(),
+                 *(s["key"] for s in self.loadgen.get("required_settings") or ())]
+        for bench in self.benchmarks.values():
+            named += [*(bench.get("result_keys") or {}).values(),
+                      *(s["key"] for s in bench.get("required_settings") or ())]
+        self.log_keys = frozenset(k for k in named if k)
 
     def __repr__(self) -> str:
         return f"RoundRules({self.suite}/{self.round})"
@@ -119,9 +147,17 @@ class RoundRules:
                 return model
         return None
 
-    @staticmethod
-    def scenario_name(folder: str) -> str | None:
-        return _SCENARIO_BY_LOWER.get(folder.lower())
+    def scenario_name(self, folder: str) -> str | None:
+        """The scenario a folder holds, any case: the round's own folder names where it has
+        them (Automotive's `server` folder holds ConstantStream), else LoadGen's."""
+        own = self.loadgen.get("scenario_folders")
+        return own.get(folder.lower()) if own else _SCENARIO_BY_LOWER.get(folder.lower())
+
+    @property
+    def scenario_names(self) -> tuple[str, ...]:
+        """The scenarios of the round's suite (LoadGen's, or the round's own folder names')."""
+        own = self.loadgen.get("scenario_folders")
+        return tuple(dict.fromkeys(own.values())) if own else SCENARIO_NAMES
 
     def endpoints_scenario(self, folder: str) -> str | None:
         """The scenario of a folder only an endpoints result may use (Online), any case."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from functools import partial
 
 from infercheck.checker.core import outputs
 from infercheck.checker.core.coerce import as_int
@@ -57,11 +58,12 @@ def _inferred_as_written(entry: ResultEntry, scenario: str, spec: dict) -> bool:
     return scenario != logged and [logged, scenario] not in exempt
 
 
-def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]:
-    """The columns of the official summary.csv of `round`, and the rows of one result: none for
-    an invalid one. The power metric goes where the round's columns put it: a `power` column of
-    the result's row (v1.0), or a second row (`has_power`, v1.1 onwards)."""
-    rules = load_rules(round)
+def summary_table(round: str, suite: str = "inference"
+                  ) -> tuple[list[str], Callable[[ResultEntry], list[dict[str, str]]]]:
+    """The columns of the official summary.csv of `round` of `suite`, and the rows of one
+    result: none for an invalid one. The power metric goes where the round's columns put it: a
+    `power` column of the result's row (v1.0), or a second row (`has_power`, v1.1 onwards)."""
+    rules = load_rules(round, suite)
     columns = rules.csv_columns
     power_row = "has_power" in columns
     csv_rules = rules.data["csv"]
@@ -139,8 +141,8 @@ def summary_table(round: str) -> tuple[list[str], Callable[[ResultEntry], list[d
 
 
 def summary_rows(report: Report) -> tuple[list[str], list[dict[str, str]]]:
-    """The official summary.csv of a report's results."""
-    return outputs.summary_rows(summary_table, report)
+    """The official summary.csv of a report's results (of an inference-way suite)."""
+    return outputs.summary_rows(partial(summary_table, suite=report.suite or "inference"), report)
 
 
 def read_summary_csv(path: str) -> list[dict[str, str]]:

@@ -97,13 +97,16 @@
   const named = (v) => v !== null && v !== undefined && !NONE.has(String(v).trim().toLowerCase());
 
   // A tab is a suite and division ("edge closed"), the open division, the network division, or power;
-  // MLPerf Mobile devices have their own tabs ("mobile closed", "mobile open").
+  // MLPerf Mobile devices and MLPerf Automotive (adas) systems have their own tabs ("mobile closed",
+  // "automotive open"). A closed system of no known type is on the "closed" tab, never on none.
   function tabsOf(system) {
     if (system.tabs) return system.tabs;
     const tabs = [];
     if (system.system_type === "mobile") tabs.push(`mobile ${system.division}`);
+    else if (system.suite === "automotive" || system.system_type === "adas") tabs.push(`automotive ${system.division}`);
     else if (system.division === "closed") {
       for (const suite of ["datacenter", "edge"]) if ((system.system_type || "").includes(suite)) tabs.push(`${suite} closed`);
+      if (!tabs.length) tabs.push("closed");
     } else tabs.push(system.division);
     if (system.results.some((r) => r.power_value)) tabs.push("power");
     system.tabs = tabs;
@@ -152,7 +155,7 @@
   function fixedColumns() {
     const cols = [["id", "ID"], ["submitter", "Submitter"], ["system_name", "System"]];
     if (!state.bench) cols.push(["model", "Benchmark"]);
-    if (state.tab === "open" || state.tab === "mobile open" || rowsOfTab().some((row) => row.variant)) cols.push(["variant", "Model used"]);
+    if (state.tab.endsWith("open") || rowsOfTab().some((row) => row.variant)) cols.push(["variant", "Model used"]);
     cols.push(["availability", "Availability"], ["accelerator_model_name", "Accelerator"], ["acc_total", "a#"],
       ["number_of_nodes", "Nodes"], ["host_processor_model_name", "Processor"], ["proc_total", "p#"]);
     return cols;
@@ -608,7 +611,8 @@
   function renderTabs() {
     const systems = inRound();
     const tabs = [...new Set(systems.flatMap(tabsOf))];
-    const order = ["edge closed", "datacenter closed", "open", "network", "power", "mobile closed", "mobile open"];
+    const order = ["edge closed", "datacenter closed", "closed", "open", "network", "power", "mobile closed",
+                   "mobile open", "automotive closed", "automotive open", "automotive network"];
     tabs.sort((a, b) => order.indexOf(a) - order.indexOf(b));
     if (!tabs.includes(state.tab)) state.tab = tabs[0];
     $("tabs").replaceChildren(...tabs.map((t) => {

@@ -28,6 +28,7 @@ from infercheck.checker.inference.checks.loadgen import (
     performance,
     run_length,
     sample_order,
+    settings,
     summary,
     validity,
 )
@@ -35,7 +36,8 @@ from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd,
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (validity, sample_order, run_length, latency, metric, log_keys, summary, endpoints, performance,
+MODULES = (validity, sample_order, run_length, latency, metric, settings, log_keys, summary, endpoints,
+           performance,
            structure, accuracy, compliance, measurements, power, nameplate, sessions, ptd, phases,
            checksums, ptd_log, system)
 

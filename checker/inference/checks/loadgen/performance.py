@@ -44,6 +44,10 @@ from infercheck.checker.inference.checks.loadgen.sample_order import (
     equal_issue_mode,
     seed_findings,
 )
+from infercheck.checker.inference.checks.loadgen.settings import (
+    RequiredSettingWrong,
+    required_settings,
+)
 from infercheck.checker.inference.checks.loadgen.validity import (
     LoadgenError,
     ResultInvalid,
@@ -53,7 +57,7 @@ from infercheck.checker.inference.checks.loadgen.validity import (
 PERFORMANCE_RULES = (LoadgenError, ResultInvalid, SeedMismatch, MinDurationTooShort,
                      MinQueryCountTooLow, PerformanceSampleCountTooLow, EarlyStoppingNotMet,
                      LatencyConstraintExceeded, OfflineSamplesPerQueryTooLow, EqualIssueModeOff,
-                     TokenLatenciesOff, TokenLatencyExceeded, MissingLogKey)
+                     TokenLatenciesOff, TokenLatencyExceeded, RequiredSettingWrong, MissingLogKey)
 
 
 def performance_findings(ctx, rel: str, log, *, test: str | None = None):
@@ -71,6 +75,9 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
         # target latency, not to a percentile of the run.
         yield from early_stopping(rel, log, keys)
         yield from target_latency(rel, keys, bench, bounded)
+        # Unless the round fixes the count all the same (Automotive: 100000 ConstantStream queries).
+        if scenario in (rules.loadgen.get("min_queries_with_early_stopping") or ()):
+            yield from min_query_count(rel, keys, bench, scenario)
     elif scenario is not None:
         # v0.5's open division reports its latency instead of meeting the bound.
         judged = ctx.is_closed_like or rules.loadgen.get("open_latency_bounds", True)
@@ -81,6 +88,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
     yield from offline_samples_per_query(ctx, rel, keys, scenario)
     yield from equal_issue_mode(ctx, rel, log, bench)
     yield from token_latencies(ctx, rel, keys, bench)
+    yield from required_settings(rules, rel, keys, bench, scenario)
     yield from keys.missing_findings(rel)
 
 

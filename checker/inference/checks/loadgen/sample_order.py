@@ -82,7 +82,7 @@ def seed_findings(ctx, rel: str, keys, *, test: str | None, unlogged: tuple[str,
     found_seeds = tuple(seeds[k] if k in unlogged and seeds else as_int(keys.need(f"effective_{k}"))
                         for k in SEED_KEYS)
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
-        other = known_seed_sets().get(found_seeds)
+        other = known_seed_sets(rules.suite).get(found_seeds)
         tolerated = ctx.profile == "smoke" and other is not None
         for key, got in zip(SEED_KEYS, found_seeds, strict=True):
             if got != seeds[key]:

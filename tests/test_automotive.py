@@ -1,0 +1,128 @@
+"""MLPerf Automotive: the published v0.5 round, as the CLI shows it with neither suite nor round
+given, and broken copies of its closed result, each giving its own finding."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from infercheck.checker import check_tree
+from infercheck.cli.app import main
+
+from .conftest import corpus
+
+SYSTEM = "closed/NVIDIA/results/Thor-X_TRT/bevformer"
+
+
+def test_the_published_round_is_recognised_and_accepted(tmp_path):
+    out = tmp_path / "summary.csv"
+    run = CliRunner().invoke(main, ["check", str(corpus("automotive-v0.5")), "--csv", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "round v0.5 recognised from the LoadGen seeds of 9 of 9 performance logs" in run.output
+    assert run.output.rstrip().splitlines()[-1] == (
+        "VALID: 9 results, 9 valid, 0 invalid, 0 with power; 0 errors, 0 warnings "
+        "(round v0.5, profile strict)")
+    assert out.read_text("utf-8").splitlines()[0].startswith("Organization,Availability,Division")
+
+
+@pytest.fixture
+def nvidia(tmp_path) -> Path:
+    """A writable copy of the round's closed submission (bevformer SingleStream and
+    ConstantStream on Thor-X, with TEST01 and TEST04)."""
+    root = tmp_path / "tree"
+    shutil.copytree(corpus("automotive-v0.5") / "closed" / "NVIDIA", root / "closed" / "NVIDIA")
+    for path in [root, *root.rglob("*")]:  # the corpus may be read-only
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return root
+
+
+def _set_run_setting(run: Path, key: str, value: str) -> None:
+    """A run made with another setting: its detail log's effective_<key>, and the summary's
+    line where it prints the setting."""
+    detail, summary = run / "mlperf_log_detail.txt", run / "mlperf_log_summary.txt"
+    text, n = re.subn(rf'("key": "effective_{key}", "value": )[^,]+', rf"\g<1>{value}",
+                      detail.read_text("utf-8"))
+    assert n, key
+    detail.write_text(text, "utf-8")
+    text = re.sub(rf"(?m)^{key} : .*$", f"{key} : {value}", summary.read_text("utf-8"))
+    summary.write_text(text, "utf-8")
+
+
+def _codes(root: Path, scenario: str, profile: str = "strict") -> tuple[str, set[str]]:
+    report = check_tree(str(root), suite="auto", profile=profile)
+    assert report.suite == "automotive"
+    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/{scenario}"]
+    return report.round, {f.code for f in entry.errors()}
+
+
+def test_the_copy_is_valid_as_published(nvidia):
+    assert _codes(nvidia, "SingleStream") == ("v0.5", set())
+    assert _codes(nvidia, "ConstantStream") == ("v0.5", set())
+
+
+def test_a_wrong_seed_is_lg003(nvidia):
+    _set_run_setting(nvidia / SYSTEM / "SingleStream/performance/run_1", "schedule_rng_seed",
+                     "12345")
+    report = check_tree(str(nvidia), suite="auto")
+    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/SingleStream"]
+    (finding,) = entry.errors()
+    assert (finding.code, finding.expected, finding.found) == ("LG003", 3495234579, 12345)
+
+
+def test_a_constantstream_run_short_of_its_queries_is_lg005(nvidia):
+    _set_run_setting(nvidia / SYSTEM / "ConstantStream/performance/run_1", "min_query_count",
+                     "6636")
+    assert _codes(nvidia, "ConstantStream") == ("v0.5", {"LG005"})
+    # The round's checker never compares the count (early stopping stands in for it).
+    assert _codes(nvidia, "ConstantStream", "published") == ("v0.5", set())
+
+
+def test_constant_generation_off_is_lg022(nvidia):
+    _set_run_setting(nvidia / SYSTEM / "ConstantStream/performance/run_1", "server_constant_gen",
+                     "false")
+    report = check_tree(str(nvidia), suite="auto")
+    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/ConstantStream"]
+    (finding,) = entry.errors()
+    assert finding.code == "LG022"
+    assert finding.message == ("effective_server_constant_gen is False; round v0.5 requires True")
+
+
+def test_an_accuracy_below_target_is_acc001(nvidia):
+    path = nvidia / SYSTEM / "SingleStream/accuracy/accuracy.txt"
+    path.write_text(path.read_text("utf-8").replace("mAP_3D:0.2672970244966856", "mAP_3D:0.25"),
+                    "utf-8")
+    report = check_tree(str(nvidia), suite="auto")
+    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/SingleStream"]
+    (finding,) = entry.errors()
+    assert finding.code == "ACC001"
+    assert finding.found == 0.25
+
+
+def test_a_missing_test04_is_cmp001(nvidia):
+    shutil.rmtree(nvidia / "closed/NVIDIA/compliance/Thor-X_TRT/bevformer/SingleStream/TEST04")
+    assert _codes(nvidia, "SingleStream") == ("v0.5", {"CMP001"})
+    # The v0.5 checker checks no compliance test: the published profile lets it pass.
+    assert _codes(nvidia, "SingleStream", "published") == ("v0.5", set())
+
+
+@pytest.mark.parametrize("source", ["tree", "csv", "parquet"])
+def test_summary_results_equal_the_published_file_byte_for_byte(tmp_path, source):
+    """summary_results.json of the round, as generate_final_report.py at 79b9c535 wrote it for
+    the results page: from the tree, from `check --csv` and from `check --parquet`."""
+    tree = corpus("automotive-v0.5")
+    inputs = {"tree": str(tree), "csv": str(tmp_path / "summary.csv"),
+              "parquet": str(tmp_path / "results.parquet")}
+    if source != "tree":
+        run = CliRunner().invoke(main, ["check", str(tree), "-q", "--csv", inputs["csv"],
+                                        "--parquet", inputs["parquet"]])
+        assert run.exit_code == 0, run.output
+    out = tmp_path / "summary_results.json"
+    run = CliRunner().invoke(main, ["report", inputs[source], "--format", "summary-results",
+                                    "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert f"Wrote {out}: 9 entries of automotive v0.5" in run.output
+    assert out.read_bytes() == (tree / "summary_results.json").read_bytes()
