@@ -28,18 +28,25 @@ def _load(paths, jobs, profile, waivers=None):
     try:
         # Trees are read for what the audit compares only: their verdicts are check's.
         table, trees = load_results(list(paths), jobs=jobs, profile=profile,
-                                    checks={"inference": EVIDENCE_CHECKS}, waivers=waivers,
-                                    progress=progress, left_out=left_out)
+                                    checks={"inference": EVIDENCE_CHECKS,
+                                            "automotive": EVIDENCE_CHECKS},
+                                    waivers=waivers, progress=progress, left_out=left_out)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     finally:
         progress.close()
-    others = [s for s in left_out.get("suites", []) if s != "inference"]
-    if others and not (table["suite"] == "inference").any():
-        # The audit's comparisons are of MLPerf Inference results: nothing else to say "0 flags" of.
-        raise click.UsageError(f"the audit compares MLPerf Inference results; "
+    audited = ("inference", "automotive")
+    others = [s for s in left_out.get("suites", []) if s not in audited]
+    if others and not table["suite"].isin(audited).any():
+        # The audit compares LoadGen results (MLPerf Inference and Automotive): nothing else to
+        # say "0 flags" of.
+        raise click.UsageError(f"the audit compares MLPerf Inference and Automotive results; "
                                f"{', '.join(paths)} hold{'s' if len(paths) == 1 else ''} "
                                f"{' and '.join(others)} results only")
+    # Automotive's rounds share their names with Inference's (v0.5): its results are compared
+    # among themselves, under the suite's name.
+    automotive = table["suite"] == "automotive"
+    table.loc[automotive, "round"] = "automotive " + table.loc[automotive, "round"].astype(str)
     return table, trees
 
 

@@ -49,7 +49,7 @@ _SHOWN = {"remove-empty": "remove", "move-to-open": "move", "infer": "infer", "c
               help="Check systems in this many processes (default: the usable cores).")
 def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_open, fmt, jobs):
     """Make a new tree from TREE as the round's official preprocess_submission.py would, by
-    infercheck's checks: TREE is never modified.
+    infercheck's checks: TREE is never modified. For MLPerf Inference and Automotive trees.
 
     \b
     - empty folders are removed;
@@ -64,10 +64,11 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
     """
     if (what := not_a_tree(tree)) is not None:
         raise click.BadParameter(what, param_hint="TREE")
-    if detect_suite(tree) != "inference":
-        raise click.UsageError("preprocess is for MLPerf Inference trees")
-    check_round("inference", round_name)
-    if other := seeds_contradict(tree, "inference", round_name, submitter):
+    suite = detect_suite(tree)
+    if suite not in ("inference", "automotive"):
+        raise click.UsageError("preprocess is for MLPerf Inference and Automotive trees")
+    check_round(suite, round_name)
+    if other := seeds_contradict(tree, suite, round_name, submitter):
         # Every result would be invalid by the seeds alone and moved to open or removed.
         raise click.BadParameter(other, param_hint="--version")
     if not dry_run and not out:
@@ -89,7 +90,7 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
         passes[0] += 1
         progress = ProgressLine(label=f"check {passes[0]} of the new tree")
         try:
-            return check_tree(root, round=round or round_name, suite="inference",
+            return check_tree(root, round=round or round_name, suite=suite,
                               submitter=submitter, jobs=jobs, progress=progress)
         finally:
             progress.close()

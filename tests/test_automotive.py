@@ -126,3 +126,32 @@ def test_summary_results_equal_the_published_file_byte_for_byte(tmp_path, source
     assert run.exit_code == 0, run.output
     assert f"Wrote {out}: 9 entries of automotive v0.5" in run.output
     assert out.read_bytes() == (tree / "summary_results.json").read_bytes()
+
+
+def test_preprocess_moves_a_closed_benchmark_with_an_invalid_result_to_open(nvidia, tmp_path):
+    shutil.rmtree(nvidia / "closed/NVIDIA/compliance/Thor-X_TRT/bevformer/SingleStream/TEST04")
+    out = tmp_path / "new"
+    run = CliRunner().invoke(main, ["preprocess", str(nvidia), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    report = check_tree(str(out), suite="auto")
+    assert (report.suite, report.round, report.valid) == ("automotive", "v0.5", True)
+    assert {e.result for e in report.results} == {
+        "open/NVIDIA/results/Thor-X_TRT/bevformer/SingleStream",
+        "open/NVIDIA/results/Thor-X_TRT/bevformer/ConstantStream"}
+    assert (nvidia / "closed/NVIDIA/results/Thor-X_TRT/bevformer/SingleStream").is_dir()
+
+
+def test_the_audit_reads_every_result_of_the_round():
+    # Its values come from the summary logs, whose SingleStream result Automotive's LoadGen
+    # states as the early-stopping 99.9th percentile estimate.
+    run = CliRunner().invoke(main, ["audit", str(corpus("automotive-v0.5"))])
+    assert run.exit_code == 0, run.output
+    assert "AUDIT: 9 results of automotive v0.5; 0 flags (none)" in run.output
+
+
+def test_a_summary_that_states_another_singlestream_estimate_is_lg019(nvidia):
+    summary = nvidia / SYSTEM / "SingleStream/performance/run_1/mlperf_log_summary.txt"
+    summary.write_text(summary.read_text("utf-8").replace(
+        "Early stopping 99.9th percentile estimate: 5209854",
+        "Early stopping 99.9th percentile estimate: 4209854"), "utf-8")
+    assert _codes(nvidia, "SingleStream") == ("v0.5", {"LG019"})

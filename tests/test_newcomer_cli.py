@@ -295,8 +295,8 @@ def test_pack_says_what_a_folder_that_is_not_a_tree_is_and_checks_the_round(tmp_
 def test_audit_of_a_mobile_tree_is_a_usage_error_saying_why():
     out = CliRunner().invoke(main, ["audit", str(corpus("mobile-v4.1"))])
     assert out.exit_code == 2
-    assert (f"the audit compares MLPerf Inference results; {corpus('mobile-v4.1')} holds mobile "
-            "results only") in out.output
+    assert (f"the audit compares MLPerf Inference and Automotive results; "
+            f"{corpus('mobile-v4.1')} holds mobile results only") in out.output
 
 
 @pytest.mark.parametrize("where", ["empty", "division"])

@@ -311,7 +311,7 @@ def preprocess(tree: str, out: str, check: Callable[..., Report], *, round: str 
     _remove_empty(out, done.steps)
     done.before = first = check(out, round=round)
     round = first.round
-    rules = load_rules(round)
+    rules = load_rules(round, first.suite)
     work = _Work(out, rules, lambda root: check(root, round=round), move_to_open)
     if infer:
         # Before anything moves: an inferred scenario may be what a closed benchmark lacks.
