@@ -76,9 +76,11 @@ def tree_argument(ctx, param, value):
                    "from the app build's submission branch).")
 @click.option("--suite", default="auto", show_default=True,
               type=click.Choice(["auto", *sorted(SUITES)]),
-              help="Benchmark suite: inference (datacenter, edge) or mobile (MLPerf Mobile app "
-                   "results, rounds v0.7-v5.0); auto picks mobile when the tree holds the app's "
-                   "result.json exports.")
+              help="Benchmark suite: inference (datacenter, edge), mobile (MLPerf Mobile app "
+                   "results, rounds v0.7-v5.0) or automotive (MLPerf Automotive, adas systems, "
+                   "rounds v0.5 and v1.0); auto picks mobile when the tree holds the app's "
+                   "result.json exports, automotive when its logs carry an Automotive round's "
+                   "seeds.")
 @click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
 @click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
               help=PROFILE_HELP)

@@ -155,3 +155,18 @@ def test_a_summary_that_states_another_singlestream_estimate_is_lg019(nvidia):
         "Early stopping 99.9th percentile estimate: 5209854",
         "Early stopping 99.9th percentile estimate: 4209854"), "utf-8")
     assert _codes(nvidia, "SingleStream") == ("v0.5", {"LG019"})
+
+
+def test_a_waiver_allows_the_missing_test04(nvidia, tmp_path):
+    shutil.rmtree(nvidia / "closed/NVIDIA/compliance/Thor-X_TRT/bevformer/SingleStream/TEST04")
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - result: closed/NVIDIA/results/Thor-X_TRT/bevformer/SingleStream\n"
+        "    code: CMP001\n"
+        "    reason: TEST04 rerun attached to the review ticket\n"
+        "    granted_by: Automotive WG\n"
+        "    expires: v1.0\n", "utf-8")
+    run = CliRunner().invoke(main, ["check", str(nvidia), "--waivers", str(waivers), "-v"])
+    assert run.exit_code == 0, run.output
+    assert "[waived: CMP001]" in run.output
