@@ -20,8 +20,8 @@ from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rules import known_seed_sets, load_rules, pack_store
 
-__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round", "seed_of_log",
-           "several_rounds"]
+__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round",
+           "seed_of_log", "several_rounds"]
 
 # The qsl seed, in LoadGen's JSON log lines (":::MLLOG {"key": "effective_qsl_rng_seed",
 # "value": N") and in the text logs of v0.5-v0.7 ("qsl_rng_seed : N").

@@ -36,10 +36,9 @@ from infercheck.checker.inference.checks.power_wg import checksums, phases, ptd,
 
 __all__ = ["CHECKS", "MODULES", "RULES"]
 
-MODULES = (validity, sample_order, run_length, latency, metric, settings, log_keys, summary, endpoints,
-           performance,
-           structure, accuracy, compliance, measurements, power, nameplate, sessions, ptd, phases,
-           checksums, ptd_log, system)
+MODULES = (validity, sample_order, run_length, latency, metric, settings, log_keys, summary,
+           endpoints, performance, structure, accuracy, compliance, measurements, power, nameplate,
+           sessions, ptd, phases, checksums, ptd_log, system)
 
 CHECKS = CheckSet.of(
     performance.check_performance,
