@@ -25,10 +25,10 @@ __all__ = ["report"]
               show_default=True,
               help="site: the results site, whose downloads hold the CSV, Parquet and XLSX "
                    "tables and what MLCommons published of each inference round (summary.xlsx "
-                   "from v3.0, summary_results.json from v5.0); summary-results: only "
-                   "summary_results.json of one inference round from v5.0, as MLCommons "
-                   "publishes it (generate_final_report.py), from trees, summary CSVs or "
-                   "check --parquet tables.")
+                   "from v3.0, summary_results.json from v5.0) and Automotive round (from "
+                   "v0.5); summary-results: only summary_results.json of one such round, as "
+                   "MLCommons publishes it (generate_final_report.py), from trees, summary "
+                   "CSVs or check --parquet tables.")
 @click.option("--official-ids", "official_ids", type=click.Path(dir_okay=False),
               callback=output_file,
               help="With --format summary-results: the ids.json of generate_final_report.py "
@@ -160,7 +160,7 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
     if len(official_rows) != 1:
         found = ", ".join(sorted(official_rows)) or "none"
         raise click.UsageError("summary_results.json is one round's: give the trees or summary "
-                               f"CSVs of one inference round (found: {found})")
+                               f"CSVs of one inference or Automotive round (found: {found})")
     ((round_name, rows),) = official_rows.items()
     try:
         read_official_ids(ids_path)  # bounded and typed here, before the round is written
