@@ -88,7 +88,8 @@ def test_constant_generation_off_is_lg022(nvidia):
     (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/ConstantStream"]
     (finding,) = entry.errors()
     assert finding.code == "LG022"
-    assert finding.message == ("effective_server_constant_gen is False; round v0.5 requires True")
+    assert finding.message == "effective_server_constant_gen is false; round v0.5 requires true"
+    assert (finding.expected, finding.found) == (True, False)
 
 
 def test_an_accuracy_below_target_is_acc001(nvidia):

@@ -40,7 +40,12 @@ class RequiredSettingWrong(Rule):
     name = "required-setting-wrong"
     severity = Severity.ERROR
     tags = ("loadgen",)
-    message = "{key} is {found}; round {round} requires {expected}"
+    message = "{key} is {logged}; round {round} requires {wanted}"
+
+
+def _as_logged(value) -> str:
+    """A value as LoadGen's log spells it (true, not True)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _same(found, expected) -> bool:
@@ -66,4 +71,5 @@ def required_settings(rules, rel: str, keys, bench: dict, scenario: str | None):
         found = keys.need(key)
         if found is not None and not _same(found, expected):
             yield RequiredSettingWrong.at(rel, key=key, expected=expected, found=found,
+                                          logged=_as_logged(found), wanted=_as_logged(expected),
                                           round=rules.round, locator=key)
