@@ -183,6 +183,12 @@ def test_automotive_systems_have_their_own_tabs(browser, tmp_path):
     browser.find_element("css selector", '#tabs button[data-tab="automotive open"]').click()
     # GATEOverflow's 7 open results: a row per system and model used
     assert len(rows(browser)) == 7
+    # Their CPU systems' accelerator is "N/A" in the descriptions: "none", as the panel says it.
+    header = [th.text for th in browser.find_elements("css selector", "#results thead tr")[1]
+              .find_elements("css selector", "th")]
+    at = next(i for i, name in enumerate(header) if name.startswith("Accelerator"))
+    accelerators = [r.find_elements("css selector", "td")[at].text for r in rows(browser)]
+    assert "N/A" not in accelerators and accelerators.count("none") == 6, accelerators
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
 
 

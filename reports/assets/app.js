@@ -162,6 +162,9 @@
   }
   const fixedValue = (row, key) => (key === "model" || key === "variant" ? row[key] : row.s[key]);
   const NUMERIC = new Set(["acc_total", "number_of_nodes", "proc_total"]);
+  // An accelerator the description calls "N/A", "-" or nothing is shown as the panel says it: none.
+  const shownValue = (row, key) => (key === "accelerator_model_name" && !named(row.s[key]) ? "none"
+    : fixedValue(row, key));
 
   function renderTable() {
     const rows = visibleRows();
@@ -205,7 +208,7 @@
       const first = el("td");
       first.appendChild(toggle);
       tr.appendChild(first);
-      for (const [key] of fixed) tr.appendChild(el("td", fixedValue(row, key), NUMERIC.has(key) ? { class: "num" } : key === "id" ? { class: "id" } : {}));
+      for (const [key] of fixed) tr.appendChild(el("td", shownValue(row, key), NUMERIC.has(key) ? { class: "num" } : key === "id" ? { class: "id" } : {}));
       for (const c of cols) {
         const r = resultIn(row, c.scenario);
         const td = el("td", null, { class: "num" });
