@@ -54,6 +54,8 @@ RENAMES = {
 }
 POWER_UNITS = ("Watts", "millijoules", "millijoules/Stream")
 SUITES = ("datacenter", "edge")  # generate_final_report.py's, unless the pack names its own
+# The suites whose packs say how MLCommons publishes a round (Mobile's results page is the app's).
+PUBLISHED_SUITES = ("inference", "automotive")
 CATEGORIES = ("closed", "open", "network")
 
 
@@ -303,9 +305,11 @@ def publication(round_name: str) -> dict:
     """The pack's `publication` table of a round (a published_key; empty when it has none, or
     when no pack knows the round: a table may name any round)."""
     suite, bare = split_key(round_name)
+    if suite not in PUBLISHED_SUITES:  # a table's text, never a module path to import
+        return {}
     try:
         return load_rules(bare, suite).data.get("publication") or {}
-    except (RulePackError, ModuleNotFoundError):
+    except RulePackError:
         return {}
 
 
