@@ -8,7 +8,7 @@ from functools import partial
 
 from infercheck.checker.core.textfile import ParseError, read_json, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
-from infercheck.checker.inference.rounds import recognise_round, seed_of_log
+from infercheck.checker.inference.rounds import benchmark_dirs, recognise_round, scenario_seeds
 from infercheck.checker.inference.rules import known_seed_sets
 
 __all__ = ["owns_tree", "recognise_automotive_round"]
@@ -20,17 +20,6 @@ def _submitters(root: str):
     for division in DIVISIONS:
         for sub in subdirs(os.path.join(root, division)):
             yield os.path.join(root, division, sub)
-
-
-def _first_seeds(root: str):
-    """The qsl seed of each result's first performance log, lazily, in the order of the paths."""
-    for sub in _submitters(root):
-        results = os.path.join(sub, "results")
-        for system in subdirs(results):
-            for bench in subdirs(os.path.join(results, system)):
-                for scenario in subdirs(os.path.join(results, system, bench)):
-                    yield seed_of_log(os.path.join(results, system, bench, scenario, "performance",
-                                                   "run_1", "mlperf_log_detail.txt"))
 
 
 def _adas_systems(root: str) -> bool:
@@ -54,7 +43,8 @@ def owns_tree(root: str) -> bool:
     systems is of the `adas` type."""
     automotive = {seeds[0] for seeds in known_seed_sets("automotive")}
     inference = {seeds[0] for seeds in known_seed_sets("inference")}
-    for seed in _first_seeds(root):
+    seeds = (seed for bench_dir, _ in benchmark_dirs(root) for seed in scenario_seeds(bench_dir))
+    for seed in seeds:
         if seed in automotive:
             return True
         if seed in inference:

@@ -20,8 +20,8 @@ from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
 from infercheck.checker.inference.rules import known_seed_sets, load_rules, pack_store
 
-__all__ = ["LogsOfSeveralRounds", "RoundCensus", "census", "detect_round", "recognise_round",
-           "seed_of_log", "several_rounds"]
+__all__ = ["LogsOfSeveralRounds", "RoundCensus", "benchmark_dirs", "census", "detect_round",
+           "recognise_round", "scenario_seeds", "seed_of_log", "several_rounds"]
 
 # The qsl seed, in LoadGen's JSON log lines (":::MLLOG {"key": "effective_qsl_rng_seed",
 # "value": N") and in the text logs of v0.5-v0.7 ("qsl_rng_seed : N").
@@ -108,7 +108,7 @@ def seed_of_log(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _benchmark_dirs(root: str, submitter: str | None):
+def benchmark_dirs(root: str, submitter: str | None = None):
     """(path, name) of every benchmark folder under <division>/<submitter>/results/<system>/."""
     for division in DIVISIONS:
         for sub in subdirs(os.path.join(root, division)):
@@ -126,14 +126,20 @@ def census(root: str, submitter: str | None = None, suite: str = "inference") ->
     by_seed = {seeds[0]: name for seeds, name in known_seed_sets(suite).items()}
     counts: Counter = Counter()
     benchmarks = set()
-    for bench_dir, bench in _benchmark_dirs(root, submitter):
+    for bench_dir, bench in benchmark_dirs(root, submitter):
         benchmarks.add(bench)
-        for scenario in subdirs(bench_dir):
-            seed = seed_of_log(os.path.join(bench_dir, scenario, "performance", "run_1",
-                                         "mlperf_log_detail.txt"))
+        for seed in scenario_seeds(bench_dir):
             if seed is not None:
                 counts[by_seed.get(seed)] += 1
     return RoundCensus(counts, frozenset(benchmarks))
+
+
+def scenario_seeds(bench_dir: str):
+    """The qsl seed of each scenario's first performance run under a benchmark folder (None
+    where its log is missing or names none), lazily."""
+    for scenario in subdirs(bench_dir):
+        yield seed_of_log(os.path.join(bench_dir, scenario, "performance", "run_1",
+                                       "mlperf_log_detail.txt"))
 
 
 def detect_round(root: str, suite: str = "inference") -> str | None:
