@@ -206,10 +206,9 @@ def _check_system_fields(opts: RunOptions, rules) -> None:
             raise RunError(f"system field {key!r}: a text or a number, not {json.dumps(value)[:60]}")
 
 
-def _required_value(rules, bench: dict, key: str):
-    """The value the round requires of a LoadGen setting (`required_settings`), or None."""
-    wanted = [s["value"] for s in [*(rules.loadgen.get("required_settings") or ()),
-                                   *(bench.get("required_settings") or ())] if s["key"] == key]
+def _required_value(rules, model: str, key: str):
+    """The value the round requires of a LoadGen setting for `model`, or None."""
+    wanted = [s["value"] for s in rules.required_settings(model) if s["key"] == key]
     return wanted[-1] if wanted else None
 
 
@@ -293,7 +292,7 @@ def run_submission(opts: RunOptions, echo: Callable[[str], None] | None = None) 
                       min_duration_ms=min_duration,
                       performance_count=min(backend.total_count, bench["performance_sample_count"]),
                       server_bound_ns=(bench.get("latency_constraint_ns") or {}).get("Server"),
-                      latency_percentile=_required_value(rules, bench,
+                      latency_percentile=_required_value(rules, opts.benchmark,
                                                          "effective_target_latency_percentile"))
     runner = LoadgenRunner(backend, display, conf, explicit_seeds)
 

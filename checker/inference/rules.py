@@ -107,11 +107,10 @@ class RoundRules:
         # The log keys the round's rules name (its results, its required settings), which a
         # detail log is read for beside the keys the checks themselves read.
         named = [*self.loadgen["result_keys"].values(),
-                 *(self.loadgen.get("percentile_latency_keys") or {}).values(),
-                 *(s["key"] for s in self.loadgen.get("required_settings") or ())]
-        for bench in self.benchmarks.values():
+                 *(self.loadgen.get("percentile_latency_keys") or {}).values()]
+        for model, bench in self.benchmarks.items():
             named += [*(bench.get("result_keys") or {}).values(),
-                      *(s["key"] for s in bench.get("required_settings") or ())]
+                      *(s["key"] for s in self.required_settings(model))]
         self.log_keys = frozenset(k for k in named if k)
 
     def __repr__(self) -> str:
@@ -191,6 +190,12 @@ class RoundRules:
 
     def upper_limits(self, model: str) -> list[Target]:
         return [Target(**t) for t in self.benchmarks[model].get("upper_limits") or []]
+
+    def required_settings(self, model: str) -> list[dict]:
+        """The LoadGen settings a run of `model` must have been made with: the round's, then
+        the benchmark's (`required_settings`: key, value, the scenarios bound)."""
+        return [*(self.loadgen.get("required_settings") or ()),
+                *(self.benchmarks[model].get("required_settings") or ())]
 
     def pattern(self, metric: str) -> re.Pattern | None:
         return self._patterns.get(metric)

@@ -88,7 +88,7 @@ def performance_findings(ctx, rel: str, log, *, test: str | None = None):
     yield from offline_samples_per_query(ctx, rel, keys, scenario)
     yield from equal_issue_mode(ctx, rel, log, bench)
     yield from token_latencies(ctx, rel, keys, bench)
-    yield from required_settings(rules, rel, keys, bench, scenario)
+    yield from required_settings(rules, rel, keys, ctx.model, scenario)
     yield from keys.missing_findings(rel)
 
 

@@ -59,11 +59,10 @@ def _same(found, expected) -> bool:
     return str(found) == expected
 
 
-def required_settings(rules, rel: str, keys, bench: dict, scenario: str | None):
+def required_settings(rules, rel: str, keys, model: str, scenario: str | None):
     """LG022 for each required setting the run has otherwise; a setting the log lacks is LG013
     (through `keys`)."""
-    for setting in [*(rules.loadgen.get("required_settings") or ()),
-                    *(bench.get("required_settings") or ())]:
+    for setting in rules.required_settings(model):
         bound = setting.get("scenarios")
         if bound is not None and scenario not in bound:
             continue
