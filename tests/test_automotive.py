@@ -52,10 +52,17 @@ def _set_run_setting(run: Path, key: str, value: str) -> None:
     summary.write_text(text, "utf-8")
 
 
-def _codes(root: Path, scenario: str, profile: str = "strict") -> tuple[str, set[str]]:
+def _checked(root: Path, scenario: str, profile: str = "strict"):
+    """The report of the tree (suite and round told from it) and the bevformer result of
+    `scenario`."""
     report = check_tree(str(root), suite="auto", profile=profile)
     assert report.suite == "automotive"
     (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/{scenario}"]
+    return report, entry
+
+
+def _codes(root: Path, scenario: str, profile: str = "strict") -> tuple[str, set[str]]:
+    report, entry = _checked(root, scenario, profile)
     return report.round, {f.code for f in entry.errors()}
 
 
@@ -67,8 +74,7 @@ def test_the_copy_is_valid_as_published(nvidia):
 def test_a_wrong_seed_is_lg003(nvidia):
     _set_run_setting(nvidia / SYSTEM / "SingleStream/performance/run_1", "schedule_rng_seed",
                      "12345")
-    report = check_tree(str(nvidia), suite="auto")
-    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/SingleStream"]
+    _, entry = _checked(nvidia, "SingleStream")
     (finding,) = entry.errors()
     assert (finding.code, finding.expected, finding.found) == ("LG003", 3495234579, 12345)
 
@@ -84,8 +90,7 @@ def test_a_constantstream_run_short_of_its_queries_is_lg005(nvidia):
 def test_constant_generation_off_is_lg022(nvidia):
     _set_run_setting(nvidia / SYSTEM / "ConstantStream/performance/run_1", "server_constant_gen",
                      "false")
-    report = check_tree(str(nvidia), suite="auto")
-    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/ConstantStream"]
+    _, entry = _checked(nvidia, "ConstantStream")
     (finding,) = entry.errors()
     assert finding.code == "LG022"
     assert finding.message == "effective_server_constant_gen is false; round v0.5 requires true"
@@ -96,8 +101,7 @@ def test_an_accuracy_below_target_is_acc001(nvidia):
     path = nvidia / SYSTEM / "SingleStream/accuracy/accuracy.txt"
     path.write_text(path.read_text("utf-8").replace("mAP_3D:0.2672970244966856", "mAP_3D:0.25"),
                     "utf-8")
-    report = check_tree(str(nvidia), suite="auto")
-    (entry,) = [e for e in report.results if e.result == f"{SYSTEM}/SingleStream"]
+    _, entry = _checked(nvidia, "SingleStream")
     (finding,) = entry.errors()
     assert finding.code == "ACC001"
     assert finding.found == 0.25
