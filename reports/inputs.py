@@ -206,6 +206,7 @@ def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
                                        "MlperfModel"} <= set(raw.columns):
         raw = _with_units(path, raw)
     _missing(path, raw.columns, _CSV_COLUMNS, "a summary.csv")
+    suite = csv_suite(raw)
     raw = raw.rename(columns=inference_summary.TIDY_COLUMNS)
     power = raw[raw["units"].isin(POWER_UNITS)][["result", "value", "units"]]
     power = power.rename(columns={"value": "power_value", "units": "power_units"})
@@ -214,7 +215,7 @@ def _from_csv(path: str, raw: pd.DataFrame) -> pd.DataFrame:
     perf["valid"] = True
     perf["inferred"] = (perf["inferred"] if "inferred" in perf.columns
                         else pd.Series("", index=perf.index)).isin(["1", "True", "true"])
-    perf["suite"] = csv_suite(raw.rename(columns={"system_type": "SystemType"}))
+    perf["suite"] = suite
     perf["profile"] = "strict"
     # "90.21", or from v5.0 "ROUGE1: 38.86  ROUGE2: 15.76": the first metric's value.
     perf["accuracy"] = pd.to_numeric(perf["accuracy"].astype("string").str.extract(r"(?:^|:\s*)([\d.]+)")[0],
