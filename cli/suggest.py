@@ -150,10 +150,12 @@ def known_scenarios(suite: str) -> tuple[str, ...]:
     if suite == "mobile":
         return tuple(MOBILE_SCENARIOS)
     s = suite_named(suite)
-    names = [name for r in s.packs.rounds() for name in s.load_rules(r).scenario_names]
-    names += sorted({name for r in s.packs.rounds() for name in
-                     ((s.load_rules(r).endpoints or {}).get("scenario_folders") or {}).values()})
-    return tuple(dict.fromkeys(names))
+    names: list[str] = []
+    endpoints: set[str] = set()
+    for rules in map(s.load_rules, s.packs.rounds()):
+        names += rules.scenario_names
+        endpoints |= set(((rules.endpoints or {}).get("scenario_folders") or {}).values())
+    return tuple(dict.fromkeys([*names, *sorted(endpoints)]))
 
 
 def check_scenarios(suite: str, wanted: Iterable[str]) -> None:
