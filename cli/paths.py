@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import click
 
 from infercheck.checker.core.archive import is_archive, unpacked_or_not
+from infercheck.checker.core.stop_hold import held
 
 __all__ = ["STDOUT", "guard_outputs", "inside", "missing_folder", "output_file", "stdout_spool",
            "tree_at"]
@@ -85,10 +86,12 @@ def stdout_spool(outputs: dict[str, str | None]) -> Iterator[dict[str, str | Non
     if not dash:
         yield dict(outputs)
         return
-    folder = tempfile.mkdtemp(prefix="infercheck-stdout-")
-    spooled = {opt: (os.path.join(folder, "out") if opt in dash else path)
-               for opt, path in outputs.items()}
+    folder = None
     try:
+        with held():  # a stop waits until the folder's name is kept, for `finally`
+            folder = tempfile.mkdtemp(prefix="infercheck-stdout-")
+        spooled = {opt: (os.path.join(folder, "out") if opt in dash else path)
+                   for opt, path in outputs.items()}
         yield spooled
         spool = os.path.join(folder, "out")
         if os.path.exists(spool):  # none without a round, as for a file
@@ -98,4 +101,5 @@ def stdout_spool(outputs: dict[str, str | None]) -> Iterator[dict[str, str | Non
                 shutil.copyfileobj(fh, binary)
             binary.flush()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -13,6 +13,7 @@ import click
 from infercheck.checker.core.confined import LinkOnTheWay
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.packs import RulePackError
+from infercheck.checker.core.stop_hold import held
 from infercheck.checker.inference.preprocess import LinkedStructure
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite, not_a_tree
@@ -96,12 +97,12 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
             progress.close()
 
     scratch = None
-    if dry_run:
-        scratch = tempfile.mkdtemp(prefix="infercheck-preprocess-")
-        target = os.path.join(scratch, "tree")
-    else:
-        target = out
+    target = out
     try:
+        if dry_run:
+            with held():  # a stop waits until the folder's name is kept, for `finally`
+                scratch = tempfile.mkdtemp(prefix="infercheck-preprocess-")
+            target = os.path.join(scratch, "tree")
         done = run_preprocess(tree, target, check, round=round_name, submitter=submitter,
                               infer=not no_infer, move_to_open=not no_move_to_open,
                               scratch=dry_run)

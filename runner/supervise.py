@@ -25,6 +25,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import replace
 
+from infercheck.checker.core.stop_hold import held
+
 from .pipeline import RunError, RunOptions, RunSummary, default_backup, prepare, run_submission
 
 __all__ = ["RunFault", "run_supervised"]
@@ -147,18 +149,20 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
         if top := _missing_parents(out):
             os.makedirs(os.path.dirname(out))
             on_failure.append(top)
-        tree = _temporary_beside(out)
-        made.append(tree)
-        backup = _temporary_beside(default_backup(out))
-        made.append(backup)
-        scratch = tempfile.mkdtemp(prefix="infercheck-run-")
-        made.append(scratch)
+        # A stop waits until each folder's name is kept, for the cleaning below.
+        with held():
+            tree = _temporary_beside(out)
+            made.append(tree)
+            backup = _temporary_beside(default_backup(out))
+            made.append(backup)
+            scratch = tempfile.mkdtemp(prefix="infercheck-run-")
+            made.append(scratch)
         staged = replace(opts, tree=tree, backup=backup, scratch=scratch)
         read_fd, write_fd = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
         # The child must never run the parent's handlers: signals wait until it ignores them.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             parent = os.getpid()
             pid = os.fork()
@@ -166,13 +170,13 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
                 try:
                     for sig in _STOP_SIGNALS:
                         signal.signal(sig, signal.SIG_IGN)
-                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
                     os.close(read_fd)
                     _child(staged, write_fd, parent)
                 finally:
                     os._exit(1)  # never the parent's code, whatever happened
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         os.close(write_fd)
         write_fd = None
         outcome = None
@@ -193,13 +197,11 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
         if kind == "fault":
             raise RunFault(value)
         # Both renames or neither: a stop signal here waits until they are made.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
+        # (Blocking the signals alone would not do: a thread of a library may take them.)
+        with held():
             _move_into_place(backup, default_backup(out))
             _move_into_place(tree, out)
             on_failure.clear()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return value
     except BaseException:
         if pid is not None:
@@ -208,8 +210,7 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
         raise
     finally:
         # A second Ctrl-C must not leave the cleaning half done: it waits until the end.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-        try:
+        with held():
             for fd in (read_fd, write_fd):
                 if fd is not None:
                     with contextlib.suppress(OSError):
@@ -217,5 +218,3 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
             for path in made:
                 if os.path.isdir(path):
                     shutil.rmtree(path, ignore_errors=True)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -21,9 +21,12 @@ import pytest
 from click.testing import CliRunner
 
 from infercheck.checker.core.confined import Confined, LinkOnTheWay
+from infercheck.checker.core.outputs import AtomicFile
+from infercheck.checker.core.stop_hold import held
 from infercheck.checker.inference.rules import load_rules
 from infercheck.checker.suites import check_tree
 from infercheck.cli import main
+from infercheck.cli.stop_signals import Stopped, stop_on_signals
 
 from .conftest import corpus, round_of_copies
 from .test_broken_trees import accuracy_below_target
@@ -256,6 +259,26 @@ def test_sigterm_while_writing_leaves_no_part_file(command, tmp_path):
     assert proc.returncode == 143, stderr[-2000:]
     assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
     assert [p for p in out.rglob("*") if ".part-" in p.name] == []
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_stop_at_a_part_files_making_waits_until_its_name_is_kept(sig, tmp_path):
+    # The race the test above met once in CI: SIGTERM just after the temporary file was made,
+    # before any handler knew its name, left it behind. A stop must wait, then stop.
+    target = AtomicFile(str(tmp_path / "report.json"))
+    made = []
+    with stop_on_signals(), pytest.raises(KeyboardInterrupt) as stopped:
+        try:
+            with held():
+                os.kill(os.getpid(), sig)
+                time.sleep(0.05)  # long enough for the handler to have run, had it not waited
+                made.append(target.create())
+        except BaseException:
+            target.discard()
+            raise
+    assert isinstance(stopped.value, Stopped) == (sig == signal.SIGTERM)
+    assert os.path.basename(made[0]).startswith(".report.part-") and os.listdir(tmp_path) == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_an_output_that_cannot_be_written_is_exit_2_with_one_line(pristine):

@@ -14,6 +14,7 @@ from infercheck.checker.core.coerce import as_float, as_int
 from infercheck.checker.core.names import readable_all
 from infercheck.checker.core.report import Report, ResultEntry
 from infercheck.checker.core.safe_csv import DictCsvWriter
+from infercheck.checker.core.stop_hold import held
 
 __all__ = ["LATENCY_SCENARIOS", "TABLE_TYPES", "AtomicFile", "atomic_path", "notes_text",
            "results_table", "summary_rows", "table_row", "table_schema", "text_value", "write_csv",
@@ -41,26 +42,38 @@ def text_value(value: Any) -> str:
 class AtomicFile:
     """A temporary name beside `path` to write to, renamed to `path` by commit() once the writing
     has finished, so an interrupted run never leaves a half-written file that looks complete
-    (and an earlier complete one stays as it was); discard() removes it."""
+    (and an earlier complete one stays as it was); discard() removes it.
+
+    Nothing exists until create(), which the caller calls inside the `try` whose handler
+    discards: a stop signal then either comes before the file exists or finds its name known."""
 
     def __init__(self, path: str) -> None:
-        folder = os.path.dirname(os.path.abspath(path))
-        # The extension is kept: writers such as pandas' Excel one choose the format by it.
-        stem, ext = os.path.splitext(os.path.basename(path))
-        try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
-        except OSError as exc:  # named as the user named it, not by the temporary name
-            raise OSError(exc.errno, exc.strerror, path) from None
-        os.close(fd)
         self.path = path
+        self.tmp: str | None = None
+
+    def create(self) -> str:
+        folder = os.path.dirname(os.path.abspath(self.path))
+        # The extension is kept: writers such as pandas' Excel one choose the format by it.
+        stem, ext = os.path.splitext(os.path.basename(self.path))
+        # A stop waits while the file is made and its name kept (between the two no handler
+        # would know to remove it), and stops once the name is kept.
+        with held():
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=f".{stem}.part-", suffix=ext, dir=folder)
+            except OSError as exc:  # named as the user named it, not by the temporary name
+                raise OSError(exc.errno, exc.strerror, self.path) from None
+            os.close(fd)
+            self.tmp = tmp
+        return tmp
 
     def commit(self) -> None:
         os.chmod(self.tmp, 0o666 & ~_umask())
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
-        with suppress(OSError):
-            os.unlink(self.tmp)
+        if self.tmp is not None:
+            with suppress(OSError):
+                os.unlink(self.tmp)
 
 
 @contextmanager
@@ -68,7 +81,7 @@ def atomic_path(path: str) -> Iterator[str]:
     """AtomicFile as a context: committed when the block ends, discarded when it raises."""
     target = AtomicFile(path)
     try:
-        yield target.tmp
+        yield target.create()
         target.commit()
     except BaseException:
         target.discard()

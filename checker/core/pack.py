@@ -130,7 +130,7 @@ def pack_tree(root: str, out: str, report: Report, forced: bool = False,
     packed = PackedTree()
     target = AtomicFile(out)
     try:
-        with open(target.tmp, "wb") as raw:
+        with open(target.create(), "wb") as raw:
             archive = _Hashing(raw)
             # mtime=0: the gzip header carries no packing time, so that one tree packs the same.
             with gzip.GzipFile(filename="", mode="wb", fileobj=archive, mtime=0,

@@ -10,6 +10,7 @@ an interrupted check had written.
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from typing import TextIO
 
 from infercheck.checker.core.names import readable_all
@@ -62,7 +63,7 @@ class _FileWriter:
 
     def begin(self, report: Report) -> None:
         self.file = AtomicFile(self.path)
-        self.open(report, self.file.tmp)
+        self.open(report, self.file.create())
 
     def open(self, report: Report, tmp: str) -> None:
         raise NotImplementedError
@@ -84,7 +85,8 @@ class _FileWriter:
     def abandon(self) -> None:
         if self.file is not None:
             try:
-                self.close()
+                with suppress(Exception):  # stopped before open() finished: nothing to close
+                    self.close()
             finally:
                 self.file.discard()
 
