@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from tempfile import TemporaryDirectory
 
 from infercheck.checker.core.findings import Finding, Rule, Severity
+from infercheck.checker.core.stop_hold import held
 from infercheck.checker.core.textfile import DEFAULT_LIMIT, SIZE_LIMITS
 
 __all__ = ["ARCHIVE_SUFFIXES", "ArchiveMemberRefused", "ArchiveUnreadable", "extract",
@@ -354,7 +355,11 @@ def extract(path: str, dest: str) -> list[Finding]:
 def unpacked(path: str) -> Iterator[tuple[str, list[Finding]]]:
     """(a temporary folder holding the archive's tree, the findings of unpacking it); the
     folder and all in it are removed when the block ends."""
-    with TemporaryDirectory(prefix="infercheck-archive-") as tmp:
+    # A stop waits until the folder is made and its remover set (TemporaryDirectory's finalizer
+    # removes it at exit even if the stop comes before the `with`).
+    with held():
+        folder = TemporaryDirectory(prefix="infercheck-archive-")
+    with folder as tmp:
         yield tmp, extract(path, tmp)
 
 
