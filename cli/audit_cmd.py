@@ -13,6 +13,7 @@ from infercheck.checker.core.profiles import PROFILES
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import STDOUT, guard_outputs, output_file
 from infercheck.cli.progress import ProgressLine
+from infercheck.cli.suggest import Choice
 from infercheck.cli.verdicts import printable
 
 __all__ = ["audit"]
@@ -66,7 +67,7 @@ def _load(paths, jobs, profile, waivers=None):
                    "Default: settings.yaml's, 3.5.")
 @click.option("--min-peers", type=click.IntRange(min=3), default=None,
               help="Results of one accelerator before they are compared. Default: 5.")
-@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+@click.option("--profile", type=Choice(list(PROFILES)), default="strict", show_default=True,
               help="How trees among INPUTS are read. Only what the audit compares is checked "
                    "(values, runs, accuracy logs, power, descriptions); `check` gives verdicts.")
 @click.option("--fail-on-flags", is_flag=True,

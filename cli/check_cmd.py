@@ -35,7 +35,7 @@ from infercheck.checker.suites import (
 )
 from infercheck.cli.paths import STDOUT, guard_outputs, output_file, stdout_spool, tree_at
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.suggest import check_round, closest, either, focus_of, seeds_contradict
+from infercheck.cli.suggest import Choice, check_round, closest, either, focus_of, seeds_contradict
 from infercheck.cli.verdicts import (
     exit_status,
     finding_line,
@@ -75,14 +75,14 @@ def tree_argument(ctx, param, value):
                    "official checker). Default: recognised from the seeds in the logs (Mobile: "
                    "from the app build's submission branch).")
 @click.option("--suite", default="auto", show_default=True,
-              type=click.Choice(["auto", *sorted(SUITES)]),
+              type=Choice(["auto", *sorted(SUITES)]),
               help="Benchmark suite: inference (datacenter, edge), mobile (MLPerf Mobile app "
                    "results, rounds v0.7-v5.0) or automotive (MLPerf Automotive, adas systems, "
                    "rounds v0.5 and v1.0); auto picks mobile when the tree holds the app's "
                    "result.json exports, automotive when its logs carry an Automotive round's "
                    "seeds.")
 @click.option("--submitter", metavar="NAME", help="Check only this submitter's folder.")
-@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+@click.option("--profile", type=Choice(list(PROFILES)), default="strict", show_default=True,
               help=PROFILE_HELP)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check systems in this many processes (1: in this one). Default: the number "
@@ -109,7 +109,7 @@ def tree_argument(ctx, param, value):
               callback=output_file,
               help="Write SARIF 2.1.0 for code scanning (GitHub): a rule per code used, with "
                    "its explain text, a result per finding on its file; -: to standard output.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json", "github"]), default="text",
               show_default=True,
               help="What to print: verdict lines, the JSON report, or GitHub Actions "
                    "annotations (::error file=...,title=CODE::...), one per finding, then the "
@@ -308,9 +308,9 @@ def _rules_diff(suite: str, names, fmt: str) -> None:
 @click.command()
 @click.option("--version", "round_name", metavar="ROUND",
               help="The round to show, e.g. v4.1 (spelled --version, as in the official checker).")
-@click.option("--suite", default="inference", show_default=True, type=click.Choice(sorted(SUITES)))
+@click.option("--suite", default="inference", show_default=True, type=Choice(sorted(SUITES)))
 @click.option("--list", "list_rounds", is_flag=True, help="List the rounds that have rules.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--diff", "diff_rounds", nargs=2, metavar="ROUND ROUND",
               help="What changed from the first round's rules to the second's (benchmarks, "
@@ -401,7 +401,7 @@ def _scenarios_cell(pack, name: str, system_type: str) -> str:
 @click.command()
 @click.argument("code", required=False)
 @click.option("--list", "list_codes", is_flag=True, help="List every code with its name.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
               metavar="FILE", help="Also say which entries of this waivers file waive CODE.")

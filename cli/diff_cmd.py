@@ -14,7 +14,7 @@ from infercheck.checker.core.report import Report
 from infercheck.checker.core.report_diff import diff_reports, load_report
 from infercheck.checker.core.user_files import UserFileError
 from infercheck.checker.suites import check_tree, not_a_tree
-from infercheck.cli.suggest import check_round
+from infercheck.cli.suggest import Choice, check_round
 from infercheck.cli.verdicts import count, number, printable
 
 __all__ = ["diff"]
@@ -59,8 +59,8 @@ def _summary(d) -> str:
 @click.option("--version", "round_name", metavar="ROUND", help="The round, for trees (default: "
               "recognised from each).")
 @click.option("--profile", default="strict", show_default=True,
-              type=click.Choice(["strict", "smoke", "published"]), help="For trees.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              type=Choice(["strict", "smoke", "published"]), help="For trees.")
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=f"Check trees in this many processes. Default: {usable_cores()} here.")

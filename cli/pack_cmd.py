@@ -17,7 +17,7 @@ from infercheck.checker.suites import SUITES, ProfileNotForSuite, check_tree, no
 from infercheck.cli.check_cmd import PROFILE_HELP, VerdictLines, load_waivers
 from infercheck.cli.paths import guard_outputs, output_file
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.suggest import check_round
+from infercheck.cli.suggest import Choice, check_round
 from infercheck.cli.verdicts import exit_status
 
 __all__ = ["pack"]
@@ -59,8 +59,8 @@ def _archive_name(ctx, param, value):
 @click.option("--version", "round_name", metavar="ROUND",
               help="The round whose rules apply (default: recognised from the logs).")
 @click.option("--suite", default="auto", show_default=True,
-              type=click.Choice(["auto", *sorted(SUITES)]))
-@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+              type=Choice(["auto", *sorted(SUITES)]))
+@click.option("--profile", type=Choice(list(PROFILES)), default="strict", show_default=True,
               help=PROFILE_HELP)
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
               metavar="FILE", help="Findings the working group allowed (as for `check`).")

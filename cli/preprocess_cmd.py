@@ -19,7 +19,7 @@ from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite, not_a_tree
 from infercheck.cli.paths import guard_outputs, missing_folder
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.suggest import check_round, seeds_contradict
+from infercheck.cli.suggest import Choice, check_round, seeds_contradict
 from infercheck.cli.verdicts import exit_status, printable, summary_line
 
 __all__ = ["preprocess"]
@@ -44,7 +44,7 @@ _SHOWN = {"remove-empty": "remove", "move-to-open": "move", "infer": "infer", "c
                    "-99.9 result to -99.")
 @click.option("--no-move-to-open", is_flag=True,
               help="Remove an invalid closed or network benchmark rather than move it to open.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=Choice(["text", "json"]), default="text",
               show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Check systems in this many processes (default: the usable cores).")

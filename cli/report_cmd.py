@@ -12,6 +12,7 @@ from infercheck.checker.core.user_files import UserFileError
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, missing_folder, output_file
 from infercheck.cli.progress import ProgressLine
+from infercheck.cli.suggest import Choice
 
 __all__ = ["report"]
 
@@ -21,7 +22,7 @@ __all__ = ["report"]
 @click.option("--out", required=True, type=click.Path(),
               help="Folder for the site (index.html, assets/, downloads/); with --format "
                    "summary-results, the JSON file to write.")
-@click.option("--format", "fmt", type=click.Choice(["site", "summary-results"]), default="site",
+@click.option("--format", "fmt", type=Choice(["site", "summary-results"]), default="site",
               show_default=True,
               help="site: the results site, whose downloads hold the CSV, Parquet and XLSX "
                    "tables and what MLCommons published of each inference round (summary.xlsx "
@@ -46,7 +47,7 @@ __all__ = ["report"]
 @click.option("--title", default=None,
               help="The page's title (default: after the suites of the inputs, \"MLPerf "
                    "Inference results\", \"MLPerf Mobile results\", ...).")
-@click.option("--profile", type=click.Choice(list(PROFILES)), default="strict", show_default=True,
+@click.option("--profile", type=Choice(list(PROFILES)), default="strict", show_default=True,
               help="How submission trees among INPUTS are checked, as `check --profile` does "
                    "(published: the verdicts each round's official checker gave).")
 @click.option("--published", "mobile_published", is_flag=True, hidden=True,

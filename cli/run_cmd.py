@@ -10,7 +10,7 @@ import click
 
 from infercheck.checker.suites import check_tree, not_a_tree
 from infercheck.cli.paths import guard_outputs
-from infercheck.cli.suggest import check_round
+from infercheck.cli.suggest import Choice, check_round
 from infercheck.cli.verdicts import finding_line, printable
 
 __all__ = ["run", "truncate"]
@@ -62,20 +62,20 @@ def _run_profile(ctx, param, value: str) -> str:
               help="An ONNX image classifier to run instead of the embedded model.")
 @click.option("--dataset", type=click.Path(exists=True, file_okay=False),
               help="Images plus val_map.txt ('<image> <label>' per line), for --model.")
-@click.option("--division", type=click.Choice(["closed", "open"]),
+@click.option("--division", type=Choice(["closed", "open"]),
               help="Default: closed; open where the embedded model stands in for a benchmark "
                    "of a round without digits (e.g. --version v6.1).")
-@click.option("--suite", type=click.Choice(["inference", "automotive"]), default="inference",
+@click.option("--suite", type=Choice(["inference", "automotive"]), default="inference",
               show_default=True,
               help="The suite whose round the tree is for: automotive writes an MLPerf "
                    "Automotive tree (adas system; its demo round: SingleStream, the embedded "
                    "model as benchmark digits).")
-@click.option("--system-type", type=click.Choice(["edge", "datacenter", "adas"]), default=None,
+@click.option("--system-type", type=Choice(["edge", "datacenter", "adas"]), default=None,
               help="edge (the default) runs SingleStream, MultiStream and Offline; datacenter "
                    "runs Server and Offline; adas (--suite automotive, its only type) runs "
                    "SingleStream.")
 @click.option("--scenario", "scenarios", multiple=True,
-              type=click.Choice(["SingleStream", "MultiStream", "Offline", "Server",
+              type=Choice(["SingleStream", "MultiStream", "Offline", "Server",
                                  "ConstantStream"]),
               help="Run only these scenarios (default: every scenario the round requires; "
                    "ConstantStream needs MLPerf Automotive's own LoadGen, not on PyPI).")

@@ -17,7 +17,7 @@ from infercheck.checker.inference.rules import known_seed_sets, load_rules
 from infercheck.checker.mobile.rules import SCENARIOS as MOBILE_SCENARIOS
 from infercheck.checker.suites import SUITES, suite_named
 
-__all__ = ["benchmark_aliases", "check_codes", "check_round", "check_scenarios", "closest",
+__all__ = ["Choice", "benchmark_aliases", "check_codes", "check_round", "check_scenarios", "closest",
            "did_you_mean", "either", "focus_of", "known_benchmarks", "known_scenarios",
            "seeds_contradict"]
 
@@ -59,6 +59,20 @@ def either(names: list[str]) -> str:
 def _unknown(option: str, what: str, word: str, names: Iterable[str]) -> click.BadParameter:
     return click.BadParameter(f"unknown {what} {word!r}{did_you_mean(word, names)}",
                               param_hint=option)
+
+
+class Choice(click.Choice):
+    """click.Choice that names the closest choices of a typo ("'automotve' is not one of ...;
+    did you mean automotive?")."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as exc:
+            near = closest(str(value), [str(c) for c in self.choices])
+            if near:
+                exc.message = f"{exc.message.rstrip('.')}; did you mean {either(near)}?"
+            raise
 
 
 def check_round(suite: str | None, value: str | None, option: str = "--version") -> str | None:

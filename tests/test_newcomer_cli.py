@@ -127,6 +127,12 @@ def test_quiet_and_verbose_together_is_a_usage_error():
     (("--version", "4.1"), "Error: Invalid value for --version: '4.1' is not a round of "
                            "inference (known: v0.5, v0.7, v1.0, v1.1, v2.0, v2.1, v3.0, v3.1, "
                            "v4.0, v4.1, v5.0, v5.1, v6.0, v6.1, demo); did you mean v4.1?"),
+    # A choice of click's, named with its closest choices too.
+    (("--suite", "automotve"), "Error: Invalid value for '--suite': 'automotve' is not one of "
+                               "'auto', 'automotive', 'inference', 'mobile'; did you mean "
+                               "automotive or auto?"),
+    (("--profile", "strikt"), "Error: Invalid value for '--profile': 'strikt' is not one of "
+                              "'strict', 'smoke', 'published'; did you mean strict?"),
 ])
 def test_an_unknown_name_is_a_usage_error_with_the_closest_names(args, line):
     out = run("check", SAMPLES / "demo-valid", *args)
