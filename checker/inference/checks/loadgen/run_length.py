@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from infercheck.checker.core.coerce import as_int, is_true
 from infercheck.checker.core.findings import Rule, Severity
 
@@ -105,28 +107,61 @@ class EarlyStoppingNotMet(Rule):
     What it checks:
         `early_stopping_met` is true.
 
+    What early stopping is:
+        LoadGen reports a tail latency (the 90th percentile, say) only when the run holds
+        enough queries to vouch for it with 99 % confidence. The more queries run over the
+        latency, the more queries in all the run needs. SingleStream and MultiStream: a run
+        needs a minimum number of queries (64 at the 90th percentile, 662 at the 99th), and
+        with more the estimate may discard some of the slowest. Server: each query over the
+        target latency raises the number of queries the run needs.
+
     Why it matters:
         Without it, the reported percentile is not statistically supported by the run.
 
     Example:
-        found: false ("Early stopping condition was not met")
+        found: " * Only processed 128 queries.  * Need to process at least 662 queries for
+        early stopping." -- message: "early stopping condition not met: the run processed
+        128 queries and needs at least 662: run at least 534 more"
 
     How to fix:
-        Run longer (more queries), or lower the Server target QPS.
+        SingleStream, MultiStream: run longer (min_duration, min_query_count) until the count
+        LoadGen names is reached. Server: too many queries were over the latency; lower the
+        target QPS, or run the further queries LoadGen names, each under the latency.
 
     Rounds:
         v2.0 onwards.
 
     Source:
         Official checker: "Early stopping condition was not met" (v2.1 logged without
-        rejecting; infercheck rejects).
+        rejecting; infercheck rejects). The message reads LoadGen's `early_stopping_result`
+        (loadgen/results.cc, PerformanceSummary::EarlyStopping).
     """
 
     code = "LG007"
     name = "early-stopping-not-met"
     severity = Severity.ERROR
     tags = ("loadgen",)
-    message = "early stopping condition not met: {found}"
+    message = "early stopping condition not met: {plain}"
+
+
+# LoadGen's early_stopping_result when not met (loadgen/results.cc); the log joins its lines.
+_TOO_FEW = re.compile(r"Only processed (\d+) queries\.\s*\*\s*Need to process at least (\d+)")
+_OVER_LATENCY = re.compile(r"Processed (\d+) queries\.\s*\*\s*Would need to run at least (\d+) more")
+
+
+def plain_early_stopping(result) -> str:
+    """LoadGen's reason early stopping was not met, in a sentence that says what to do."""
+    text = str(result or "")
+    if m := _TOO_FEW.search(text):
+        done, needed = int(m.group(1)), int(m.group(2))
+        return (f"the run processed {done} queries and needs at least {needed}: run at least "
+                f"{needed - done} more")
+    if m := _OVER_LATENCY.search(text):
+        done, more = int(m.group(1)), int(m.group(2))
+        return (f"too many of the run's {done} queries were over the target latency: it would "
+                f"need at least {more} more, each under the latency; lower the target QPS")
+    return f"LoadGen's early_stopping_result: {text.strip()}" if text.strip() else \
+        "early_stopping_met is false"
 
 
 class OfflineSamplesPerQueryTooLow(Rule):
@@ -178,8 +213,10 @@ def min_duration(rel: str, keys, rules, model: str):
 def early_stopping(rel: str, log, keys):
     met = keys.need("early_stopping_met")
     if met is not None and not is_true(met):
-        yield EarlyStoppingNotMet.at(rel, expected=True, found=log.get("early_stopping_result", met),
-                                     locator="early_stopping_met")
+        result = log.get("early_stopping_result")
+        yield EarlyStoppingNotMet.at(rel, expected=True, found=met if result is None else result,
+                                     locator="early_stopping_met",
+                                     plain=plain_early_stopping(result))
 
 
 def min_query_count(rel: str, keys, bench: dict, scenario: str):
