@@ -198,7 +198,7 @@ def truncate(tree, backup):
         raise click.UsageError(f"nothing to truncate: {why}")
     backup = backup or os.path.abspath(tree).rstrip(os.sep) + ".accuracy-backup"
     try:
-        done = truncate_tree(tree, backup)
+        outcome = truncate_tree(tree, backup)
     except TruncateError as exc:
         raise click.UsageError(str(exc)) from None
     except TruncateProblems as exc:
@@ -206,8 +206,21 @@ def truncate(tree, backup):
             click.echo(f"error: {printable(problem)}", err=True)
         click.echo(exc.outcome, err=True)
         sys.exit(1)
-    for item in done:
+    for item in outcome.logs:
         what = "finished truncating" if item.resumed else "truncated"
         click.echo(f"{what} {printable(item.path)} ({item.original_bytes} bytes, "
                    f"sha256 {item.sha256[:12]}...)")
-    click.echo(f"{len(done)} accuracy logs truncated; originals in {backup}")
+    click.echo(truncate_summary(outcome, backup))
+
+
+def truncate_summary(outcome, backup: str) -> str:
+    """The last line of `truncate`: what it did, what it left and why, where the originals are."""
+    line = f"{len(outcome.logs)} accuracy logs truncated"
+    if outcome.already:
+        line += (f"; {len(outcome.already)} already were (their accuracy.txt holds the log's "
+                 f"hash), left as they are")
+    elif not outcome.logs:
+        line += ": the tree holds no accuracy/mlperf_log_accuracy.json"
+    if outcome.backup_made:
+        return f"{line}; originals in {backup}"
+    return f"{line}; nothing was written"

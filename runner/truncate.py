@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from infercheck.checker.core.textfile import mode_kind
 
-__all__ = ["TruncateError", "TruncateProblems", "TruncatedLog", "truncate_tree"]
+__all__ = ["TruncateError", "TruncateProblems", "TruncatedLog", "Truncation", "truncate_tree"]
 
 KEEP = 4096
 LIMIT = 10 * 1024
@@ -70,6 +70,16 @@ class TruncatedLog:
     sha256: str
     original_bytes: int
     resumed: bool = False  # an interrupted run had already written the hash
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """What a run of truncate did: the logs it truncated, and those it left as they were because
+    they already had been (accuracy.txt holds the hash and the log is short)."""
+
+    logs: list[TruncatedLog]
+    already: list[str]  # the logs' paths, relative to the tree, with "/"
+    backup_made: bool  # False: nothing needed keeping, and the run left no backup folder
 
 
 class TruncateError(ValueError):
@@ -177,7 +187,8 @@ def _remove_leftover(folder: str) -> None:
         shutil.rmtree(leftover)
 
 
-def _plan(root: str, folders: list[str], backup: str, problems: list[str]) -> list[_Folder]:
+def _plan(root: str, folders: list[str], backup: str, problems: list[str],
+          already: list[str]) -> list[_Folder]:
     todo = []
     for folder in folders:
         log = os.path.join(folder, LOG)
@@ -203,7 +214,8 @@ def _plan(root: str, folders: list[str], backup: str, problems: list[str]) -> li
                     old_report = f.read()
             recorded = _recorded_hash(old_report)
             if recorded is not None and log_st.st_size <= LIMIT:
-                continue  # done: by us or by the official tool
+                already.append(shown)  # done: by us or by the official tool
+                continue
             digest = _sha256(log)
         except OSError as exc:
             problems.append(f"{shown}: cannot be read ({exc.strerror})")
@@ -230,6 +242,27 @@ def _plan(root: str, folders: list[str], backup: str, problems: list[str]) -> li
         todo.append(_Folder(rel, folder, log_st.st_size, digest, new_report,
                             report_st.st_mode if report_st else None, log_st.st_mode))
     return todo
+
+
+def _missing_folders(path: str) -> list[str]:
+    """The folders of `path` (itself first, then its parents) that do not exist yet."""
+    missing = []
+    while path and not os.path.lexists(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return missing
+
+
+def _remove_if_empty(made: list[str]) -> None:
+    """Remove the folders this run made, deepest first, as long as they are empty."""
+    for folder in made:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            return  # not empty (it holds backups) or not ours to remove any more
 
 
 def _back_up(item: _Folder, backup: str) -> None:
@@ -309,7 +342,7 @@ def _commit(item: _Folder, step: Callable[[str], None]) -> None:
 
 
 def truncate_tree(root: str, backup: str, *,
-                  step: Callable[[str], None] | None = None) -> list[TruncatedLog]:
+                  step: Callable[[str], None] | None = None) -> Truncation:
     """Truncate every accuracy log under `root`; originals go to `backup` (same relative paths).
 
     `step(name)` is called after each durable step (for tests that kill the process there).
@@ -324,6 +357,7 @@ def truncate_tree(root: str, backup: str, *,
         raise TruncateError("the backup folder must be outside the submission tree")
     if os.path.lexists(backup) and not os.path.isdir(backup):
         raise TruncateError(f"the backup {backup} exists and is not a folder")
+    made = _missing_folders(backup)  # removed again if nothing needed keeping
     os.makedirs(backup, exist_ok=True)
     lock = os.open(backup, os.O_RDONLY)  # the folder itself is the lock: nothing to clean up
     try:
@@ -337,7 +371,8 @@ def truncate_tree(root: str, backup: str, *,
         for folder in folders:
             _remove_leftover(folder)
         problems: list[str] = []
-        todo = _plan(root, folders, backup, problems)
+        already: list[str] = []
+        todo = _plan(root, folders, backup, problems, already)
         if problems:
             raise TruncateProblems(problems)
         try:
@@ -361,5 +396,7 @@ def truncate_tree(root: str, backup: str, *,
         shutil.rmtree(staging, ignore_errors=True)
     finally:
         os.close(lock)
-    return [TruncatedLog(item.rel.replace(os.sep, "/"), item.digest, item.size,
+        _remove_if_empty(made)  # a refusal, or nothing to do, leaves no empty folder of ours
+    logs = [TruncatedLog(item.rel.replace(os.sep, "/"), item.digest, item.size,
                          resumed=item.new_report is None) for item in todo]
+    return Truncation(logs, already, backup_made=os.path.isdir(backup))

@@ -20,6 +20,8 @@ from click.testing import CliRunner
 from infercheck.cli import main
 from infercheck.runner import truncate as trunc
 
+from .conftest import corpus
+
 RESULTS = "closed/X/results/sys"
 # Each result's accuracy folder, and the size of its full log (0: already truncated).
 FOLDERS = {
@@ -190,7 +192,10 @@ def test_running_it_twice_is_harmless(tmp_path):
     after = _state(root)
     backup = _state(tmp_path / "tree.accuracy-backup")
     second = CliRunner().invoke(main, ["truncate", str(root)])
-    assert second.exit_code == 0 and "0 accuracy logs truncated" in second.output
+    assert second.exit_code == 0
+    assert second.output.splitlines()[-1] == (
+        f"0 accuracy logs truncated; 4 already were (their accuracy.txt holds the log's hash), "
+        f"left as they are; originals in {tmp_path / 'tree.accuracy-backup'}")
     assert _state(root) == after == {f: _truncated(files) for f, files in before.items()}
     assert _state(tmp_path / "tree.accuracy-backup") == backup
 
@@ -287,3 +292,17 @@ def test_a_backup_on_another_filesystem_stages_beside_the_folder_and_leaves_noth
             before[f"{RESULTS}/resnet/Offline/accuracy"]["mlperf_log_accuracy.json"]
     finally:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def test_a_published_tree_is_left_as_it_is_with_no_backup_folder_made(tmp_path):
+    # Published trees were truncated by their submitters: nothing to keep, so no empty backup
+    # folder (nor its missing parents) is left behind, and the line says why nothing was done.
+    root = tmp_path / "tree"
+    shutil.copytree(corpus("automotive-v0.5"), root)
+    backup = tmp_path / "kept" / "originals"
+    out = CliRunner().invoke(main, ["truncate", str(root), "--backup", str(backup)])
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines() == [
+        "0 accuracy logs truncated; 11 already were (their accuracy.txt holds the log's hash), "
+        "left as they are; nothing was written"]
+    assert sorted(os.listdir(tmp_path)) == ["tree"]
