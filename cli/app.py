@@ -54,7 +54,7 @@ class _Group(click.Group):
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="infercheck")
 def main() -> None:
-    """Validate MLPerf Inference and MLPerf Mobile submissions and tabulate their results.
+    """Validate MLPerf Inference, Mobile and Automotive submissions and tabulate their results.
 
     \b
     Start with:
@@ -63,6 +63,8 @@ def main() -> None:
       infercheck rules --version v4.1          benchmarks, scenarios and targets of a round
       infercheck rules --suite mobile --version v4.1
                                                the Mobile round's benchmark table
+      infercheck rules --suite automotive --version v1.0
+                                               an Automotive round's benchmarks and targets
       infercheck audit PATH --previous OLD     what a reviewer looks at beyond the rules
       infercheck pack PATH --out sub.tar.gz    check, then pack for upload with a receipt
     """

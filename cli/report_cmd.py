@@ -12,7 +12,7 @@ from infercheck.checker.core.user_files import UserFileError
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, missing_folder, output_file
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.suggest import Choice
+from infercheck.cli.suggest import Choice, closest, either
 
 __all__ = ["report"]
 
@@ -42,8 +42,9 @@ __all__ = ["report"]
 @click.option("--link-base", multiple=True, metavar="ROUND=URL",
               help="Where result links point for a round, e.g. "
                    "v4.1=https://github.com/mlcommons/inference_results_v4.1/tree/main/ "
-                   "(a Mobile round: 'mobile v4.1=URL'; default: the tree's folder, relative "
-                   "to the site).")
+                   "(a Mobile or Automotive round with its suite: 'automotive v0.5=URL'; "
+                   "default: the tree's folder, relative to the site). A round the inputs do "
+                   "not hold is refused.")
 @click.option("--title", default=None,
               help="The page's title (default: after the suites of the inputs, \"MLPerf "
                    "Inference results\", \"MLPerf Mobile results\", ...).")
@@ -64,7 +65,8 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     """Build the static results site from INPUTS: submission trees (checked on the fly) or
     tables written by `infercheck check --parquet` / `--csv`.
 
-    Only valid results are published. MLPerf Mobile trees get their own tabs ("mobile closed").
+    Only valid results are published. MLPerf Mobile and Automotive trees get tabs of their own
+    ("mobile closed", "automotive open").
     The site works from file:// with no network.
     """
     # pandas, plotly and openpyxl: only `report` pays for them.
@@ -78,6 +80,7 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
                                  param_hint="--out")
     if fmt == "summary-results" and (folder := missing_folder(out)):
         raise click.BadParameter(f"the folder {folder} does not exist", param_hint="--out")
+    bases = _parse_link_bases(link_base)
     official_rows: dict[str, list[dict[str, str]]] = {}
     left_out: dict = {}
     profile = "published" if mobile_published else profile
@@ -97,10 +100,7 @@ def report(inputs, out, fmt, official_ids, ids_path, link_base, title, profile, 
     note = _left_out_note(left_out, profile)
     if table.empty:
         raise click.UsageError("the inputs hold no valid result" + (f": {note}" if note else ""))
-    bases = {}
-    for item in link_base:
-        name, _, url = item.partition("=")
-        bases[name] = url
+    _check_link_bases(bases, table)
     for name, tree in trees.items():  # results of a checked tree link to its files by default
         if name not in bases:
             bases[name] = os.path.relpath(tree, os.path.abspath(out)).replace(os.sep, "/") + "/"
@@ -182,3 +182,34 @@ def _summary_results(official_rows: dict, out: str, ids_path: str | None) -> Non
         click.echo(f"{len(done.unlisted)} results no table of {round_name} shows (a scenario or "
                    f"model its suite does not publish): {', '.join(done.unlisted[:5])}"
                    + (" ..." if len(done.unlisted) > 5 else ""), err=True)
+
+
+def _parse_link_bases(given: tuple[str, ...]) -> dict[str, str]:
+    """--link-base ROUND=URL as {round: URL}; its form is checked before any tree is."""
+    bases = {}
+    for item in given:
+        name, eq, url = item.partition("=")
+        name = name.strip()
+        if not eq or not name or not url:
+            raise click.BadParameter(f"{item!r} is not ROUND=URL (e.g. v4.1=https://...)",
+                                     param_hint="--link-base")
+        bases[name] = url
+    return bases
+
+
+def _check_link_bases(bases: dict[str, str], table) -> None:
+    """Each ROUND a round of the inputs as the site names it ("v4.1", "mobile v4.1"): one the
+    inputs do not hold would be ignored without a word."""
+    from infercheck.reports.summary_results import published_key
+
+    rounds = sorted({published_key(s, r)
+                     for s, r in zip(table["suite"], table["round"], strict=True)})
+    for name in bases:
+        if name not in rounds:
+            # "v0.5" for "automotive v0.5" first: the suite is what a user leaves out.
+            near = [r for r in rounds if r.rpartition(" ")[2] == name]
+            near += [r for r in closest(name, rounds) if r not in near]
+            hint = f"; did you mean {either(near[:3])}?" if near else ""
+            raise click.BadParameter(
+                f"no input holds round {name!r} (the inputs' rounds: {', '.join(rounds)}){hint}",
+                param_hint="--link-base")

@@ -26,6 +26,7 @@ from .official_xlsx import write_official_xlsx
 from .summary_results import (
     publication,
     published_files,
+    published_key,
     published_table,
     read_ids,
     save_summary_results,
@@ -71,11 +72,11 @@ def site_data(table: pd.DataFrame, link_base: dict[str, str]) -> dict:
     present = list(dict.fromkeys(c for c in wanted if c in table.columns))
     for row in table[present].to_dict("records"):
         row = {k: _plain(v) for k, v in row.items()}
-        # Mobile rounds share their names with inference rounds ("v4.1"): their trees are keyed
-        # by suite too.
-        tree = f"{row['suite']} {row['round']}"
+        # Mobile and Automotive rounds share their names with inference rounds ("v4.1"): their
+        # trees are keyed by suite too ("mobile v4.1"), so that none links into another's.
+        tree = published_key(row["suite"], row["round"])
         if tree not in link_base:
-            tree = row["round"] if row["round"] in link_base else ""
+            tree = ""
         bases.setdefault(tree, link_base.get(tree, ""))
         sid = row["id"]
         system = systems.setdefault(sid, {

@@ -233,3 +233,31 @@ def test_a_summary_csv_that_cannot_be_read_is_a_usage_error(tmp_path, content, m
                                        "--out", str(tmp_path / "site")])
     assert result.exit_code == 2 and message in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "site").exists()
+
+
+AUTOMOTIVE_RESULTS = "https://github.com/mlcommons/mlperf_automotive_results_v0.5/tree/main/"
+
+
+def test_link_base_points_a_rounds_results_at_its_published_repository(tmp_path):
+    out = CliRunner().invoke(main, ["report", str(corpus("automotive-v0.5")), "--out",
+                                    str(tmp_path / "site"),
+                                    "--link-base", f"automotive v0.5={AUTOMOTIVE_RESULTS}"])
+    assert out.exit_code == 0, out.output
+    links = [r["link"] for s in site_data(tmp_path / "site")["systems"] for r in s["results"]]
+    assert len(links) == 9 and all(x.startswith(AUTOMOTIVE_RESULTS + "closed/") or
+                                   x.startswith(AUTOMOTIVE_RESULTS + "open/") for x in links)
+
+
+@pytest.mark.parametrize("given,line", [
+    # The suite left out: an inference round of that name is not among the inputs.
+    (f"v0.5={AUTOMOTIVE_RESULTS}", "Error: Invalid value for --link-base: no input holds round "
+                                   "'v0.5' (the inputs' rounds: automotive v0.5); did you mean "
+                                   "automotive v0.5?"),
+    ("automotive v0.5", "Error: Invalid value for --link-base: 'automotive v0.5' is not "
+                        "ROUND=URL (e.g. v4.1=https://...)"),
+])
+def test_a_link_base_no_result_would_use_is_a_usage_error(tmp_path, given, line):
+    out = CliRunner().invoke(main, ["report", str(corpus("automotive-v0.5")), "--out",
+                                    str(tmp_path / "site"), "--link-base", given])
+    assert out.exit_code == 2 and out.output.strip().splitlines()[-1] == line
+    assert not (tmp_path / "site").exists()
