@@ -4,12 +4,12 @@ the closest valid ones, so that a typo never turns a CI job green."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
 import click
 
+from infercheck.checker.core.closest import closest, either
 from infercheck.checker.core.findings import CodeIndex
 from infercheck.checker.core.focus import Focus
 from infercheck.checker.inference.rounds import census, detect_round
@@ -21,25 +21,6 @@ __all__ = ["Choice", "benchmark_aliases", "check_codes", "check_round", "check_s
            "did_you_mean", "either", "focus_of", "known_benchmarks", "known_scenarios",
            "seeds_contradict"]
 
-# A code typed with a digit too few (LG03, PWR3): its padded form comes first among the
-# suggestions, as difflib would rank LG030 and LG003 alike.
-_SHORT_CODE = re.compile(r"^([A-Za-z]+)(\d{1,2})$")
-
-
-def closest(word: str, names: Iterable[str], n: int = 3) -> list[str]:
-    """The valid names closest to `word`, compared without case, best first."""
-    by_lower: dict[str, str] = {}
-    for name in names:
-        by_lower.setdefault(name.lower(), name)
-    found = []
-    m = _SHORT_CODE.match(word)
-    if m and (padded := (m.group(1) + m.group(2).zfill(3)).lower()) in by_lower:
-        found.append(by_lower[padded])
-    for lower in difflib.get_close_matches(word.lower(), list(by_lower), n=n + 1, cutoff=0.6):
-        if by_lower[lower] not in found:
-            found.append(by_lower[lower])
-    return found[:n]
-
 
 def did_you_mean(word: str, names: Iterable[str], listed: int = 12) -> str:
     """" (did you mean A, B?)", or, with nothing close, the valid names (the first `listed`)."""
@@ -49,11 +30,6 @@ def did_you_mean(word: str, names: Iterable[str], listed: int = 12) -> str:
         return f"; did you mean {either(near)}?"
     shown = ", ".join(names[:listed]) + (f" and {len(names) - listed:,} more" if len(names) > listed else "")
     return f"; known: {shown}"
-
-
-def either(names: list[str]) -> str:
-    """"A", "A or B", "A, B or C"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _unknown(option: str, what: str, word: str, names: Iterable[str]) -> click.BadParameter:

@@ -57,7 +57,8 @@ def test_the_refusal_names_the_round_s_scenarios_for_the_system_type():
     (["--system-field", "cooling"],
      "Error: Invalid value for '--system-field': 'cooling' is not KEY=VALUE"),
     (["--system-field", "colling=air"],
-     "Error: 'colling' is not a system description field of round demo"),
+     "Error: 'colling' is not a system description field of round demo; did you mean "
+     "cooling?"),
     (["--system-field", "submitter=Acme"],
      "Error: system field 'submitter' comes from --submitter (Demo)"),
     (["--system-json", "list.json"],
