@@ -200,7 +200,7 @@ def _parse_link_bases(given: tuple[str, ...]) -> dict[str, str]:
 def _check_link_bases(bases: dict[str, str], table) -> None:
     """Each ROUND a round of the inputs as the site names it ("v4.1", "mobile v4.1"): one the
     inputs do not hold would be ignored without a word."""
-    from infercheck.reports.summary_results import published_key
+    from infercheck.reports.summary_results import published_key  # with pandas: report only
 
     rounds = sorted({published_key(s, r)
                      for s, r in zip(table["suite"], table["round"], strict=True)})
