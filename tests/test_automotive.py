@@ -29,6 +29,20 @@ def test_the_published_round_is_recognised_and_accepted(tmp_path):
     assert out.read_text("utf-8").splitlines()[0].startswith("Organization,Availability,Division")
 
 
+@pytest.mark.parametrize("folder,told,found,right", [
+    ("automotive-v0.5", "inference", "the seeds of its 9 performance logs are automotive v0.5's, "
+                                     "no inference round's", "automotive"),
+    ("inference-v2.1", "automotive", "the seeds of its 100 performance logs are inference v2.1's, "
+                                     "no automotive round's", "inference"),
+])
+def test_a_tree_checked_as_the_wrong_suite_is_told_the_right_one(folder, told, found, right):
+    report = check_tree(str(corpus(folder)), suite=told)
+    [rul001] = [f for f in report.findings if f.code == "RUL001"]
+    assert (f"not recognised from the logs' seeds: {found}: check it with --suite {right} "
+            f"(or --suite auto)") in rul001.message
+    assert report.results == []
+
+
 @pytest.fixture
 def nvidia(tmp_path) -> Path:
     """A writable copy of the round's closed submission (bevformer SingleStream and

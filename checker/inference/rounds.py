@@ -18,7 +18,7 @@ from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.suite import Recognition
 from infercheck.checker.core.textfile import ParseError, open_regular, subdirs
 from infercheck.checker.inference.layout import DIVISIONS
-from infercheck.checker.inference.rules import known_seed_sets, load_rules, pack_store
+from infercheck.checker.inference.rules import known_seed_sets, load_rules, pack_store, seeded_suites
 
 __all__ = ["LogsOfSeveralRounds", "RoundCensus", "benchmark_dirs", "census", "detect_round",
            "recognise_round", "scenario_seeds", "seed_of_log", "several_rounds"]
@@ -155,12 +155,25 @@ def recognise_round(root: str, suite: str = "inference") -> Recognition:
     found = _detect(seen, suite)
     logs = sum(seen.counts.values())
     if found is None:
+        of_logs = f"the seeds of its {logs} performance log{'s' * (logs != 1)}"
+        other = _other_suites_round(root, suite) if logs else None
         why = ("no performance log names its seeds" if not logs else
-               f"the seeds of its {logs} performance log{'s' * (logs != 1)} are no known round's")
+               f"{of_logs} are no known round's" if other is None else
+               f"{of_logs} are {other}'s, no {suite} round's: check it with --suite "
+               f"{other.split()[0]} (or --suite auto)")
         return Recognition(None, f"not recognised from the logs' seeds: {why}")
     n = seen.counts.get(seen.rounds[0], 0)
     return Recognition(found, f"the LoadGen seeds of {n} of {logs} performance log"
                               f"{'s' * (logs != 1)} ({seen.describe()})")
+
+
+def _other_suites_round(root: str, suite: str) -> str | None:
+    """The round of another suite whose seeds the tree's logs carry ("automotive v0.5": a tree
+    checked with the wrong --suite), else None."""
+    for other in seeded_suites():
+        if other != suite and (rounds := census(root, suite=other).rounds):
+            return f"{other} {rounds[0]}"
+    return None
 
 
 def _detect(seen: RoundCensus, suite: str = "inference") -> str | None:

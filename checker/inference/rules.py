@@ -40,6 +40,15 @@ def pack_store(suite: str = "inference") -> PackStore:
     return store
 
 
+@cache
+def seeded_suites() -> tuple[str, ...]:
+    """The suites checked the inference way, recognised by LoadGen's seeds: those whose packs
+    hold a _seeds.yaml (a new one is found by its packs, not listed here)."""
+    root = resources.files("infercheck.checker")
+    return tuple(sorted(d.name for d in root.iterdir()
+                        if d.is_dir() and d.joinpath("packs", "_seeds.yaml").is_file()))
+
+
 def available_rounds(suite: str = "inference") -> list[str]:
     return pack_store(suite).rounds()
 
