@@ -190,6 +190,19 @@ def min_duration_short(t):
     t.set_log_key(t.perf_log(), "effective_min_duration_ms", 60000)
 
 
+def min_duration_not_a_number(t):
+    t.set_log_key(t.perf_log(), "effective_min_duration_ms", "ten minutes")
+
+
+def first_token_latency_not_a_number(t):  # was a ValueError inside the check (INT001)
+    t.set_log_key(t.perf_log("server"), "result_first_token_99.00_percentile_latency_ns", "x")
+
+
+def accuracy_count_not_a_number(t):  # was a ValueError inside the check (INT001)
+    t.set_log_key(t.result("offline") / "accuracy" / "mlperf_log_detail.txt",
+                  "qsl_reported_total_count", "all")
+
+
 def perf_sample_count_low(t):
     t.set_log_key(t.perf_log(), "effective_performance_sample_count", 64)
 
@@ -684,6 +697,9 @@ MUTATIONS = [
     ("llm", first_token_latency_exceeded, {"LG012"}),
     ("llm", time_per_output_token_exceeded, {"LG012"}),
     ("edge", log_key_missing, {"LG013"}),
+    ("edge", min_duration_not_a_number, {"LG023"}),
+    ("llm", first_token_latency_not_a_number, {"LG023"}),
+    ("edge", accuracy_count_not_a_number, {"LG023"}),
     ("edge", scenario_mismatch, {"LG014"}),
     ("edge", multistream_without_estimate, {"LG016"}),
     ("edge", accuracy_below_target, {"ACC001"}),

@@ -18,6 +18,7 @@ from infercheck.checker.inference.checks.endpoints import (
     numeric_score,
     value_findings,
 )
+from infercheck.checker.inference.checks.loadgen.log_keys import LogValueNotANumber, NeededKeys
 from infercheck.checker.inference.checks.loadgen.validity import LoadgenError
 
 # What an accuracy run's detail log is read for, besides its errors: the samples it covered, two
@@ -312,7 +313,7 @@ class SampleArtifactsMissing(Rule):
 @check(emits=(MissingFile, AccuracyBelowTarget, AccuracyAboveLimit, AccuracyMetricMissing,
               AccuracyHashMissing, AccuracyLogNotTruncated, AccuracyHashMismatch,
               DatasetNotCovered, SampleArtifactsMissing, LoadgenError, MalformedFile,
-              EndpointsAccuracyScoreMissing, EndpointsModelNotAllowed))
+              EndpointsAccuracyScoreMissing, EndpointsModelNotAllowed, LogValueNotANumber))
 def check_accuracy(ctx):
     if ctx.is_endpoints:
         yield from _endpoints_accuracy(ctx, None if ctx.is_closed_like else Severity.WARNING)
@@ -389,11 +390,13 @@ def check_accuracy(ctx):
         wanted = ctx.rules.accuracy_sample_count(ctx.model, ctx.scenario)
         key = ("effective_accuracy_sample_count" if "effective_accuracy_sample_count" in detail
                else "qsl_reported_total_count")
-        count = detail.get(key)
+        keys = NeededKeys(detail)
+        count = keys.number(key, whole=True) if key in detail else None
         covers_all = ctx.rules.accuracy.get("dataset_coverage", True)
-        if wanted and covers_all and count is not None and int(count) != wanted:
+        if wanted and covers_all and count is not None and count != wanted:
             yield DatasetNotCovered.at(f"{folder}/mlperf_log_detail.txt", expected=wanted,
-                                       found=int(count), locator=key)
+                                       found=count, locator=key)
+        yield from keys.missing_findings(f"{folder}/mlperf_log_detail.txt")  # a count no number
 
     artifacts = ctx.rules.benchmark(ctx.model).get("sample_artifacts")
     if artifacts:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infercheck.checker.core.coerce import as_int, is_true
+from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Rule, Severity
 
 
@@ -117,7 +117,7 @@ def target_latency(rel: str, keys, bench: dict, scenarios: tuple[str, ...]):
     """The bound on the target latency of a scenario LoadGen judges by early stopping."""
     scenario, bound = latency_bound(bench, scenarios)
     if bound:
-        target = as_int(keys.need("effective_target_latency_ns"))
+        target = keys.number("effective_target_latency_ns", whole=True)
         if target is not None and target > bound:
             yield LatencyConstraintExceeded.at(rel, expected=bound, found=target,
                                                key="effective_target_latency_ns",
@@ -130,7 +130,7 @@ def percentile_latency(rel: str, keys, bench: dict, scenarios: tuple[str, ...], 
     """The bound on the measured tail percentile (`key`) of the other scenarios."""
     scenario, bound = latency_bound(bench, scenarios)
     if bound:
-        p99 = as_int(keys.need(key))
+        p99 = keys.number(key, whole=True)
         if p99 is not None and p99 > bound:
             yield LatencyConstraintExceeded.at(rel, expected=bound, found=p99, key=key,
                                                scenario=scenario, locator=key, severity=severity)
@@ -148,6 +148,6 @@ def token_latencies(ctx, rel: str, keys, bench: dict):
         if bound and flag is not None and is_true(flag):
             for key, limit in (("result_first_token_99.00_percentile_latency_ns", bound["ttft_ns"]),
                                ("result_time_per_output_token_99.00_percentile_ns", bound["tpot_ns"])):
-                got = keys.need(key)
-                if got is not None and float(got) >= limit:
+                got = keys.number(key)
+                if got is not None and got >= limit:
                     yield TokenLatencyExceeded.at(rel, expected=limit, found=got, key=key, locator=key)

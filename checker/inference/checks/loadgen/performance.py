@@ -18,7 +18,11 @@ from infercheck.checker.inference.checks.loadgen.latency import (
     target_latency,
     token_latencies,
 )
-from infercheck.checker.inference.checks.loadgen.log_keys import MissingLogKey, NeededKeys
+from infercheck.checker.inference.checks.loadgen.log_keys import (
+    LogValueNotANumber,
+    MissingLogKey,
+    NeededKeys,
+)
 from infercheck.checker.inference.checks.loadgen.metric import (
     ImpossibleValue,
     NoEarlyStoppingEstimate,
@@ -57,7 +61,8 @@ from infercheck.checker.inference.checks.loadgen.validity import (
 PERFORMANCE_RULES = (LoadgenError, ResultInvalid, SeedMismatch, MinDurationTooShort,
                      MinQueryCountTooLow, PerformanceSampleCountTooLow, EarlyStoppingNotMet,
                      LatencyConstraintExceeded, OfflineSamplesPerQueryTooLow, EqualIssueModeOff,
-                     TokenLatenciesOff, TokenLatencyExceeded, RequiredSettingWrong, MissingLogKey)
+                     TokenLatenciesOff, TokenLatencyExceeded, RequiredSettingWrong, MissingLogKey,
+                     LogValueNotANumber)
 
 
 def performance_findings(ctx, rel: str, log, *, test: str | None = None):

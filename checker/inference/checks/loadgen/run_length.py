@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from infercheck.checker.core.coerce import as_int, is_true
+from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Rule, Severity
 
 
@@ -195,7 +195,7 @@ class OfflineSamplesPerQueryTooLow(Rule):
 
 
 def sample_count(rel: str, keys, bench: dict, model: str):
-    psc = as_int(keys.need("effective_performance_sample_count"))
+    psc = keys.number("effective_performance_sample_count", whole=True)
     wanted = bench["performance_sample_count"]
     if psc is not None and psc < wanted:
         yield PerformanceSampleCountTooLow.at(rel, expected=wanted, found=psc, model=model,
@@ -203,7 +203,7 @@ def sample_count(rel: str, keys, bench: dict, model: str):
 
 
 def min_duration(rel: str, keys, rules, model: str):
-    duration = as_int(keys.need("effective_min_duration_ms"))
+    duration = keys.number("effective_min_duration_ms", whole=True)
     wanted = rules.min_duration_ms(model)
     if duration is not None and duration < wanted:
         yield MinDurationTooShort.at(rel, expected=wanted, found=duration, round=rules.round,
@@ -221,7 +221,7 @@ def early_stopping(rel: str, log, keys):
 
 def min_query_count(rel: str, keys, bench: dict, scenario: str):
     wanted = (bench.get("min_query_count") or {}).get(scenario)
-    count = as_int(keys.need("effective_min_query_count"))
+    count = keys.number("effective_min_query_count", whole=True)
     if wanted and count is not None and count < wanted:
         yield MinQueryCountTooLow.at(rel, expected=wanted, found=count, scenario=scenario,
                                      locator="effective_min_query_count")
@@ -230,7 +230,7 @@ def min_query_count(rel: str, keys, bench: dict, scenario: str):
 def offline_samples_per_query(ctx, rel: str, keys, scenario: str | None):
     if scenario == "Offline" and ctx.is_closed_like:
         wanted = ctx.rules.offline_min_spq(ctx.model)
-        spq = as_int(keys.need("effective_samples_per_query"))
+        spq = keys.number("effective_samples_per_query", whole=True)
         if wanted and spq is not None and spq < wanted:
             yield OfflineSamplesPerQueryTooLow.at(rel, expected=wanted, found=spq, model=ctx.model,
                                                   locator="effective_samples_per_query")

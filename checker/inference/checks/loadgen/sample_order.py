@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infercheck.checker.core.coerce import as_int, is_true
+from infercheck.checker.core.coerce import is_true
 from infercheck.checker.core.findings import Rule, Severity
 from infercheck.checker.inference.checks.loadgen.conf_files import conf_setting
 from infercheck.checker.inference.rules import known_seed_sets
@@ -79,7 +79,7 @@ def seed_findings(ctx, rel: str, keys, *, test: str | None, unlogged: tuple[str,
     """`unlogged`: seeds the run cannot log (an endpoints run has no QSL seed), taken as right."""
     rules = ctx.rules
     seeds = rules.loadgen.get("test05_seeds") if test == "TEST05" else rules.loadgen["seeds"]
-    found_seeds = tuple(seeds[k] if k in unlogged and seeds else as_int(keys.need(f"effective_{k}"))
+    found_seeds = tuple(seeds[k] if k in unlogged and seeds else keys.number(f"effective_{k}", whole=True)
                         for k in SEED_KEYS)
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
         other = known_seed_sets(rules.suite).get(found_seeds)
