@@ -203,6 +203,12 @@ def accuracy_count_not_a_number(t):  # was a ValueError inside the check (INT001
                   "qsl_reported_total_count", "all")
 
 
+def system_description_a_folder(t):  # was INT001: STR016 not among the check's codes
+    path = t.system_json
+    path.unlink()
+    path.mkdir()
+
+
 def perf_sample_count_low(t):
     t.set_log_key(t.perf_log(), "effective_performance_sample_count", 64)
 
@@ -669,6 +675,7 @@ MUTATIONS = [
     ("edge", invalid_status, {"SYS002"}),
     ("edge", system_not_an_object, {"SYS002"}),
     ("edge", folder_in_place_of_log, {"STR016", "STR023"}),
+    ("edge", system_description_a_folder, {"STR016", "STR023"}),
     ("edge", unknown_benchmark_folder, {"STR009", "STR023"}),
     ("edge", results_removed, {"STR013"}),
     ("edge", model_mapping_not_an_object, {"STR014"}),

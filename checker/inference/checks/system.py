@@ -12,15 +12,7 @@ from infercheck.checker.core.findings import Finding, Rule, Severity
 from infercheck.checker.core.formulas import formula_like
 from infercheck.checker.core.registry import check
 from infercheck.checker.core.textfile import ParseError, read_json
-from infercheck.checker.core.tree_rules import (
-    DuplicateJsonKey,
-    EmptyFile,
-    InvalidJson,
-    MissingFile,
-    NotUtf8,
-    UnreadableFile,
-    finding_for_parse_error,
-)
+from infercheck.checker.core.tree_rules import PARSE_RULES, finding_for_parse_error
 from infercheck.checker.inference.context import SystemInfo
 from infercheck.schemas import load_schema
 
@@ -438,9 +430,8 @@ def load_system(root: str, division: str, submitter: str, system: str, rules) ->
 
 
 @check(emits=(MissingField, InvalidFieldValue, UnknownField, EmptyField, SubmitterMismatch,
-              DivisionMismatch, NetworkModeMismatch, NetworkSutName, MissingFile, EmptyFile,
-              NotUtf8, InvalidJson, UnreadableFile, DuplicateJsonKey, FormulaText,
-              PlaceholderValue))
+              DivisionMismatch, NetworkModeMismatch, NetworkSutName, FormulaText,
+              PlaceholderValue, *PARSE_RULES))  # a description that cannot be read, any way
 def check_system_description(ctx):
     """The system's findings belong to each of its results; plus the network SUT name."""
     yield from ctx.system_info.findings
