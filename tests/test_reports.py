@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -261,3 +262,27 @@ def test_a_link_base_no_result_would_use_is_a_usage_error(tmp_path, given, line)
                                     str(tmp_path / "site"), "--link-base", given])
     assert out.exit_code == 2 and out.output.strip().splitlines()[-1] == line
     assert not (tmp_path / "site").exists()
+
+
+def test_a_description_with_numbers_no_table_column_holds_is_still_tabulated(tmp_path):
+    # Found by fuzzing: a count past int64 made pyarrow raise, and a number as hw_notes made the
+    # notes' joining raise; both ended `report` and `check --parquet` as internal faults (exit 2).
+    tree = tmp_path / "tree"
+    shutil.copytree(corpus("automotive-v0.5") / "closed", tree / "closed")
+    description = tree / "closed" / "NVIDIA" / "systems" / "Thor-X_TRT.json"
+    description.chmod(0o644)
+    data = json.loads(description.read_text("utf-8"))
+    data.update(number_of_nodes=2**70, host_processor_core_count=1e308, hw_notes=1.5)
+    description.write_text(json.dumps(data), "utf-8")
+    table = tmp_path / "table.parquet"
+    checked = CliRunner().invoke(main, ["check", str(tree), "-q", "--parquet", str(table)])
+    # Valid as the official checker judges it (it checks no range), and tabulated: the columns
+    # no int64 holds are empty, the notes joined as text.
+    assert checked.exit_code == 0, checked.output
+    rows = pd.read_parquet(table)
+    assert len(rows) == 2
+    assert rows["number_of_nodes"].isna().all() and rows["host_processor_core_count"].isna().all()
+    assert set(rows["notes"]) == {f"1.5. {data['sw_notes']}" if data.get("sw_notes") else "1.5"}
+    site = CliRunner().invoke(main, ["report", str(table), "--out", str(tmp_path / "site"),
+                                     "--profile", "smoke"])
+    assert site.exit_code in (0, 1) and "internal fault" not in site.output, site.output

@@ -28,7 +28,7 @@ LATENCY_SCENARIOS = ("SingleStream", "MultiStream", "ConstantStream")
 def notes_text(info: dict, always_joined: bool = False) -> str:
     """hw_notes and sw_notes as the official CSV joins them (before v2.1 `always_joined`: the
     ". " even after an empty hw_notes)."""
-    notes = info.get("hw_notes") or ""
+    notes = text_value(info.get("hw_notes") or "")  # a number or a list as text: still joined
     if info.get("sw_notes"):
         notes = (notes + ". " if notes or always_joined else "") + str(info["sw_notes"])
     return str(notes)
@@ -116,12 +116,19 @@ def write_json(report: Report, path: str) -> None:
         f.write("\n")
 
 
+def _int64(value: Any) -> int | None:
+    """A count for the table's int64 columns; None for one no int64 holds (a description's
+    "number_of_nodes": 1e308 is the check's business, not a reason for the table to fail)."""
+    number = as_int(value)
+    return number if number is not None and -(2**63) <= number < 2**63 else None
+
+
 def table_row(report: Report, e: ResultEntry, summary_rows=None) -> dict[str, Any]:
     """One result's row; `summary_rows`, the suite's rows of its official summary CSV (a
     callable of the entry: SuiteSpec.summary_table's), kept as JSON for what is made of it."""
     m, info = e.metrics, e.system_info
-    nodes = as_int(info.get("number_of_nodes"))
-    per_node = as_int(info.get("accelerators_per_node"))
+    nodes = _int64(info.get("number_of_nodes"))
+    per_node = _int64(info.get("accelerators_per_node"))
     return {
         "round": report.round,
         "suite": report.suite,
@@ -149,11 +156,12 @@ def table_row(report: Report, e: ResultEntry, summary_rows=None) -> dict[str, An
         "power_units": m.get("power_units"),
         "number_of_nodes": nodes,
         "host_processor_model_name": text_value(info.get("host_processor_model_name")) or None,
-        "host_processors_per_node": as_int(info.get("host_processors_per_node")),
-        "host_processor_core_count": as_int(info.get("host_processor_core_count")),
+        "host_processors_per_node": _int64(info.get("host_processors_per_node")),
+        "host_processor_core_count": _int64(info.get("host_processor_core_count")),
         "accelerator_model_name": text_value(info.get("accelerator_model_name")) or None,
         "accelerators_per_node": per_node,
-        "total_accelerators": nodes * per_node if nodes is not None and per_node is not None else None,
+        "total_accelerators": _int64(nodes * per_node) if nodes is not None and per_node is not None
+        else None,
         "framework": text_value(info.get("framework")) or None,
         "operating_system": text_value(info.get("operating_system")) or None,
         "notes": notes_text(info) or None,
