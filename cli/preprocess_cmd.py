@@ -14,13 +14,14 @@ from infercheck.checker.core.confined import LinkOnTheWay
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.packs import RulePackError
 from infercheck.checker.core.stop_hold import held
+from infercheck.checker.core.tree_rules import EmptyTree
 from infercheck.checker.inference.preprocess import LinkedStructure
 from infercheck.checker.inference.preprocess import preprocess as run_preprocess
 from infercheck.checker.suites import check_tree, detect_suite, not_a_tree
 from infercheck.cli.paths import guard_outputs, missing_folder
 from infercheck.cli.progress import ProgressLine
 from infercheck.cli.suggest import Choice, check_round, seeds_contradict
-from infercheck.cli.verdicts import exit_status, printable, summary_line
+from infercheck.cli.verdicts import USAGE_CODES, exit_status, printable, summary_line
 
 __all__ = ["preprocess"]
 
@@ -131,10 +132,18 @@ def preprocess(tree, out, dry_run, round_name, submitter, no_infer, no_move_to_o
                                "valid": done.after.valid, "stats": done.after.stats()},
                               indent=2))
     else:
+        # The round the steps were decided by, when the seeds told it (a wrong one moves all).
+        for f in done.before.findings if done.before else ():
+            if f.code == "RUL002":
+                click.echo(printable(f.message))
         for s in done.steps:
             line = f"{_SHOWN[s.action]:<7} {s.path}"
             if s.target:
                 line += f" -> {s.target}"
             click.echo(printable(line + (f"  ({s.reason})" if s.reason else "")))
         click.echo(("would give: " if dry_run else f"{out}: ") + summary_line(done.after))
-    sys.exit(exit_status(done.after))
+    status = exit_status(done.after)
+    if status == 2 and done.steps and not done.after.crashed and \
+            {f.code for f in done.after.findings} & USAGE_CODES == {EmptyTree.code}:
+        status = 1  # the steps removed every result: the new tree is invalid, not a usage error
+    sys.exit(status)

@@ -110,7 +110,7 @@ def test_quiet_and_verbose_together_is_a_usage_error():
 
 @pytest.mark.parametrize("args,line", [
     (("--select", "LG03"), "Error: Invalid value for --select: unknown code, family or tag "
-                           "'LG03'; did you mean LG003, LG013 or LG022?"),
+                           "'LG03'; did you mean LG003, LG023 or LG013?"),
     (("--ignore", "PWRR"), "Error: Invalid value for --ignore: unknown code, family or tag "
                            "'PWRR'; did you mean PWR, power or PWR027?"),
     (("--select", "LG,ACC,nosuch"), "Error: Invalid value for --select: unknown code, family "
@@ -153,7 +153,7 @@ def test_explain_suggests_the_code_meant():
     out = run("explain", "LG03")
     assert out.exit_code == 2
     assert last_line(out) == ("Error: Invalid value for CODE: no rule has code 'LG03'; did you "
-                              "mean LG003, LG013 or LG022?")
+                              "mean LG003, LG023 or LG013?")
 
 
 def test_benchmark_takes_the_model_name_rules_prints():

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from infercheck.checker.suites import check_tree
 from infercheck.cli import main
 
+from .conftest import corpus
 from .test_broken_trees import accuracy_below_target, result_invalid
 from .test_hostile import _fingerprint
 
@@ -59,7 +60,9 @@ def test_dry_run_lists_the_same_steps_and_writes_nothing(broken_tree, tmp_path):
     real = _run(tree.root, "--out", str(tmp_path / "new"), "--format", "json")
     assert _steps(dry.output) == _steps(real.output)
     text = _run(tree.root, "--dry-run")
-    assert text.output.splitlines()[0].startswith("move    closed/")
+    assert text.output.splitlines()[0] == (
+        "round v4.1 recognised from the LoadGen seeds of 3 of 3 performance logs (v4.1 (3 results))")
+    assert text.output.splitlines()[1].startswith("move    closed/")
     assert text.output.splitlines()[-1].startswith("would give: VALID: 3 results, 3 valid")
 
 
@@ -128,3 +131,18 @@ def test_a_result_preprocess_made_that_fails_is_taken_back_not_moved(broken_tree
     assert all(e.valid for e in report.results)  # (empty folders go after, as in preprocess)
     assert {(e.division, e.scenario) for e in report.results} == {
         ("open", "SingleStream"), ("open", "MultiStream")}
+
+
+def test_a_tree_whose_seeds_and_layout_disagree_is_told_so_first(tmp_path):
+    # The official v6 sample carries the v5.1 seeds: recognised as v5.1, every result misses its
+    # v5.1 files and goes. The first line says which round decided that and what to give; the
+    # empty tree it would leave is invalid (exit 1), not a usage error.
+    out = CliRunner().invoke(main, ["preprocess", str(corpus("inference-v6.0-sample")),
+                                    "--dry-run", "--jobs", "1"])
+    assert out.exit_code == 1, out.output
+    lines = out.output.splitlines()
+    assert lines[0] == (
+        "round v5.1 recognised from the LoadGen seeds of 22 of 22 performance logs "
+        "(v5.1 (22 results)); yet its results hold their audit tests (TEST0x/) as later "
+        "rounds' do, not as v5.1's: for a later round, give --version")
+    assert lines[-1].startswith("would give: INVALID: 0 results")
