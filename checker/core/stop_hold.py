@@ -27,7 +27,6 @@ def deferring(handler: Callable) -> Callable:
         else:
             handler(signum, frame)
 
-    handle.deferred = handler
     return handle
 
 

@@ -169,16 +169,17 @@ def recognise_round(root: str, suite: str = "inference") -> Recognition:
 
 
 def _layout_note(root: str, rules) -> str:
-    """"; but ..." when the tree keeps its audit tests where the recognised round does not (a
-    harness of the last round, whose seeds it kept, writing the next round's layout): every
-    result would then miss its files, and the round to give is a later one."""
-    inside = (rules.layout or {}).get("compliance") == "inside"
+    """"; yet ..." when the tree keeps its audit tests inside its result folders and the
+    recognised round does not (a harness of the last round, whose seeds it kept, writing the
+    next round's layout): every result would then miss its files, and the round to give is a
+    later one."""
+    if (rules.layout or {}).get("compliance") == "inside":
+        return ""
     for bench_dir, _ in benchmark_dirs(root):
         for scenario in subdirs(bench_dir):
             if any(d.upper().startswith("TEST0") for d in subdirs(os.path.join(bench_dir, scenario))):
-                return "" if inside else (
-                    f"; yet its results hold their audit tests (TEST0x/) as later rounds' do, "
-                    f"not as {rules.round}'s: for a later round, give --version")
+                return (f"; yet its results hold their audit tests (TEST0x/) as later rounds' do, "
+                        f"not as {rules.round}'s: for a later round, give --version")
     return ""
 
 

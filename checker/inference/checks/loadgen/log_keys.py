@@ -88,9 +88,10 @@ class NeededKeys:
     def number(self, key: str, whole: bool = False) -> float | int | None:
         """The value of `key` as a number (`whole`: an int), or None when the log lacks it or
         it is none (then said once, with the missing keys)."""
-        value = self.need(key)
-        if value is None:
+        if key not in self._values:
+            self.missing.append(key)
             return None
+        value = self._values[key]  # a null is no number either
         if isinstance(value, int) and not isinstance(value, bool):
             return value  # exact: a 64-bit seed is past what a float holds
         if isinstance(value, str) and (exact := as_int(value.strip())) is not None:

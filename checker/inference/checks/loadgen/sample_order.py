@@ -79,8 +79,8 @@ def seed_findings(ctx, rel: str, keys, *, test: str | None, unlogged: tuple[str,
     """`unlogged`: seeds the run cannot log (an endpoints run has no QSL seed), taken as right."""
     rules = ctx.rules
     seeds = rules.loadgen.get("test05_seeds") if test == "TEST05" else rules.loadgen["seeds"]
-    found_seeds = tuple(seeds[k] if k in unlogged and seeds else keys.number(f"effective_{k}", whole=True)
-                        for k in SEED_KEYS)
+    found_seeds = tuple(seeds[k] if k in unlogged and seeds
+                        else keys.number(f"effective_{k}", whole=True) for k in SEED_KEYS)
     if seeds and None not in found_seeds and found_seeds != tuple(seeds[k] for k in SEED_KEYS):
         other = known_seed_sets(rules.suite).get(found_seeds)
         tolerated = ctx.profile == "smoke" and other is not None
