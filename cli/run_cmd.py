@@ -76,7 +76,7 @@ def _run_profile(ctx, param, value: str) -> str:
                    "SingleStream.")
 @click.option("--scenario", "scenarios", multiple=True,
               type=Choice(["SingleStream", "MultiStream", "Offline", "Server",
-                                 "ConstantStream"]),
+                           "ConstantStream"]),
               help="Run only these scenarios (default: every scenario the round requires; "
                    "ConstantStream needs MLPerf Automotive's own LoadGen, not on PyPI).")
 @click.option("--profile", default="smoke", show_default=True, metavar="[smoke|strict]",
