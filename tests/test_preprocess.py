@@ -61,7 +61,7 @@ def test_dry_run_lists_the_same_steps_and_writes_nothing(broken_tree, tmp_path):
     assert _steps(dry.output) == _steps(real.output)
     text = _run(tree.root, "--dry-run")
     assert text.output.splitlines()[0] == (
-        "round v4.1 recognised from the LoadGen seeds of 3 of 3 performance logs (v4.1 (3 results))")
+        "round v4.1 recognised from the LoadGen seeds of 3 of 3 performance logs")
     assert text.output.splitlines()[1].startswith("move    closed/")
     assert text.output.splitlines()[-1].startswith("would give: VALID: 3 results, 3 valid")
 
@@ -142,7 +142,7 @@ def test_a_tree_whose_seeds_and_layout_disagree_is_told_so_first(tmp_path):
     assert out.exit_code == 1, out.output
     lines = out.output.splitlines()
     assert lines[0] == (
-        "round v5.1 recognised from the LoadGen seeds of 22 of 22 performance logs "
-        "(v5.1 (22 results)); yet its results hold their audit tests (TEST0x/) as later "
-        "rounds' do, not as v5.1's: for a later round, give --version")
+        "round v5.1 recognised from the LoadGen seeds of 22 of 22 performance logs; yet its "
+        "results hold their audit tests (TEST0x/) as later rounds' do, not as v5.1's: for a "
+        "later round, give --version")
     assert lines[-1].startswith("would give: INVALID: 0 results")

@@ -163,8 +163,10 @@ def recognise_round(root: str, suite: str = "inference") -> Recognition:
                f"{other.split()[0]} (or --suite auto)")
         return Recognition(None, f"not recognised from the logs' seeds: {why}")
     n = seen.counts.get(seen.rounds[0], 0)
+    # The count per round only where the logs name more than one (or seeds of no round).
+    census_text = "" if n == logs else f" ({seen.describe()})"
     return Recognition(found, f"the LoadGen seeds of {n} of {logs} performance log"
-                              f"{'s' * (logs != 1)} ({seen.describe()})"
+                              f"{'s' * (logs != 1)}{census_text}"
                               f"{_layout_note(root, load_rules(found, suite))}")
 
 
