@@ -6,13 +6,14 @@ import os
 
 import click
 
+from infercheck.checker.core.closest import hint
 from infercheck.checker.core.engine import usable_cores
 from infercheck.checker.core.profiles import PROFILES
 from infercheck.checker.core.user_files import UserFileError
 from infercheck.cli.check_cmd import load_waivers
 from infercheck.cli.paths import guard_outputs, missing_folder, output_file
 from infercheck.cli.progress import ProgressLine
-from infercheck.cli.suggest import Choice, closest, either
+from infercheck.cli.suggest import Choice
 
 __all__ = ["report"]
 
@@ -207,9 +208,7 @@ def _check_link_bases(bases: dict[str, str], table) -> None:
     for name in bases:
         if name not in rounds:
             # "v0.5" for "automotive v0.5" first: the suite is what a user leaves out.
-            near = [r for r in rounds if r.rpartition(" ")[2] == name]
-            near += [r for r in closest(name, rounds) if r not in near]
-            hint = f"; did you mean {either(near[:3])}?" if near else ""
+            suite_left_out = [r for r in rounds if r.rpartition(" ")[2] == name]
             raise click.BadParameter(
-                f"no input holds round {name!r} (the inputs' rounds: {', '.join(rounds)}){hint}",
-                param_hint="--link-base")
+                f"no input holds round {name!r} (the inputs' rounds: {', '.join(rounds)})"
+                f"{hint(name, rounds, first=suite_left_out)}", param_hint="--link-base")

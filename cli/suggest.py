@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import click
 
-from infercheck.checker.core.closest import closest, either
+from infercheck.checker.core.closest import closest, either, hint
 from infercheck.checker.core.findings import CodeIndex
 from infercheck.checker.core.focus import Focus
 from infercheck.checker.inference.rounds import census, detect_round
@@ -25,9 +25,8 @@ __all__ = ["Choice", "benchmark_aliases", "check_codes", "check_round", "check_s
 def did_you_mean(word: str, names: Iterable[str], listed: int = 12) -> str:
     """" (did you mean A, B?)", or, with nothing close, the valid names (the first `listed`)."""
     names = list(names)
-    near = closest(word, names)
-    if near:
-        return f"; did you mean {either(near)}?"
+    if near := hint(word, names):
+        return near
     shown = ", ".join(names[:listed]) + (f" and {len(names) - listed:,} more" if len(names) > listed else "")
     return f"; known: {shown}"
 
@@ -45,9 +44,8 @@ class Choice(click.Choice):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter as exc:
-            near = closest(str(value), [str(c) for c in self.choices])
-            if near:
-                exc.message = f"{exc.message.rstrip('.')}; did you mean {either(near)}?"
+            if near := hint(str(value), [str(c) for c in self.choices]):
+                exc.message = exc.message.rstrip(".") + near
             raise
 
 
@@ -61,11 +59,9 @@ def check_round(suite: str | None, value: str | None, option: str = "--version")
         rounds = suite_named(suite).packs.rounds()
     if value is None or value in rounds:
         return value
-    near = [r for r in rounds if r.lower() in (value.lower(), f"v{value.lower()}")]
-    near += [r for r in closest(value, rounds) if r not in near]
-    hint = f"; did you mean {either(near[:3])}?" if near else ""
+    spelled = [r for r in rounds if r.lower() in (value.lower(), f"v{value.lower()}")]
     raise click.BadParameter(f"{value!r} is not a round of {suite} (known: {', '.join(rounds)})"
-                             f"{hint}", param_hint=option)
+                             f"{hint(value, rounds, first=spelled)}", param_hint=option)
 
 
 def _vocabulary(codes: CodeIndex) -> list[str]:

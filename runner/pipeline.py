@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from infercheck.checker.core.closest import closest, either
+from infercheck.checker.core.closest import hint
 from infercheck.checker.inference.rules import known_seed_sets, load_rules
 
 if TYPE_CHECKING:  # the modules that load LoadGen, numpy and scikit-learn: imported when run
@@ -202,10 +202,8 @@ def _check_system_fields(opts: RunOptions, rules) -> None:
         if key in _OWN_FIELDS and value != own:  # the same value (a whole description) is fine
             raise RunError(f"system field {key!r} comes from {_OWN_FIELDS[key]} ({own})")
         if key not in known:
-            near = closest(key, sorted(known))
-            hint = f"; did you mean {either(near)}?" if near else ""
             raise RunError(f"{key!r} is not a system description field of round {opts.round}"
-                           f"{hint}")
+                           f"{hint(key, sorted(known))}")
         if not isinstance(value, (str, int, float, bool)):
             raise RunError(f"system field {key!r}: a text or a number, not {json.dumps(value)[:60]}")
 

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-__all__ = ["closest", "either"]
+__all__ = ["closest", "either", "hint"]
 
 # A code typed with a digit too few (LG03, PWR3): its padded form comes first among the
 # suggestions, as difflib would rank LG030 and LG003 alike.
@@ -27,6 +27,14 @@ def closest(word: str, names: Iterable[str], n: int = 3) -> list[str]:
         if by_lower[lower] not in found:
             found.append(by_lower[lower])
     return found[:n]
+
+
+def hint(word: str, names: Iterable[str], first: Iterable[str] = ()) -> str:
+    """"; did you mean A or B?" naming `first` (other spellings of `word` that fit exactly) and
+    then the closest names, three at most; "" when none is near."""
+    near = list(first)
+    near += [n for n in closest(word, names) if n not in near]
+    return f"; did you mean {either(near[:3])}?" if near else ""
 
 
 def either(names: list[str]) -> str:
