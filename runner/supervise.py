@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from infercheck.checker.core.stop_hold import held
+from infercheck.checker.core.textfile import missing_folders
 
 from .pipeline import RunError, RunOptions, RunSummary, default_backup, prepare, run_submission
 
@@ -127,15 +128,6 @@ def _exit_text(status: int) -> str:
     return f"exit status {os.WEXITSTATUS(status)}"
 
 
-def _missing_parents(path: str) -> str | None:
-    """The topmost folder above `path` that does not exist yet (made here, removed on failure)."""
-    top = None
-    parent = os.path.dirname(path)
-    while parent and not os.path.isdir(parent):
-        top, parent = parent, os.path.dirname(parent)
-    return top
-
-
 def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
     """run_submission in a child process, OUT written under a temporary name (module docstring).
     Raises RunError for a usage problem, RunFault when the child fails, and KeyboardInterrupt
@@ -146,9 +138,9 @@ def run_supervised(opts: RunOptions, echo: Callable[[str], None]) -> RunSummary:
     on_failure: list[str] = []  # removed unless the run succeeds
     pid = read_fd = write_fd = None
     try:
-        if top := _missing_parents(out):
+        if parents := missing_folders(os.path.dirname(out)):
             os.makedirs(os.path.dirname(out))
-            on_failure.append(top)
+            on_failure.append(parents[-1])  # the topmost made here, removed on failure
         # A stop waits until each folder's name is kept, for the cleaning below.
         with held():
             tree = _temporary_beside(out)

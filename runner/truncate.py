@@ -42,7 +42,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from infercheck.checker.core.textfile import mode_kind
+from infercheck.checker.core.textfile import missing_folders, mode_kind
 
 __all__ = ["TruncateError", "TruncateProblems", "TruncatedLog", "Truncation", "truncate_tree"]
 
@@ -244,18 +244,6 @@ def _plan(root: str, folders: list[str], backup: str, problems: list[str],
     return todo
 
 
-def _missing_folders(path: str) -> list[str]:
-    """The folders of `path` (itself first, then its parents) that do not exist yet."""
-    missing = []
-    while path and not os.path.lexists(path):
-        missing.append(path)
-        parent = os.path.dirname(path)
-        if parent == path:
-            break
-        path = parent
-    return missing
-
-
 def _remove_if_empty(made: list[str]) -> None:
     """Remove the folders this run made, deepest first, as long as they are empty."""
     for folder in made:
@@ -357,7 +345,7 @@ def truncate_tree(root: str, backup: str, *,
         raise TruncateError("the backup folder must be outside the submission tree")
     if os.path.lexists(backup) and not os.path.isdir(backup):
         raise TruncateError(f"the backup {backup} exists and is not a folder")
-    made = _missing_folders(backup)  # removed again if nothing needed keeping
+    made = missing_folders(backup)  # removed again if nothing needed keeping
     os.makedirs(backup, exist_ok=True)
     lock = os.open(backup, os.O_RDONLY)  # the folder itself is the lock: nothing to clean up
     try:

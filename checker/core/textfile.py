@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = ["DEFAULT_LIMIT", "SIZE_LIMITS", "ParseError", "entry_kind", "file_size", "loads",
            "mode_kind", "open_regular", "raw_decode", "read_bytes", "read_json", "read_text",
-           "size_limit", "subdirs"]
+           "missing_folders", "size_limit", "subdirs"]
 
 
 @dataclass
@@ -133,6 +133,19 @@ def subdirs(path: str) -> list[str]:
                       if not n.startswith(".") and os.path.isdir(os.path.join(path, n)))
     except OSError:
         return []
+
+
+def missing_folders(path: str) -> list[str]:
+    """`path` and the folders above it that do not exist yet, deepest first: what a makedirs
+    would make, and all a command may remove again (nothing that was there before)."""
+    missing = []
+    while path and not os.path.lexists(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    return missing
 
 
 def file_size(path: str) -> int | None:
